@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates test/fixtures/*.json with PyTorch. Installs Debian's python3-torch when it is missing.
+# The tests read the committed fixtures and never need torch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "installing Debian's python3-torch (needs root)..."
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch
+fi
+/usr/bin/python3 scripts/fixtures/generate_conv2d.py test/fixtures/conv2d-torch.json
+/usr/bin/python3 scripts/fixtures/generate_npy.py test/fixtures/npy

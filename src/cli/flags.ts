@@ -1,0 +1,95 @@
+import { Command, Option } from 'commander';
+import { ConvlabError, formatValue } from '../errors/index.js';
+
+/**
+ * The layer flags shared by `convlab shape`, `forward` (and later `gif`, `sweep`). Each maps onto
+ * one API option; the values are only parsed from text here — every rule lives in the library, so a
+ * flag and an option are refused with the same words.
+ */
+
+/** A command-line usage error: names the flag, the text given and what it should be. */
+export class UsageError extends ConvlabError {}
+
+/** API argument name → the flag that sets it, for error messages. */
+export const FLAG_FOR_ARGUMENT: Record<string, string> = {
+  inputShape: '--input',
+  outChannels: '--out-channels',
+  kernelSize: '--kernel-size',
+  stride: '--stride',
+  padding: '--padding',
+  dilation: '--dilation',
+  groups: '--groups',
+  paddingMode: '--padding-mode',
+  bias: '--bias',
+  input: '--input',
+  weight: '--weight',
+  output: '--output',
+};
+
+/** Parses `"3"` → 3 and `"3,2"` → [3, 2]; numbers that are not integers are passed on for the library to refuse. */
+export function parseIntPair(flag: string, text: string): number | [number, number] {
+  const parts = text.split(',').map((part) => part.trim());
+  const numbers = parts.map(Number);
+  if (parts.length > 2 || parts.some((part) => part === '') || numbers.some((n) => Number.isNaN(n))) {
+    throw new UsageError(flag, text, `${flag} takes an integer or two integers separated by a comma (e.g. 3 or 3,2)`);
+  }
+  return numbers.length === 1 ? numbers[0]! : [numbers[0]!, numbers[1]!];
+}
+
+/** `--padding`: like {@link parseIntPair}, or a word ('same', 'valid', or anything else for the library to refuse). */
+export function parsePadding(text: string): number | [number, number] | string {
+  return /^[\s\d.,+-]*$/.test(text) ? parseIntPair('--padding', text) : text;
+}
+
+/** Parses a single number (integer rules are the library's). */
+export function parseNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || Number.isNaN(value)) throw new UsageError(flag, text, `${flag} takes an integer`);
+  return value;
+}
+
+/** `--input 3,7,7` or `1,3,7,7`. */
+export function parseShape(flag: string, text: string): number[] {
+  const parts = text.split(',').map((part) => part.trim());
+  const dims = parts.map(Number);
+  if (parts.some((part) => part === '') || dims.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new UsageError(flag, text, `${flag} takes a shape as non-negative integers separated by commas: C,H,W or N,C,H,W (e.g. 3,7,7)`);
+  }
+  return dims;
+}
+
+/** Adds -s -p -d -g --padding-mode (the options of `conv2d`). */
+export function addConvFlags(command: Command): Command {
+  return command
+    .option('-s, --stride <s>', 'stride: an integer or h,w', '1')
+    .option('-p, --padding <p>', "padding: an integer, h,w, 'same' or 'valid'", '0')
+    .option('-d, --dilation <d>', 'dilation: an integer or h,w', '1')
+    .option('-g, --groups <g>', 'groups', '1')
+    .addOption(new Option('--padding-mode <mode>', 'what the padding holds').default('zeros'));
+}
+
+export interface ConvFlagValues {
+  stride: string;
+  padding: string;
+  dilation: string;
+  groups: string;
+  paddingMode: string;
+}
+
+/** Turns the parsed flag text into `conv2d` options. */
+export function convOptionsFromFlags(flags: ConvFlagValues): Record<string, unknown> {
+  return {
+    stride: parseIntPair('--stride', flags.stride),
+    padding: parsePadding(flags.padding),
+    dilation: parseIntPair('--dilation', flags.dilation),
+    groups: parseNumber('--groups', flags.groups),
+    paddingMode: flags.paddingMode,
+  };
+}
+
+/** One line for stderr: the flag (when the argument has one), the value, the rule. */
+export function describeError(error: ConvlabError): string {
+  if (error instanceof UsageError) return `invalid ${error.argument} ${formatValue(error.value)}: ${error.rule}`;
+  const flag = FLAG_FOR_ARGUMENT[error.argument];
+  return flag ? `invalid ${flag} (${error.argument} = ${formatValue(error.value)}): ${error.rule}` : error.message;
+}

@@ -1,0 +1,157 @@
+import { Conv2dError, formatValue } from '../errors/index.js';
+import { type Conv2dInfo, type IntPair, type PaddingMode, CONV2D_OPTION_KEYS, resolveConv2d, resolveSettings } from './resolve.js';
+import { checkShape } from './tensor.js';
+import { checkIntPair, checkIntegerAtLeast, checkOptionKeys } from './validate.js';
+
+/** A layer as `nn.Conv2d` declares it, minus `in_channels` (taken from the input shape). */
+export interface LayerOptions {
+  outChannels: number;
+  kernelSize: IntPair;
+  stride?: IntPair;
+  padding?: IntPair | 'same' | 'valid';
+  dilation?: IntPair;
+  groups?: number;
+  /** Whether the layer has a bias; default true, as in `nn.Conv2d`. */
+  bias?: boolean;
+  paddingMode?: PaddingMode;
+}
+
+export const LAYER_OPTION_KEYS = ['outChannels', 'kernelSize', ...CONV2D_OPTION_KEYS, 'bias'] as const;
+
+/** What a convolution does to a shape, and what it costs. */
+export interface Conv2dDescription {
+  /** The input shape as given: (C, H, W) or (N, C, H, W). */
+  inputShape: number[];
+  /** The output shape, batched like the input. */
+  outputShape: number[];
+  inChannels: number;
+  outChannels: number;
+  kernelSize: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+  groups: number;
+  paddingMode: PaddingMode;
+  bias: boolean;
+  /** The padding actually applied on each side, and what was asked for. */
+  padding: { top: number; bottom: number; left: number; right: number; requested: 'same' | 'valid' | [number, number] };
+  /** The output-size formula for each axis with the numbers substituted, and in symbols. */
+  formula: { height: string; width: string; general: string };
+  /** Trainable parameters: weight O·(C/groups)·kH·kW plus bias O. */
+  parameterCount: number;
+  parameters: { weight: number; bias: number };
+  /** Multiply-accumulates of the forward pass: N·O·H_out·W_out·(C/groups)·kH·kW (bias additions not counted). */
+  macs: number;
+  /** 2 · MACs. */
+  flops: number;
+  /** The input region one output cell reads: the dilated kernel's span, the channels of its group, and the taps. */
+  receptiveField: { height: number; width: number; channels: number; taps: number };
+}
+
+export const GENERAL_FORMULA = 'out = floor((in + pad_before + pad_after − dilation·(kernel−1) − 1) / stride) + 1';
+
+/** `H_out = floor((7 + 1 + 1 − 2·(3−1) − 1) / 2) + 1 = 3` */
+function axisFormula(name: 'H' | 'W', size: number, before: number, after: number, dilation: number, kernel: number, stride: number, out: number): string {
+  return `${name}_out = floor((${size} + ${before} + ${after} − ${dilation}·(${kernel}−1) − 1) / ${stride}) + 1 = ${out}`;
+}
+
+/** Describes a resolved convolution: shapes, formula, padding, counts. */
+export function describeInfo(info: Conv2dInfo, inputShape: readonly number[]): Conv2dDescription {
+  const weightCount = info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+  const biasCount = info.hasBias ? info.outChannels : 0;
+  const taps = info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+  const macs = info.batch * info.outChannels * info.outHeight * info.outWidth * taps;
+  return {
+    inputShape: [...inputShape],
+    outputShape: [...info.outputShape],
+    inChannels: info.inChannels,
+    outChannels: info.outChannels,
+    kernelSize: [info.kernelHeight, info.kernelWidth],
+    stride: [info.strideHeight, info.strideWidth],
+    dilation: [info.dilationHeight, info.dilationWidth],
+    groups: info.groups,
+    paddingMode: info.paddingMode,
+    bias: info.hasBias,
+    padding: {
+      top: info.padTop, bottom: info.padBottom, left: info.padLeft, right: info.padRight,
+      requested: info.paddingKind === 'explicit' ? [info.padTop, info.padLeft] : info.paddingKind,
+    },
+    formula: {
+      height: axisFormula('H', info.inHeight, info.padTop, info.padBottom, info.dilationHeight, info.kernelHeight, info.strideHeight, info.outHeight),
+      width: axisFormula('W', info.inWidth, info.padLeft, info.padRight, info.dilationWidth, info.kernelWidth, info.strideWidth, info.outWidth),
+      general: GENERAL_FORMULA,
+    },
+    parameterCount: weightCount + biasCount,
+    parameters: { weight: weightCount, bias: biasCount },
+    macs,
+    flops: 2 * macs,
+    receptiveField: { height: info.kernelExtentHeight, width: info.kernelExtentWidth, channels: info.inChannelsPerGroup, taps },
+  };
+}
+
+/** Checks an input shape given without data: (C, H, W) or (N, C, H, W), channels and sizes ≥ 1. */
+export function checkInputShape(inputShape: unknown): { batched: boolean; batch: number; channels: number; height: number; width: number } {
+  checkShape(inputShape, 'inputShape');
+  if (inputShape.length !== 3 && inputShape.length !== 4) {
+    throw new Conv2dError('inputShape', inputShape, `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatValue(inputShape)}`);
+  }
+  const batched = inputShape.length === 4;
+  const [batch, channels, height, width] = (batched ? inputShape : [1, ...inputShape]) as [number, number, number, number];
+  if (channels < 1 || height < 1 || width < 1) {
+    throw new Conv2dError('inputShape', inputShape, 'the channel, height and width dimensions of the input must be at least 1');
+  }
+  return { batched, batch, channels, height, width };
+}
+
+/**
+ * Resolves a layer applied to an input shape, without any data: the same checks and numbers as
+ * `conv2d` and `nn.Conv2d` would give.
+ */
+export function resolveLayer(inputShape: unknown, layer: LayerOptions): Conv2dInfo {
+  const raw = checkOptionKeys(layer, LAYER_OPTION_KEYS, 'layerOptions');
+  const input = checkInputShape(inputShape);
+  const outChannels = checkIntegerAtLeast('outChannels', raw.outChannels, 1, 'out_channels must be a positive integer');
+  const [kernelHeight, kernelWidth] = checkIntPair('kernelSize', raw.kernelSize, 1, 'kernel size should be greater than zero');
+  if (raw.bias !== undefined && typeof raw.bias !== 'boolean') throw new Conv2dError('bias', raw.bias, 'bias must be true or false');
+  const { outChannels: _o, kernelSize: _k, bias: _b, ...convOptions } = raw;
+  const settings = resolveSettings(convOptions);
+  return resolveConv2d({
+    batched: input.batched, batch: input.batch, inChannels: input.channels, inHeight: input.height, inWidth: input.width,
+    outChannels, kernelHeight, kernelWidth, hasBias: raw.bias !== false, kernelArgument: 'kernelSize',
+  }, settings);
+}
+
+/**
+ * Describes `nn.Conv2d(C, outChannels, kernelSize, ...)` applied to an input of `inputShape`:
+ * output shape, the output-size formula with the numbers in it, the padding applied on each side,
+ * parameter count, MACs and FLOPs, and the receptive field of one output cell.
+ *
+ * @example
+ * describeConv2d([3, 7, 7], { outChannels: 2, kernelSize: 3, padding: 1, stride: 2, dilation: 2 });
+ * // outputShape [2, 3, 3], parameterCount 56,
+ * // formula.height 'H_out = floor((7 + 1 + 1 − 2·(3−1) − 1) / 2) + 1 = 3'
+ */
+export function describeConv2d(inputShape: readonly number[], layer: LayerOptions): Conv2dDescription {
+  return describeInfo(resolveLayer(inputShape, layer), inputShape);
+}
+
+/** The description as text for a person (the CLI's `shape` and the demo print this). */
+export function formatDescription(d: Conv2dDescription): string {
+  const pair = ([h, w]: [number, number]) => (h === w ? `${h}` : `(${h}, ${w})`);
+  const requested = Array.isArray(d.padding.requested) ? pair(d.padding.requested) : `'${d.padding.requested}'`;
+  const shape = (s: number[]) => `(${s.join(', ')})`;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return [
+    `Conv2d(${d.inChannels}, ${d.outChannels}, kernel_size=${pair(d.kernelSize)}, stride=${pair(d.stride)}, padding=${requested}, ` +
+      `dilation=${pair(d.dilation)}, groups=${d.groups}, bias=${d.bias ? 'True' : 'False'}, padding_mode='${d.paddingMode}')`,
+    `  input shape   ${shape(d.inputShape)}`,
+    `  output shape  ${shape(d.outputShape)}`,
+    `  ${d.formula.height}`,
+    `  ${d.formula.width}`,
+    `  padding       top ${d.padding.top}, bottom ${d.padding.bottom}, left ${d.padding.left}, right ${d.padding.right} (${d.paddingMode})`,
+    `  parameters    ${n(d.parameterCount)} (weight ${n(d.parameters.weight)}, bias ${n(d.parameters.bias)})`,
+    `  MACs          ${n(d.macs)}`,
+    `  FLOPs         ${n(d.flops)}`,
+    `  receptive field of one output cell: ${d.receptiveField.height} x ${d.receptiveField.width} input cells in ` +
+      `${d.receptiveField.channels} channel${d.receptiveField.channels === 1 ? '' : 's'} (${n(d.receptiveField.taps)} taps)`,
+  ].join('\n');
+}

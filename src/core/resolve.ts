@@ -1,0 +1,228 @@
+import { Conv2dError, formatValue } from '../errors/index.js';
+import { MAX_TENSOR_ELEMENTS, elementCount } from './tensor.js';
+import { MAX_INT_ARGUMENT, checkIntPair, checkIntegerAtLeast, checkOptionKeys } from './validate.js';
+
+/**
+ * Settling the arguments, once. User options (int | pair | 'same' | 'valid', padding mode, groups)
+ * become one flat record, {@link Conv2dInfo}, that every kernel, the description and the visualizer
+ * read. Nothing downstream looks at the raw options again.
+ */
+
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+export const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+/** An int applies to both spatial axes; a pair is `[height, width]`. */
+export type IntPair = number | readonly [number, number];
+
+/** The options of `conv2d`, as PyTorch's `F.conv2d` / `nn.Conv2d` take them. */
+export interface Conv2dOptions {
+  /** Step of the kernel over the input; default 1. */
+  stride?: IntPair;
+  /** Zeros (or copied cells, see `paddingMode`) added on each side; `'same'` keeps the size, `'valid'` is 0. Default 0. */
+  padding?: IntPair | 'same' | 'valid';
+  /** Spacing between kernel taps; default 1. */
+  dilation?: IntPair;
+  /** Channel groups: input and output channels are split into `groups` independent convolutions; default 1. */
+  groups?: number;
+  /** What the padding ring holds: `'zeros'` (default), or cells copied from the input. */
+  paddingMode?: PaddingMode;
+}
+
+export const CONV2D_OPTION_KEYS = ['stride', 'padding', 'dilation', 'groups', 'paddingMode'] as const;
+
+/** The options, checked and in pairs; what does not depend on the input size. */
+export interface LayerSettings {
+  stride: [number, number];
+  dilation: [number, number];
+  /** `'same'` and `'valid'` are kept by name so the description can say what was asked. */
+  padding: { kind: 'explicit'; height: number; width: number } | { kind: 'same' } | { kind: 'valid' };
+  groups: number;
+  paddingMode: PaddingMode;
+}
+
+/** Checks and settles the options that do not depend on shapes (PyTorch's `_ConvNd.__init__` checks). */
+export function resolveSettings(options: Conv2dOptions | Record<string, unknown> | undefined, allowedKeys: readonly string[] = CONV2D_OPTION_KEYS): LayerSettings {
+  const raw = checkOptionKeys(options, allowedKeys);
+  const groups = raw.groups === undefined ? 1 : checkIntegerAtLeast('groups', raw.groups, 1, 'groups must be a positive integer (non-positive groups is not supported)');
+  const stride = checkIntPair('stride', raw.stride ?? 1, 1, 'non-positive stride is not supported');
+  const dilation = checkIntPair('dilation', raw.dilation ?? 1, 1, 'dilation should be greater than zero');
+
+  let padding: LayerSettings['padding'];
+  const rawPadding = raw.padding ?? 0;
+  if (typeof rawPadding === 'string') {
+    if (rawPadding !== 'same' && rawPadding !== 'valid') {
+      throw new Conv2dError('padding', rawPadding, `Invalid padding string '${rawPadding}', should be one of {'valid', 'same'}`);
+    }
+    if (rawPadding === 'same' && (stride[0] !== 1 || stride[1] !== 1)) {
+      throw new Conv2dError('padding', rawPadding, `padding='same' is not supported for strided convolutions (stride = ${formatValue(stride)})`);
+    }
+    padding = { kind: rawPadding };
+  } else {
+    const [height, width] = checkIntPair('padding', rawPadding, 0, 'negative padding is not supported');
+    padding = { kind: 'explicit', height, width };
+  }
+
+  const paddingMode = raw.paddingMode ?? 'zeros';
+  if (typeof paddingMode !== 'string' || !(PADDING_MODES as readonly string[]).includes(paddingMode)) {
+    throw new Conv2dError('paddingMode', paddingMode, `padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode=${formatValue(paddingMode)}`);
+  }
+  return { stride, dilation, padding, groups, paddingMode: paddingMode as PaddingMode };
+}
+
+/** The sizes a convolution is applied to, taken from tensors (`conv2d`) or from a layer (`describeConv2d`). */
+export interface Conv2dGeometry {
+  /** False for an unbatched (C, H, W) input: the output is then (O, H_out, W_out). */
+  batched: boolean;
+  batch: number;
+  inChannels: number;
+  inHeight: number;
+  inWidth: number;
+  outChannels: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  hasBias: boolean;
+  /** How errors name the kernel: `'weight'` in `conv2d`, `'kernelSize'` for a layer. */
+  kernelArgument: 'weight' | 'kernelSize';
+}
+
+/**
+ * Everything about one convolution, resolved. Kernels read only this.
+ *
+ * Output size per axis: `out = floor((in + pad_before + pad_after − dilation·(kernel−1) − 1) / stride) + 1`.
+ */
+export interface Conv2dInfo {
+  batched: boolean;
+  batch: number;
+  inChannels: number;
+  inHeight: number;
+  inWidth: number;
+  outChannels: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  /** Padding actually applied on each side (for 'same': total // 2 before, the rest after). */
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+  /** What was asked for: explicit numbers, 'same' or 'valid'. */
+  paddingKind: 'explicit' | 'same' | 'valid';
+  paddingMode: PaddingMode;
+  groups: number;
+  inChannelsPerGroup: number;
+  outChannelsPerGroup: number;
+  hasBias: boolean;
+  /** Span of the dilated kernel on the input: dilation·(kernel−1) + 1. */
+  kernelExtentHeight: number;
+  kernelExtentWidth: number;
+  outHeight: number;
+  outWidth: number;
+  /** (N, O, H_out, W_out), or (O, H_out, W_out) for an unbatched input. */
+  outputShape: number[];
+}
+
+/** Padding for one axis under 'same': the total dilation·(kernel−1), the smaller half before (as PyTorch). */
+function samePadding(kernel: number, dilation: number): [number, number] {
+  const total = dilation * (kernel - 1);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+/** Applies the shape-dependent rules to settled options and computes the output shape. */
+export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings): Conv2dInfo {
+  const { inChannels, outChannels, inHeight, inWidth, kernelHeight, kernelWidth, kernelArgument } = geometry;
+  const { groups, stride, dilation, paddingMode } = settings;
+
+  if (inChannels % groups !== 0) {
+    throw new Conv2dError('groups', groups, `in_channels must be divisible by groups (in_channels = ${inChannels})`);
+  }
+  if (outChannels % groups !== 0) {
+    throw new Conv2dError('groups', groups, `out_channels must be divisible by groups (out_channels = ${outChannels})`);
+  }
+
+  const kernelExtentHeight = dilation[0] * (kernelHeight - 1) + 1;
+  const kernelExtentWidth = dilation[1] * (kernelWidth - 1) + 1;
+  if (kernelExtentHeight > MAX_INT_ARGUMENT || kernelExtentWidth > MAX_INT_ARGUMENT) {
+    throw new Conv2dError('dilation', dilation, `the dilated kernel, dilation·(kernel−1)+1 = (${kernelExtentHeight} x ${kernelExtentWidth}), must be at most ${MAX_INT_ARGUMENT}`);
+  }
+
+  let padTop: number, padBottom: number, padLeft: number, padRight: number;
+  if (settings.padding.kind === 'same') {
+    [padTop, padBottom] = samePadding(kernelHeight, dilation[0]);
+    [padLeft, padRight] = samePadding(kernelWidth, dilation[1]);
+  } else if (settings.padding.kind === 'valid') {
+    padTop = padBottom = padLeft = padRight = 0;
+  } else {
+    padTop = padBottom = settings.padding.height;
+    padLeft = padRight = settings.padding.width;
+  }
+
+  // Non-zero padding modes copy cells from the input, which bounds how far they can reach.
+  if (paddingMode === 'reflect') {
+    // Reflection mirrors about the edge cell without repeating it, so it can reach size−1 cells out.
+    if (Math.max(padTop, padBottom) >= inHeight || Math.max(padLeft, padRight) >= inWidth) {
+      throw new Conv2dError('padding', [Math.max(padTop, padBottom), Math.max(padLeft, padRight)],
+        `Padding size should be less than the corresponding input dimension for padding_mode='reflect' (input size ${inHeight} x ${inWidth})`);
+    }
+  } else if (paddingMode === 'circular') {
+    if (Math.max(padTop, padBottom) > inHeight || Math.max(padLeft, padRight) > inWidth) {
+      throw new Conv2dError('padding', [Math.max(padTop, padBottom), Math.max(padLeft, padRight)],
+        `Padding value causes wrapping around more than once: padding_mode='circular' allows at most the input size (${inHeight} x ${inWidth})`);
+    }
+  }
+
+  const paddedHeight = inHeight + padTop + padBottom;
+  const paddedWidth = inWidth + padLeft + padRight;
+  if (kernelExtentHeight > paddedHeight || kernelExtentWidth > paddedWidth) {
+    throw new Conv2dError(kernelArgument, [kernelHeight, kernelWidth],
+      `Calculated padded input size per channel: (${paddedHeight} x ${paddedWidth}). Kernel size: (${kernelExtentHeight} x ${kernelExtentWidth}). Kernel size can't be greater than actual input size`);
+  }
+
+  const outHeight = Math.floor((paddedHeight - kernelExtentHeight) / stride[0]) + 1;
+  const outWidth = Math.floor((paddedWidth - kernelExtentWidth) / stride[1]) + 1;
+  const outputShape = geometry.batched
+    ? [geometry.batch, outChannels, outHeight, outWidth]
+    : [outChannels, outHeight, outWidth];
+
+  return {
+    batched: geometry.batched,
+    batch: geometry.batch,
+    inChannels,
+    inHeight,
+    inWidth,
+    outChannels,
+    kernelHeight,
+    kernelWidth,
+    strideHeight: stride[0],
+    strideWidth: stride[1],
+    dilationHeight: dilation[0],
+    dilationWidth: dilation[1],
+    padTop,
+    padBottom,
+    padLeft,
+    padRight,
+    paddingKind: settings.padding.kind,
+    paddingMode,
+    groups,
+    inChannelsPerGroup: inChannels / groups,
+    outChannelsPerGroup: outChannels / groups,
+    hasBias: geometry.hasBias,
+    kernelExtentHeight,
+    kernelExtentWidth,
+    outHeight,
+    outWidth,
+    outputShape,
+  };
+}
+
+/** Refuses, before any allocation, an output larger than {@link MAX_TENSOR_ELEMENTS}. */
+export function checkOutputAllocatable(info: Conv2dInfo): void {
+  const elements = elementCount(info.outputShape);
+  if (elements > MAX_TENSOR_ELEMENTS) {
+    throw new Conv2dError('output', info.outputShape,
+      `the output would have ${elements} elements (${(elements * 4 / 2 ** 30).toFixed(1)} GiB); convlab allocates at most ${MAX_TENSOR_ELEMENTS} elements (4 GiB) per tensor`);
+  }
+}

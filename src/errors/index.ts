@@ -1,0 +1,54 @@
+/**
+ * Every error convlab raises on purpose is a {@link ConvlabError}: it names the argument, the value
+ * it got and the rule that value broke, so the library, the CLI and the page can all say the same
+ * thing. Anything else that escapes is a bug.
+ */
+
+/** Renders a value the way a message should quote it: strings quoted, arrays as [a, b]. */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`;
+  if (typeof value === 'function') return 'a function';
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined) return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    /* cyclic or otherwise unprintable: fall through */
+  }
+  return Object.prototype.toString.call(value);
+}
+
+/** Base class: one argument, its value, the rule it broke. */
+export class ConvlabError extends Error {
+  /** The argument at fault, by its API name (`groups`, `padding`, `input`, ...). */
+  readonly argument: string;
+  /** The value that was given. */
+  readonly value: unknown;
+  /** The rule, in PyTorch's words where PyTorch has words. */
+  readonly rule: string;
+
+  constructor(argument: string, value: unknown, rule: string) {
+    super(`Invalid ${argument} = ${formatValue(value)}: ${rule}`);
+    this.name = new.target.name;
+    this.argument = argument;
+    this.value = value;
+    this.rule = rule;
+  }
+}
+
+/**
+ * A convolution configuration that convlab (and PyTorch, where it has a rule) refuses.
+ *
+ * @example
+ * try { new Conv2d(4, 4, 3, { groups: 3 }) } catch (e) {
+ *   // e.argument === 'groups', e.message === "Invalid groups = 3: in_channels must be divisible by groups (in_channels = 4)"
+ * }
+ */
+export class Conv2dError extends ConvlabError {}
+
+/** A `.npy` file that cannot be read as a tensor, or a tensor that cannot be written as one. */
+export class NpyError extends ConvlabError {}

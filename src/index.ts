@@ -1,0 +1,12 @@
+export { tensor, MAX_TENSOR_ELEMENTS } from './core/tensor.js';
+export type { Tensor } from './core/tensor.js';
+export { conv2d } from './core/conv2d.js';
+export { describeConv2d, formatDescription } from './core/describe.js';
+export type { Conv2dDescription, LayerOptions } from './core/describe.js';
+export type { Conv2dInfo, Conv2dOptions, IntPair, PaddingMode } from './core/resolve.js';
+export { resolveConv2d, resolveSettings } from './core/resolve.js';
+export { Conv2d } from './nn/conv2d.js';
+export type { Conv2dLayerOptions } from './nn/conv2d.js';
+export { conv2dReference } from './kernels/reference.js';
+export { Conv2dError, ConvlabError, NpyError } from './errors/index.js';
+export { readNpy, writeNpy } from './io/npy.js';

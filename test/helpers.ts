@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { type Tensor, tensor } from '../src/index.js';
+
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+interface EncodedTensor { shape: number[]; data: string }
+
+export interface ValidCase {
+  name: string;
+  input: EncodedTensor;
+  weight: EncodedTensor;
+  bias: EncodedTensor | null;
+  options: { stride: number | number[]; padding: number | number[] | string; dilation: number | number[]; groups: number; paddingMode: string };
+  parameterCount: number;
+  output: EncodedTensor;
+}
+
+export interface RefusedCase {
+  name: string;
+  argument: string;
+  api: 'module' | 'functional';
+  inputShape: number[];
+  weightShape: number[] | null;
+  biasLength: number | null;
+  module: { inChannels: number; outChannels: number; kernelSize: number | number[] } | null;
+  options: Record<string, unknown>;
+  torchError: string;
+}
+
+export interface TorchFixtures {
+  torch: string;
+  tolerance: { absolute: number; relative: number };
+  valid: ValidCase[];
+  refused: RefusedCase[];
+}
+
+/** JSON cannot hold Infinity: the generator writes {"nonFinite": "Infinity"}. */
+function reviveNonFinite(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && 'nonFinite' in value) return Number((value as { nonFinite: string }).nonFinite);
+  return value;
+}
+
+export function loadTorchFixtures(): TorchFixtures {
+  return JSON.parse(readFileSync(`${FIXTURES}conv2d-torch.json`, 'utf8'), reviveNonFinite) as TorchFixtures;
+}
+
+export function decode(encoded: EncodedTensor): Tensor {
+  const bytes = Buffer.from(encoded.data, 'base64');
+  const data = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(data.buffer).set(bytes);
+  return tensor(data, encoded.shape);
+}
+
+/** A deterministic generator for test data (xorshift32); values in [-1, 1). */
+export function randomData(length: number, seed: number): Float32Array {
+  let state = seed >>> 0 || 1;
+  const data = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13; state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5; state >>>= 0;
+    data[i] = state / 2 ** 31 - 1;
+  }
+  return data;
+}
+
+/**
+ * Elementwise |actual − expected| ≤ absolute + relative·|expected| (numpy's allclose), with a
+ * message that names the first bad index and the largest error.
+ */
+export function expectClose(actual: Tensor, expected: Tensor, absolute = 1e-4, relative = 1e-4): void {
+  expect(actual.shape).toEqual(expected.shape);
+  expect(actual.data.length).toBe(expected.data.length);
+  let worst = 0;
+  let firstBad = -1;
+  for (let i = 0; i < expected.data.length; i++) {
+    const a = actual.data[i]!;
+    const e = expected.data[i]!;
+    const error = Math.abs(a - e);
+    const ok = error <= absolute + relative * Math.abs(e) || (Number.isNaN(a) && Number.isNaN(e));
+    if (!ok && firstBad < 0) firstBad = i;
+    if (error > worst) worst = error;
+  }
+  if (firstBad >= 0) {
+    throw new Error(`mismatch at index ${firstBad}: got ${actual.data[firstBad]}, expected ${expected.data[firstBad]} (largest error ${worst})`);
+  }
+}
