@@ -9,5 +9,5 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch
 fi
-/usr/bin/python3 scripts/fixtures/generate_conv2d.py test/fixtures/conv2d-torch.json
+PYTHONHASHSEED=0 /usr/bin/python3 scripts/fixtures/generate_conv2d.py test/fixtures/conv2d-torch.json
 /usr/bin/python3 scripts/fixtures/generate_npy.py test/fixtures/npy

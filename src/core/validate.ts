@@ -33,7 +33,7 @@ export function checkIntPair(argument: string, value: unknown, min: number, rule
     }
     return [checkIntegerAtLeast(argument, value[0], min, rule), checkIntegerAtLeast(argument, value[1], min, rule)];
   }
-  if (!isInteger(value)) {
+  if (typeof value !== 'number') {
     throw new Conv2dError(argument, value, `${argument} must be an integer or a pair [height, width] of integers`);
   }
   const single = checkIntegerAtLeast(argument, value, min, rule);

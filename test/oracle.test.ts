@@ -1,0 +1,50 @@
+import { describe, it } from 'vitest';
+import { conv2d, tensor } from '../src/index.js';
+import { resolveConv2dCall } from '../src/core/conv2d.js';
+import { expectClose, randomData } from './helpers.js';
+import { runOnnxConv } from './onnx-oracle.js';
+
+/**
+ * An independent oracle: random zero-padded configurations (every argument drawn at once) computed by
+ * onnxruntime-node and by convlab. Fixed seed, so a failure names a case that can be rerun.
+ */
+const CASES = 60;
+
+function draw(seed: number) {
+  let state = seed * 2654435761 >>> 0 || 1;
+  const next = (n: number) => { // an integer in [0, n)
+    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+    return state % n;
+  };
+  const groups = [1, 1, 2, 3, 4][next(5)]!;
+  const inChannels = groups * (1 + next(4));
+  const outChannels = groups * (1 + next(3));
+  const kernel: [number, number] = [1 + next(5), 1 + next(5)];
+  const dilation: [number, number] = [1 + next(3), 1 + next(3)];
+  const stride: [number, number] = [1 + next(3), 1 + next(3)];
+  const padding: [number, number] | 'same' = next(6) === 0 ? 'same' : [next(4), next(4)];
+  const extent = [dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1];
+  // Inputs at least as large as the dilated kernel, so every draw is valid.
+  const height = extent[0]! + next(8);
+  const width = extent[1]! + next(8);
+  const batch = 1 + next(2);
+  return {
+    inputShape: [batch, inChannels, height, width], weightShape: [outChannels, inChannels / groups, ...kernel],
+    bias: next(3) !== 0,
+    options: { stride: padding === 'same' ? 1 : stride, padding, dilation, groups },
+  };
+}
+
+describe('conv2d agrees with onnxruntime-node on random configurations', () => {
+  for (let seed = 1; seed <= CASES; seed++) {
+    const c = draw(seed);
+    it(`#${seed} x=${JSON.stringify(c.inputShape)} w=${JSON.stringify(c.weightShape)} ${JSON.stringify(c.options)} bias=${c.bias}`, async () => {
+      const input = tensor(randomData(c.inputShape.reduce((a, b) => a * b), seed), c.inputShape);
+      const weight = tensor(randomData(c.weightShape.reduce((a, b) => a * b), seed + 1000), c.weightShape);
+      const bias = c.bias ? tensor(randomData(c.weightShape[0]!, seed + 2000), [c.weightShape[0]!]) : null;
+      const info = resolveConv2dCall(input, weight, bias, c.options);
+      const expected = await runOnnxConv(info, input, weight, bias);
+      expectClose(conv2d(input, weight, bias, c.options), expected);
+    });
+  }
+});
