@@ -19,7 +19,7 @@ function buildProgram(): Command {
     .version(version)
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(`convlab: ${text.replace(/^error: /, '').trimEnd()}\n`) });
+    .configureOutput({ outputError: (text, write) => write(`convlab: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
   registerShape(program);
   registerForward(program);
   return program;

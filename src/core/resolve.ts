@@ -51,7 +51,7 @@ export function resolveSettings(options: Conv2dOptions | Record<string, unknown>
   const rawPadding = raw.padding ?? 0;
   if (typeof rawPadding === 'string') {
     if (rawPadding !== 'same' && rawPadding !== 'valid') {
-      throw new Conv2dError('padding', rawPadding, `Invalid padding string '${rawPadding}', should be one of {'valid', 'same'}`);
+      throw new Conv2dError('padding', rawPadding, `Invalid padding string ${formatValue(rawPadding)}, should be one of {'valid', 'same'}`);
     }
     if (rawPadding === 'same' && (stride[0] !== 1 || stride[1] !== 1)) {
       throw new Conv2dError('padding', rawPadding, `padding='same' is not supported for strided convolutions (stride = ${formatValue(stride)})`);

@@ -1,4 +1,4 @@
-import { Conv2dError } from '../errors/index.js';
+import { Conv2dError, formatValue } from '../errors/index.js';
 
 /**
  * Argument checks shared by every entry point. Each throws a {@link Conv2dError} that names the
@@ -68,7 +68,7 @@ export function checkOptionKeys(options: unknown, allowed: readonly string[], ar
     if (allowed.includes(key)) continue;
     const nearest = allowed.reduce((best, name) => (editDistance(key, name) < editDistance(key, best) ? name : best));
     const hint = editDistance(key, nearest) <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean '${nearest}'?)` : '';
-    throw new Conv2dError(argument, key, `unknown option '${key}'${hint}; the options are ${allowed.join(', ')}`);
+    throw new Conv2dError(argument, key, `unknown option ${formatValue(key)}${hint}; the options are ${allowed.join(', ')}`);
   }
   return options as Record<string, unknown>;
 }

@@ -4,9 +4,15 @@
  * thing. Anything else that escapes is a bug.
  */
 
-/** Renders a value the way a message should quote it: strings quoted, arrays as [a, b]. */
+/** Quotes a string on one line: control characters escaped, long text shortened. */
+function quote(text: string): string {
+  const oneLine = text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return `'${oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine}'`;
+}
+
+/** Renders a value the way a one-line message should quote it: strings quoted, arrays as [a, b]. */
 export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') return quote(value);
   if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null) return 'null';

@@ -1,5 +1,5 @@
 import { MAX_TENSOR_ELEMENTS, type Tensor, elementCount } from '../core/tensor.js';
-import { NpyError } from '../errors/index.js';
+import { NpyError, formatValue } from '../errors/index.js';
 
 /**
  * NumPy's `.npy` format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
@@ -78,7 +78,7 @@ function parseHeaderDict(text: string, name: string): Map<string, HeaderValue> {
     if (text[pos] === '}') { pos++; break; }
     const key = parseString();
     expect(':');
-    if (entries.has(key)) fail(`duplicate key '${key}'`);
+    if (entries.has(key)) fail(`duplicate key ${formatValue(key)}`);
     entries.set(key, parseValue());
     skipSpace();
     if (text[pos] === ',') pos++;
@@ -116,7 +116,7 @@ export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
 
   for (const key of header.keys()) {
     if (key !== 'descr' && key !== 'fortran_order' && key !== 'shape') {
-      throw new NpyError(name, key, `unknown key '${key}' in the .npy header (expected descr, fortran_order, shape)`);
+      throw new NpyError(name, key, `unknown key ${formatValue(key)} in the .npy header (expected descr, fortran_order, shape)`);
     }
   }
   const descr = header.get('descr');
@@ -128,7 +128,7 @@ export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
 
   const dtype = /^([<>=])f([48])$/.exec(descr);
   if (!dtype) {
-    throw new NpyError(name, descr, `unsupported dtype '${descr}': convlab reads float32 ('<f4') and float64 ('<f8') arrays`);
+    throw new NpyError(name, descr, `unsupported dtype ${formatValue(descr)}: convlab reads float32 ('<f4') and float64 ('<f8') arrays`);
   }
   if (fortranOrder) {
     throw new NpyError(name, 'fortran_order: True', 'Fortran-ordered arrays are not supported: save a C-ordered copy (np.ascontiguousarray(a))');

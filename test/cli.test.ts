@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readNpy } from '../src/index.js';
+import { FIXTURES, expectClose } from './helpers.js';
+
+/** The built CLI, run as a user runs it (npm test builds dist/ first). */
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const npyFixture = (name: string) => `${FIXTURES}npy/${name}`;
+
+function convlab(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A usage error: exit code 2, one line on stderr, no stack trace. */
+function expectUsageError(result: ReturnType<typeof convlab>, words: string | RegExp) {
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(result.stderr).not.toMatch(/\n\s+at |Error:|node:internal/);
+  expect(result.stderr).toMatch(words);
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does)');
+});
+
+describe('convlab shape', () => {
+  it("describes the article's title figure as --json", () => {
+    const r = convlab('shape', '--input', '3,7,7', '--out-channels', '2', '--kernel-size', '3', '--padding', '1', '--stride', '2', '--dilation', '2', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(d.outputShape).toEqual([2, 3, 3]);
+    expect(d.parameterCount).toBe(56);
+    for (const field of ['outputShape', 'parameterCount', 'macs', 'flops', 'padding', 'formula', 'receptiveField']) expect(d).toHaveProperty(field);
+    expect(d.formula.height).toBe('H_out = floor((7 + 1 + 1 − 2·(3−1) − 1) / 2) + 1 = 3');
+  });
+
+  it('prints the description for a person, with short flags and pairs', () => {
+    const r = convlab('shape', '--input', '2,3,7,9', '--out-channels', '4', '-k', '3,2', '-s', '1,2', '-p', '1,0', '-d', '2', '-g', '1', '--no-bias');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('output shape  (2, 4, 5, 4)');
+    expect(r.stdout).toContain('H_out = floor((7 + 1 + 1 − 2·(3−1) − 1) / 1) + 1 = 5');
+    expect(r.stdout).toContain('W_out = floor((9 + 0 + 0 − 2·(2−1) − 1) / 2) + 1 = 4');
+    expect(r.stdout).toContain('parameters    72 (weight 72, bias 0)');
+  });
+
+  it("takes 'same' and a padding mode", () => {
+    const r = convlab('shape', '--input', '1,8,8', '--out-channels', '1', '-k', '4', '-p', 'same', '--padding-mode', 'reflect', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).padding).toEqual({ top: 1, bottom: 2, left: 1, right: 2, requested: 'same' });
+  });
+
+  it.each([
+    [['--input', '4,7,7', '--out-channels', '2', '-k', '3', '-g', '3'], /--groups.*in_channels must be divisible by groups/],
+    [['--input', '3,7,7', '--out-channels', '2', '-k', '3', '-p', 'foo'], /Invalid padding string 'foo'/],
+    [['--input', '3,7,7', '--out-channels', '2', '-k', '3', '-p', 'same', '-s', '2'], /padding='same' is not supported for strided convolutions/],
+    [['--input', '3,7,7', '--out-channels', '2', '-k', '9'], /--kernel-size.*Kernel size can't be greater than actual input size/],
+    [['--input', '3,x,7', '--out-channels', '2', '-k', '3'], /--input '3,x,7'.*C,H,W or N,C,H,W/],
+    [['--input', '7,7', '--out-channels', '2', '-k', '3'], /Expected 3D \(unbatched\) or 4D \(batched\) input/],
+    [['--input', '3,7,7', '--out-channels', '2', '-k', '1,2,3'], /--kernel-size '1,2,3'/],
+    [['--input', '3,7,7', '--out-channels', '2', '-k', '3', '-s', '1.5'], /stride must be an integer/],
+    [['--input', '3,7,7', '--out-channels', 'two', '-k', '3'], /--out-channels 'two'/],
+    [['--input', '3,7,7', '--out-channels', '2', '-k', '3', '--padding-mode', 'mirror'], /padding_mode must be one of/],
+    [['--input', '3,7,7', '--out-channels', '2', '-k', '3', '--strides', '2'], /unknown option '--strides'/],
+    [['--input', '3,7,7', '-k', '3'], /required option '--out-channels <n>' not specified/],
+    [['--input', '3,7,7', '--out-channels', '2', '-k', '3', 'extra'], /too many arguments/],
+  ])('refuses %j with exit code 2 and one line', (args, words) => {
+    expectUsageError(convlab('shape', ...args), words);
+  });
+
+  it('an unknown command is a usage error', () => {
+    expectUsageError(convlab('shap'), /unknown command 'shap'/);
+  });
+
+  it('--help and --version exit 0', () => {
+    expect(convlab('shape', '--help').code).toBe(0);
+    expect(convlab('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('convlab forward', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'convlab-cli-'));
+
+  it('matches PyTorch on .npy files (float64 input, float32 weight and bias)', () => {
+    const output = join(dir, 'y.npy');
+    const r = convlab('forward', '--input', npyFixture('forward-x.npy'), '--weight', npyFixture('forward-w.npy'),
+      '--bias', npyFixture('forward-b.npy'), '-p', '1', '-s', '2', '-d', '2', '--output', output);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('(2, 2, 3, 3)');
+    expectClose(readNpy(new Uint8Array(readFileSync(output))), readNpy(new Uint8Array(readFileSync(npyFixture('forward-y-torch.npy')))));
+  });
+
+  it('bad files and bad configurations: exit 2, one line, the old output untouched, no temporary files', () => {
+    const output = join(dir, 'kept.npy');
+    writeFileSync(output, 'previous contents');
+    const layer = ['--weight', npyFixture('forward-w.npy'), '--output', output];
+    const cases: [string[], RegExp][] = [
+      [['--input', join(dir, 'missing.npy'), ...layer], /--input .*missing\.npy.*no such file/],
+      [['--input', npyFixture('int32.npy'), ...layer], /unsupported dtype '<i4'/],
+      [['--input', npyFixture('fortran.npy'), ...layer], /Fortran-ordered/],
+      [['--input', npyFixture('values.json'), ...layer], /magic string/],
+      [['--input', npyFixture('forward-x.npy'), ...layer, '-g', '2'], /--groups|--weight|--input/],
+      [['--input', npyFixture('float32.npy'), ...layer], /Expected 3D \(unbatched\) or 4D \(batched\) input|expected input/],
+      [['--input', npyFixture('forward-x.npy'), ...layer, '--bias', npyFixture('vector.npy')], /--bias.*expected bias to be 1-dimensional with 2 elements/],
+      [['--input', npyFixture('forward-x.npy'), '--weight', npyFixture('forward-w.npy'), '--output', join(dir, 'no-such-dir', 'y.npy')], /--output .*cannot write the file/],
+      [['--input', npyFixture('forward-x.npy'), '--weight', npyFixture('forward-w.npy'), '--output', dir], /--output .*cannot write the file/],
+    ];
+    for (const [args, words] of cases) expectUsageError(convlab('forward', ...args), words);
+    expect(readFileSync(output, 'utf8')).toBe('previous contents');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
