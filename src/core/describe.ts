@@ -1,19 +1,14 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
-import { type Conv2dInfo, type IntPair, type PaddingMode, CONV2D_OPTION_KEYS, resolveConv2d, resolveSettings } from './resolve.js';
+import { type Conv2dInfo, type Conv2dOptions, type IntPair, type PaddingMode, CONV2D_OPTION_KEYS, resolveConv2d, resolveSettings } from './resolve.js';
 import { checkShape } from './tensor.js';
 import { checkIntPair, checkIntegerAtLeast, checkOptionKeys } from './validate.js';
 
 /** A layer as `nn.Conv2d` declares it, minus `in_channels` (taken from the input shape). */
-export interface LayerOptions {
+export interface LayerOptions extends Conv2dOptions {
   outChannels: number;
   kernelSize: IntPair;
-  stride?: IntPair;
-  padding?: IntPair | 'same' | 'valid';
-  dilation?: IntPair;
-  groups?: number;
   /** Whether the layer has a bias; default true, as in `nn.Conv2d`. */
   bias?: boolean;
-  paddingMode?: PaddingMode;
 }
 
 export const LAYER_OPTION_KEYS = ['outChannels', 'kernelSize', ...CONV2D_OPTION_KEYS, 'bias'] as const;

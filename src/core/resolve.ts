@@ -90,15 +90,7 @@ export interface Conv2dGeometry {
  *
  * Output size per axis: `out = floor((in + pad_before + pad_after − dilation·(kernel−1) − 1) / stride) + 1`.
  */
-export interface Conv2dInfo {
-  batched: boolean;
-  batch: number;
-  inChannels: number;
-  inHeight: number;
-  inWidth: number;
-  outChannels: number;
-  kernelHeight: number;
-  kernelWidth: number;
+export interface Conv2dInfo extends Omit<Conv2dGeometry, 'kernelArgument'> {
   strideHeight: number;
   strideWidth: number;
   dilationHeight: number;
@@ -187,15 +179,9 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings)
     ? [geometry.batch, outChannels, outHeight, outWidth]
     : [outChannels, outHeight, outWidth];
 
+  const { kernelArgument: _, ...sizes } = geometry;
   return {
-    batched: geometry.batched,
-    batch: geometry.batch,
-    inChannels,
-    inHeight,
-    inWidth,
-    outChannels,
-    kernelHeight,
-    kernelWidth,
+    ...sizes,
     strideHeight: stride[0],
     strideWidth: stride[1],
     dilationHeight: dilation[0],
@@ -209,7 +195,6 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings)
     groups,
     inChannelsPerGroup: inChannels / groups,
     outChannelsPerGroup: outChannels / groups,
-    hasBias: geometry.hasBias,
     kernelExtentHeight,
     kernelExtentWidth,
     outHeight,

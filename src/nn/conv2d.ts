@@ -1,20 +1,15 @@
 import { conv2d } from '../core/conv2d.js';
 import { type Conv2dDescription, describeInfo, resolveLayer } from '../core/describe.js';
 import { checkSeed, fillUniform, initBound, randomSeed, seededRandom } from '../core/init.js';
-import { type IntPair, type LayerSettings, type PaddingMode, CONV2D_OPTION_KEYS, resolveSettings } from '../core/resolve.js';
+import { type Conv2dOptions, type IntPair, type LayerSettings, type PaddingMode, CONV2D_OPTION_KEYS, resolveSettings } from '../core/resolve.js';
 import { type Tensor, checkTensor } from '../core/tensor.js';
 import { checkIntPair, checkIntegerAtLeast, checkOptionKeys } from '../core/validate.js';
 import { Conv2dError, formatValue } from '../errors/index.js';
 
 /** Options of {@link Conv2d}: `nn.Conv2d`'s keyword arguments, plus a seed for the initial parameters. */
-export interface Conv2dLayerOptions {
-  stride?: IntPair;
-  padding?: IntPair | 'same' | 'valid';
-  dilation?: IntPair;
-  groups?: number;
+export interface Conv2dLayerOptions extends Conv2dOptions {
   /** Default true. */
   bias?: boolean;
-  paddingMode?: PaddingMode;
   /** Integer in [0, 2^31 − 1]: two layers built with one seed have identical parameters. */
   seed?: number;
 }
