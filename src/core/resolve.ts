@@ -179,9 +179,16 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings)
     ? [geometry.batch, outChannels, outHeight, outWidth]
     : [outChannels, outHeight, outWidth];
 
-  const { kernelArgument: _, ...sizes } = geometry;
   return {
-    ...sizes,
+    batched: geometry.batched,
+    batch: geometry.batch,
+    inChannels,
+    inHeight,
+    inWidth,
+    outChannels,
+    kernelHeight,
+    kernelWidth,
+    hasBias: geometry.hasBias,
     strideHeight: stride[0],
     strideWidth: stride[1],
     dilationHeight: dilation[0],
