@@ -1,6 +1,10 @@
 export { tensor, MAX_TENSOR_ELEMENTS } from './core/tensor.js';
 export type { Tensor } from './core/tensor.js';
-export { conv2d } from './core/conv2d.js';
+export { conv2d, conv2dAsync } from './core/conv2d.js';
+export type { Conv2dCallOptions } from './core/conv2d.js';
+export type { ExecutionOptions } from './core/execution.js';
+export { selectKernel } from './kernels/select.js';
+export type { KernelName } from './kernels/select.js';
 export { describeConv2d, formatDescription } from './core/describe.js';
 export type { Conv2dDescription, LayerOptions } from './core/describe.js';
 export type { Conv2dInfo, Conv2dOptions, IntPair, PaddingMode } from './core/resolve.js';

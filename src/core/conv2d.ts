@@ -1,7 +1,13 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
-import { conv2dReference } from '../kernels/reference.js';
 import { type Conv2dInfo, type Conv2dOptions, checkOutputAllocatable, resolveConv2d, resolveSettings } from './resolve.js';
 import { type Tensor, checkTensor, elementCount } from './tensor.js';
+import { EXECUTION_OPTION_KEYS, type ExecutionOptions, resolveExecution } from './execution.js';
+import { runConv2d, runConv2dAsync } from '../kernels/run.js';
+import { CONV2D_OPTION_KEYS } from './resolve.js';
+
+/** What `conv2d` computes (PyTorch's arguments) and how it runs (backend, threads). */
+export type Conv2dCallOptions = Conv2dOptions & ExecutionOptions;
+const CALL_OPTION_KEYS = [...CONV2D_OPTION_KEYS, ...EXECUTION_OPTION_KEYS];
 
 /**
  * Checks the tensors of a convolution against each other and the options, and resolves them into a
@@ -11,7 +17,7 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
   checkTensor(input, 'input');
   checkTensor(weight, 'weight');
   if (bias !== null && bias !== undefined) checkTensor(bias, 'bias');
-  const settings = resolveSettings(options as Conv2dOptions | undefined);
+  const settings = resolveSettings(options as Conv2dOptions | undefined, CALL_OPTION_KEYS);
 
   if (input.shape.length !== 3 && input.shape.length !== 4) {
     throw new Conv2dError('input', input.shape,
@@ -57,11 +63,12 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
 }
 
 /**
- * 2-D convolution with PyTorch's `torch.nn.functional.conv2d` semantics.
+ * 2-D convolution with PyTorch's `torch.nn.functional.conv2d` semantics, on the calling thread.
  *
  * @param input  (N, C, H, W), or unbatched (C, H, W)
  * @param weight (O, C/groups, kH, kW)
  * @param bias   (O), or null/undefined for none
+ * @param options PyTorch's stride, padding, dilation, groups, paddingMode; and `backend`
  * @returns (N, O, H_out, W_out), or (O, H_out, W_out) for an unbatched input
  * @throws Conv2dError naming the argument, the value and the rule, for every configuration PyTorch refuses
  *
@@ -70,10 +77,27 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
  * const w = tensor(new Float32Array(2 * 3 * 3 * 3).fill(0.1), [2, 3, 3, 3]);
  * const y = conv2d(x, w, null, { stride: 2, padding: 1, dilation: 2 }); // y.shape = [1, 2, 3, 3]
  */
-export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor {
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dCallOptions): Tensor {
   const info = resolveConv2dCall(input, weight, bias, options);
+  const { backend } = resolveExecution((options ?? {}) as Record<string, unknown>);
   checkOutputAllocatable(info);
   const output = new Float32Array(elementCount(info.outputShape));
-  conv2dReference(info, input.data, weight.data, bias ? bias.data : null, output);
+  runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend);
+  return { data: output, shape: info.outputShape };
+}
+
+/**
+ * {@link conv2d} on a pool of worker threads (`threads`, default: the machine's cores), sharing the
+ * kernels' memory. Small layers, which threads cannot speed up, run on the calling thread.
+ *
+ * @example
+ * const y = await conv2dAsync(x, w, b, { padding: 1, threads: 2 });
+ */
+export async function conv2dAsync(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dCallOptions): Promise<Tensor> {
+  const info = resolveConv2dCall(input, weight, bias, options);
+  const { backend, threads } = resolveExecution((options ?? {}) as Record<string, unknown>);
+  checkOutputAllocatable(info);
+  const output = new Float32Array(elementCount(info.outputShape));
+  await runConv2dAsync(info, input.data, weight.data, bias ? bias.data : null, output, backend, threads);
   return { data: output, shape: info.outputShape };
 }

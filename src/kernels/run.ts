@@ -1,0 +1,74 @@
+import { Conv2dError } from '../errors/index.js';
+import type { Backend } from '../core/execution.js';
+import type { Conv2dInfo } from '../core/resolve.js';
+import { conv2dReference } from './reference.js';
+import { type KernelName, selectKernel } from './select.js';
+import { WorkerPool } from './threads/pool.js';
+import { biasView, conv2dWasm, prepare, readOutput } from './wasm/conv.js';
+import { runTask } from './wasm/plan.js';
+import { type WasmHeap, kernelModule, mainHeap } from './wasm/runtime.js';
+
+/** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
+
+function heapFor(backend: Backend, use: 'sync' | 'async' = 'sync'): WasmHeap | null {
+  if (backend === 'reference') return null;
+  const heap = mainHeap(use);
+  if (!heap && backend === 'wasm') {
+    throw new Conv2dError('backend', 'wasm', `the WebAssembly kernels are unavailable here: ${kernelModule().support.reason}`);
+  }
+  return heap;
+}
+
+/** Runs the convolution on the calling thread; returns the kernel that ran. */
+export function runConv2d(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array, backend: Backend): KernelName {
+  const heap = heapFor(backend);
+  const kernel = selectKernel(info, { wasm: heap !== null }, backend);
+  if (kernel === 'reference' || kernel === 'small') conv2dReference(info, input, weight, bias, output);
+  else conv2dWasm(heap!, info, input, weight, bias, output);
+  return kernel;
+}
+
+let pool: WorkerPool | null = null;
+let poolStarting: Promise<WorkerPool | null> | null = null;
+
+/** The shared pool, grown to at least `workers` workers (started on first use, kept for the process). */
+async function workerPool(heap: WasmHeap, workers: number): Promise<WorkerPool | null> {
+  while (poolStarting) await poolStarting;
+  if (pool && pool.size >= workers) return pool;
+  poolStarting = (async () => {
+    const old = pool;
+    pool = await WorkerPool.create(heap, workers);
+    if (old) await old.close();
+    return pool;
+  })();
+  try {
+    return await poolStarting;
+  } finally {
+    poolStarting = null;
+  }
+}
+
+/** One asynchronous call at a time owns the heap: calls queue here. */
+let heapQueue: Promise<unknown> = Promise.resolve();
+
+/** Runs the convolution with up to `threads` threads; returns the kernel that ran. */
+export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
+  output: Float32Array, backend: Backend, threads: number): Promise<KernelName> {
+  const heap = heapFor(backend, 'async');
+  const kernel = selectKernel(info, { wasm: heap !== null }, backend);
+  if (kernel === 'reference' || kernel === 'small' || threads === 1) return runConv2d(info, input, weight, bias, output, backend);
+  const run = heapQueue.then(async () => {
+    const workers = await workerPool(heap!, threads - 1);
+    if (!workers) return runConv2d(info, input, weight, bias, output, backend);
+    const plan = prepare(heap!, info, input, weight, bias, threads);
+    const participants = Math.min(threads, plan.tasks);
+    const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1, participants));
+    const biasValues = biasView(heap!, plan);
+    for (let task = 0; task < plan.tasks; task += participants) runTask(heap!.kernels, plan, task, 0, biasValues);
+    await Promise.all(others);
+    readOutput(heap!, plan, output);
+    return kernel;
+  });
+  heapQueue = run.catch(() => undefined);
+  return run;
+}

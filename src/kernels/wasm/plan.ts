@@ -1,0 +1,132 @@
+import type { Conv2dInfo } from '../../core/resolve.js';
+import { isDepthwise, isPointwise } from '../select.js';
+import type { KernelExports } from './runtime.js';
+
+/**
+ * A plan: where every buffer of one convolution lives in the kernels' memory and how the work splits
+ * into independent tasks. It is plain data, so the main thread and the workers run the same tasks
+ * from the same plan (`runTask`).
+ *
+ * Zero padding only: other padding modes are made explicit by the caller first.
+ */
+
+/** Micro-kernel tile of the GEMM: MR output channels × NR pixels (see assembly/kernels.ts). */
+export const MR = 4;
+export const NR = 8;
+
+/** im2col tiles are sized so one tile (K × pixels) stays in a core's L2 cache with room to spare. */
+const TILE_BYTES = 160 * 1024;
+const MAX_TILE_PIXELS = 512;
+
+export interface Plan {
+  kind: 'gemm' | 'depthwise';
+  N: number; C: number; H: number; W: number; O: number; groups: number; Cg: number; Og: number;
+  kH: number; kW: number; sH: number; sW: number; dH: number; dW: number; padT: number; padL: number; padB: number; padR: number;
+  Ho: number; Wo: number;
+  /** GEMM depth: Cg·kH·kW. */
+  K: number;
+  /** Pixels per GEMM task, and the im2col row stride (a multiple of NR). */
+  tile: number; ldc: number; tilesPerImage: number;
+  /** 1×1 stride 1: the input planes are the GEMM's right-hand matrix, no im2col. */
+  pointwise: boolean;
+  /** Depthwise: padded plane row stride and plane size, in floats. */
+  Wp: number; planeFloats: number;
+  /** Byte offsets. */
+  input: number; weight: number; packed: number; packedGroupBytes: number; bias: number; output: number;
+  /** Per-thread scratch, one slot per thread: im2col tile / padded plane, and the tail buffer. */
+  slots: { scratch: number; tail: number }[];
+  tasks: number;
+  end: number;
+}
+
+const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+/** Lays out the buffers for `info` from byte `base`, with `threads` scratch slots. */
+export function makePlan(info: Conv2dInfo, threads: number, base: number): Plan {
+  const depthwise = isDepthwise(info);
+  const pointwise = !depthwise && isPointwise(info);
+  const N = info.batch, C = info.inChannels, H = info.inHeight, W = info.inWidth, O = info.outChannels;
+  const Cg = info.inChannelsPerGroup, Og = info.outChannelsPerGroup, groups = info.groups;
+  const kH = info.kernelHeight, kW = info.kernelWidth, Ho = info.outHeight, Wo = info.outWidth;
+  const K = Cg * kH * kW;
+  const pixels = Ho * Wo;
+
+  let tile = 0, ldc = 0, tilesPerImage = 0, Wp = 0, planeFloats = 0, scratchFloats = 0;
+  if (depthwise) {
+    // Rows padded on both sides, plus 15 cells of slack for the 16-wide vector loop, plus one spare row.
+    Wp = W + info.padLeft + info.padRight + 15;
+    planeFloats = (H + info.padTop + info.padBottom + 1) * Wp;
+    scratchFloats = planeFloats;
+  } else {
+    const fit = Math.floor(TILE_BYTES / (4 * K) / NR) * NR;
+    tile = Math.min(Math.max(NR, fit), MAX_TILE_PIXELS, Math.ceil(pixels / NR) * NR);
+    ldc = Math.ceil(tile / NR) * NR;
+    tilesPerImage = Math.ceil(pixels / tile);
+    scratchFloats = pointwise ? 0 : K * ldc;
+  }
+
+  let at = align(base);
+  const take = (bytes: number) => { const start = at; at = align(at + bytes); return start; };
+  const slots = Array.from({ length: threads }, () => ({ scratch: take(4 * scratchFloats), tail: take(4 * 64) }));
+  // The 1×1 GEMM reads up to NR−1 floats past the last input row: keep them inside the memory.
+  const input = take(4 * (N * C * H * W + NR));
+  const weight = take(4 * O * K);
+  const packedGroupBytes = 4 * Math.ceil(Og / MR) * MR * K;
+  const packed = depthwise ? 0 : take(packedGroupBytes * groups);
+  const bias = info.hasBias ? take(4 * O) : 0;
+  const output = take(4 * N * O * pixels);
+  return {
+    kind: depthwise ? 'depthwise' : 'gemm',
+    N, C, H, W, O, groups, Cg, Og, kH, kW,
+    sH: info.strideHeight, sW: info.strideWidth, dH: info.dilationHeight, dW: info.dilationWidth,
+    padT: info.padTop, padL: info.padLeft, padB: info.padBottom, padR: info.padRight, Ho, Wo, K,
+    tile, ldc, tilesPerImage, pointwise, Wp, planeFloats,
+    input, weight, packed, packedGroupBytes, bias, output, slots,
+    tasks: depthwise ? N * C : N * groups * tilesPerImage,
+    end: at,
+  };
+}
+
+/** Packs each group's weights into MR-row panels (once per call, before the tasks run). */
+export function packWeights(kernels: KernelExports, plan: Plan): void {
+  if (plan.kind !== 'gemm') return;
+  for (let g = 0; g < plan.groups; g++) {
+    kernels.packWeights(plan.weight + 4 * g * plan.Og * plan.K, plan.Og, plan.K, plan.packed + g * plan.packedGroupBytes);
+  }
+}
+
+/**
+ * Runs task `task` of the plan with scratch slot `slot`. GEMM tasks are (image n, group g, tile of
+ * output pixels); depthwise tasks are (image n, channel c).
+ */
+export function runTask(kernels: KernelExports, plan: Plan, task: number, slot: number, biasValues: Float32Array | null): void {
+  const { scratch, tail } = plan.slots[slot]!;
+  const pixels = plan.Ho * plan.Wo;
+  if (plan.kind === 'depthwise') {
+    const n = Math.floor(task / plan.C), c = task % plan.C;
+    kernels.padZeros(plan.input + 4 * (n * plan.C + c) * plan.H * plan.W, 1, plan.H, plan.W, plan.padT, plan.padL, plan.Wp, plan.planeFloats, scratch);
+    for (let j = 0; j < plan.Og; j++) {
+      const o = c * plan.Og + j;
+      kernels.depthwisePlane(scratch, plan.Wp, plan.weight + 4 * o * plan.kH * plan.kW, plan.kH, plan.kW, plan.sH, plan.sW, plan.dH, plan.dW,
+        biasValues ? biasValues[o]! : 0, plan.Ho, plan.Wo, plan.output + 4 * (n * plan.O + o) * pixels, tail);
+    }
+    return;
+  }
+  const perImage = plan.groups * plan.tilesPerImage;
+  const n = Math.floor(task / perImage);
+  const g = Math.floor((task % perImage) / plan.tilesPerImage);
+  const p0 = (task % plan.tilesPerImage) * plan.tile;
+  const pn = Math.min(plan.tile, pixels - p0);
+  const input = plan.input + 4 * (n * plan.C + g * plan.Cg) * plan.H * plan.W;
+  let B: number, ldb: number;
+  if (plan.pointwise) {
+    B = input + 4 * p0;
+    ldb = plan.H * plan.W;
+  } else {
+    kernels.im2col(input, plan.Cg, plan.H, plan.W, plan.kH, plan.kW, plan.sH, plan.sW, plan.dH, plan.dW, plan.padT, plan.padL, plan.Wo, p0, pn, scratch, plan.ldc);
+    B = scratch;
+    ldb = plan.ldc;
+  }
+  kernels.gemm(plan.packed + g * plan.packedGroupBytes, B, ldb, plan.output + 4 * ((n * plan.O + g * plan.Og) * pixels + p0), pixels,
+    plan.Og, pn, plan.K, plan.bias ? plan.bias + 4 * g * plan.Og : 0, tail);
+}

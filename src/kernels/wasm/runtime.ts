@@ -1,0 +1,114 @@
+import { MAX_MEMORY_PAGES, RELAXED_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/kernels.js';
+
+/**
+ * Loading the WebAssembly kernels: feature detection (SIMD128, relaxed SIMD, shared memory), one
+ * compiled module, and instances bound to one shared memory — the main thread's and each worker's.
+ */
+
+/** The kernels' exports; every pointer is a byte offset into the shared memory. */
+export interface KernelExports {
+  im2col(input: number, C: number, H: number, W: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
+    padT: number, padL: number, Wo: number, p0: number, pn: number, col: number, ldc: number): void;
+  packWeights(weight: number, M: number, K: number, packed: number): void;
+  gemm(packed: number, B: number, ldb: number, out: number, ldo: number, M: number, N: number, K: number, bias: number, tail: number): void;
+  depthwisePlane(x: number, Wp: number, w: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
+    biasValue: number, Ho: number, Wo: number, out: number, tail: number): void;
+  padZeros(input: number, C: number, H: number, W: number, padT: number, padL: number, Wp: number, planeFloats: number, out: number): void;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export interface WasmSupport {
+  /** Whether the kernels can run here at all (SIMD128 and shared memory). */
+  available: boolean;
+  /** Whether the fused multiply-add flavour is in use. */
+  relaxedSimd: boolean;
+  /** Why not, when not available. */
+  reason?: string;
+}
+
+let compiled: { module: WebAssembly.Module; support: WasmSupport } | null = null;
+
+/** Compiles the best flavour this platform validates (relaxed SIMD if it can, else SIMD128), once. */
+export function kernelModule(): { module: WebAssembly.Module | null; support: WasmSupport } {
+  if (compiled) return compiled;
+  let support: WasmSupport;
+  let module: WebAssembly.Module | null = null;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const relaxed = decodeBase64(RELAXED_WASM_BASE64);
+    const simd = decodeBase64(SIMD_WASM_BASE64);
+    if (WebAssembly.validate(relaxed)) {
+      module = new WebAssembly.Module(relaxed);
+      support = { available: true, relaxedSimd: true };
+    } else if (WebAssembly.validate(simd)) {
+      module = new WebAssembly.Module(simd);
+      support = { available: true, relaxedSimd: false };
+    } else {
+      support = { available: false, relaxedSimd: false, reason: 'this platform does not validate WebAssembly SIMD128' };
+    }
+  } catch (error) {
+    support = { available: false, relaxedSimd: false, reason: `shared WebAssembly memory is unavailable (${(error as Error).message})` };
+  }
+  compiled = { module: module!, support };
+  return compiled;
+}
+
+/** An instance of the kernels on `memory` (the main thread's, or a worker's copy of the same memory). */
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+}
+
+export const PAGE_BYTES = 65536;
+export { MAX_MEMORY_PAGES };
+
+/** The main thread's memory and instance; grown on demand, never shrunk. */
+export class WasmHeap {
+  readonly memory: WebAssembly.Memory;
+  readonly kernels: KernelExports;
+  readonly module: WebAssembly.Module;
+  #f32: Float32Array;
+
+  constructor(module: WebAssembly.Module) {
+    this.module = module;
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_MEMORY_PAGES, shared: true });
+    this.kernels = instantiate(module, this.memory);
+    this.#f32 = new Float32Array(this.memory.buffer);
+  }
+
+  /** Makes the memory at least `bytes` long. */
+  ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE_BYTES);
+      if (have / PAGE_BYTES + pages > MAX_MEMORY_PAGES) throw new RangeError(`the WebAssembly kernels need ${bytes} bytes, more than the 4 GiB a wasm32 memory can hold`);
+      this.memory.grow(pages);
+    }
+    if (this.#f32.buffer.byteLength !== this.memory.buffer.byteLength) this.#f32 = new Float32Array(this.memory.buffer);
+  }
+
+  /** A float32 view of the whole memory (valid until the next `ensure`). */
+  get f32(): Float32Array {
+    return this.#f32;
+  }
+}
+
+const heaps: { sync: WasmHeap | null; async: WasmHeap | null } = { sync: null, async: null };
+
+/**
+ * The heap for synchronous calls (`'sync'`) or for the worker pool (`'async'`): two memories, so a
+ * synchronous call never overwrites buffers that workers are still reading. Null when the kernels
+ * cannot run here.
+ */
+export function mainHeap(use: 'sync' | 'async' = 'sync'): WasmHeap | null {
+  const existing = heaps[use];
+  if (existing) return existing;
+  const { module, support } = kernelModule();
+  if (!support.available || !module) return null;
+  return (heaps[use] = new WasmHeap(module));
+}
