@@ -19,12 +19,16 @@ function heapFor(backend: Backend, use: 'sync' | 'async' = 'sync'): WasmHeap | n
   return heap;
 }
 
-/** Runs the convolution on the calling thread; returns the kernel that ran. */
-export function runConv2d(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array, backend: Backend): KernelName {
-  const heap = heapFor(backend);
-  const kernel = selectKernel(info, { wasm: heap !== null }, backend);
+/**
+ * Runs the convolution on the calling thread; returns the kernel that ran. `force` names a kernel to
+ * run instead of `selectKernel`'s choice (for tests and benchmarks; it must suit the layer).
+ */
+export function runConv2d(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array,
+  backend: Backend, force?: KernelName): KernelName {
+  const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend);
+  const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
   if (kernel === 'reference' || kernel === 'small') conv2dReference(info, input, weight, bias, output);
-  else conv2dWasm(heap!, info, input, weight, bias, output);
+  else conv2dWasm(heap!, info, input, weight, bias, output, kernel);
   return kernel;
 }
 
@@ -51,16 +55,16 @@ async function workerPool(heap: WasmHeap, workers: number): Promise<WorkerPool |
 /** One asynchronous call at a time owns the heap: calls queue here. */
 let heapQueue: Promise<unknown> = Promise.resolve();
 
-/** Runs the convolution with up to `threads` threads; returns the kernel that ran. */
+/** Runs the convolution with up to `threads` threads; returns the kernel that ran. `force` as in {@link runConv2d}. */
 export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
-  output: Float32Array, backend: Backend, threads: number): Promise<KernelName> {
-  const heap = heapFor(backend, 'async');
-  const kernel = selectKernel(info, { wasm: heap !== null }, backend);
-  if (kernel === 'reference' || kernel === 'small' || threads === 1) return runConv2d(info, input, weight, bias, output, backend);
+  output: Float32Array, backend: Backend, threads: number, force?: KernelName): Promise<KernelName> {
+  const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend, 'async');
+  const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
+  if (kernel === 'reference' || kernel === 'small' || threads === 1) return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
     const workers = await workerPool(heap!, threads - 1);
-    if (!workers) return runConv2d(info, input, weight, bias, output, backend);
-    const plan = prepare(heap!, info, input, weight, bias, threads);
+    if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);
+    const plan = prepare(heap!, info, input, weight, bias, threads, kernel);
     const participants = Math.min(threads, plan.tasks);
     const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1, participants));
     const biasValues = biasView(heap!, plan);

@@ -1,6 +1,6 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
 import { sourceIndex } from '../reference.js';
-import { type Plan, makePlan, packWeights, runTask } from './plan.js';
+import { type Plan, type WasmKernelName, makePlan, packWeights, runTask } from './plan.js';
 import type { WasmHeap } from './runtime.js';
 
 /**
@@ -45,8 +45,9 @@ function writeInput(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, offse
 }
 
 /** Lays out and fills the heap for one call; returns the plan, ready for its tasks. */
-export function prepare(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, threads: number): Plan {
-  const plan = makePlan(explicitlyPadded(info), threads, HEAP_BASE);
+export function prepare(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
+  threads: number, kernel?: WasmKernelName): Plan {
+  const plan = makePlan(explicitlyPadded(info), threads, HEAP_BASE, kernel);
   heap.ensure(plan.end);
   writeInput(heap, info, input, plan.input);
   heap.f32.set(weight, plan.weight / 4);
@@ -66,8 +67,9 @@ export function readOutput(heap: WasmHeap, plan: Plan, output: Float32Array): vo
 }
 
 /** The whole convolution on the calling thread. */
-export function conv2dWasm(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array): void {
-  const plan = prepare(heap, info, input, weight, bias, 1);
+export function conv2dWasm(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
+  output: Float32Array, kernel?: WasmKernelName): void {
+  const plan = prepare(heap, info, input, weight, bias, 1, kernel);
   const biasValues = biasView(heap, plan);
   for (let task = 0; task < plan.tasks; task++) runTask(heap.kernels, plan, task, 0, biasValues);
   readOutput(heap, plan, output);

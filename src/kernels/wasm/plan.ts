@@ -1,5 +1,13 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
-import { isDepthwise, isPointwise } from '../select.js';
+import { type KernelName, isDepthwise, isPointwise } from '../select.js';
+
+/** The kernels that run on WebAssembly. */
+export type WasmKernelName = Exclude<KernelName, 'reference' | 'small'>;
+
+/** The WebAssembly kernel the layer's shape suggests. */
+export function wasmKernelFor(info: Conv2dInfo): WasmKernelName {
+  return isDepthwise(info) ? 'depthwise' : isPointwise(info) ? 'gemm-1x1' : 'im2col-gemm';
+}
 import type { KernelExports } from './runtime.js';
 
 /**
@@ -41,10 +49,16 @@ export interface Plan {
 
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
-/** Lays out the buffers for `info` from byte `base`, with `threads` scratch slots. */
-export function makePlan(info: Conv2dInfo, threads: number, base: number): Plan {
-  const depthwise = isDepthwise(info);
-  const pointwise = !depthwise && isPointwise(info);
+/**
+ * Lays out the buffers for `info` from byte `base`, with `threads` scratch slots, for `kernel` (by
+ * default the one the layer's shape suggests; im2col-gemm runs any layer, so tests can force it).
+ */
+export function makePlan(info: Conv2dInfo, threads: number, base: number, kernel: WasmKernelName = wasmKernelFor(info)): Plan {
+  const depthwise = kernel === 'depthwise';
+  const pointwise = kernel === 'gemm-1x1';
+  if ((depthwise && !isDepthwise(info)) || (pointwise && !isPointwise(info))) {
+    throw new RangeError(`the ${kernel} kernel cannot run this layer`);
+  }
   const N = info.batch, C = info.inChannels, H = info.inHeight, W = info.inWidth, O = info.outChannels;
   const Cg = info.inChannelsPerGroup, Og = info.outChannelsPerGroup, groups = info.groups;
   const kH = info.kernelHeight, kW = info.kernelWidth, Ho = info.outHeight, Wo = info.outWidth;

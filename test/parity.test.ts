@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { type Conv2dInfo, type KernelName, type Tensor, conv2dReference, tensor } from '../src/index.js';
+import { resolveConv2dCall } from '../src/core/conv2d.js';
+import { runConv2d, runConv2dAsync } from '../src/kernels/run.js';
+import { isDepthwise, isPointwise } from '../src/kernels/select.js';
+import { explicitlyPadded } from '../src/kernels/wasm/conv.js';
+import { MR, NR } from '../src/kernels/wasm/plan.js';
+import { decode, expectClose, loadTorchFixtures, randomData } from './helpers.js';
+
+/**
+ * Parity: every WebAssembly kernel, on every conformance fixture and on the tile edges, with 1 and 2
+ * threads, against the reference kernel.
+ */
+
+/** The WebAssembly kernels that can run a layer: im2col-gemm runs any; the others their own shapes. */
+function kernelsFor(info: Conv2dInfo): KernelName[] {
+  const kernels: KernelName[] = ['im2col-gemm'];
+  if (isDepthwise(info)) kernels.push('depthwise');
+  if (isPointwise(explicitlyPadded(info))) kernels.push('gemm-1x1');
+  return kernels;
+}
+
+function reference(info: Conv2dInfo, input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const output = new Float32Array(info.outputShape.reduce((a, b) => a * b, 1));
+  conv2dReference(info, input.data, weight.data, bias?.data ?? null, output);
+  return { data: output, shape: info.outputShape };
+}
+
+async function expectKernelsMatch(input: Tensor, weight: Tensor, bias: Tensor | null, options: Record<string, unknown>) {
+  const info = resolveConv2dCall(input, weight, bias, options);
+  const expected = reference(info, input, weight, bias);
+  for (const kernel of kernelsFor(info)) {
+    for (const threads of [1, 2]) {
+      const output = new Float32Array(expected.data.length);
+      const ran = threads === 1
+        ? runConv2d(info, input.data, weight.data, bias?.data ?? null, output, 'wasm', kernel)
+        : await runConv2dAsync(info, input.data, weight.data, bias?.data ?? null, output, 'wasm', threads, kernel);
+      expect(ran).toBe(kernel);
+      try {
+        expectClose({ data: output, shape: info.outputShape }, expected);
+      } catch (error) {
+        throw new Error(`${kernel}, ${threads} thread(s): ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+describe('every kernel on the PyTorch fixtures, 1 and 2 threads', () => {
+  for (const c of loadTorchFixtures().valid) {
+    it(c.name, async () => {
+      await expectKernelsMatch(decode(c.input), decode(c.weight), c.bias ? decode(c.bias) : null, c.options);
+    });
+  }
+});
+
+describe('tile edges', () => {
+  let seed = 1;
+  const make = (shape: number[]) => tensor(randomData(shape.reduce((a, b) => a * b, 1), seed++), shape);
+  // Output channels below, equal to, above and a multiple of the micro-kernel's MR rows, and 1.
+  const channelCounts = [1, MR - 1, MR, MR + 1, 2 * MR, 3 * MR + 1];
+  // Output widths around the NR-pixel tile and the 16-wide depthwise vector loop.
+  const widths = [1, NR - 1, NR, NR + 1, 2 * NR, 17, 33];
+
+  for (const O of channelCounts) {
+    for (const Wout of widths) {
+      it(`x=[1,3,5,${Wout + 2}] w=[${O},3,3,3] (O=${O}, W_out=${Wout})`, async () => {
+        await expectKernelsMatch(make([1, 3, 5, Wout + 2]), make([O, 3, 3, 3]), make([O]), {});
+      });
+      it(`1x1: x=[2,${O + 2},3,${Wout}] w=[${O},${O + 2},1,1]`, async () => {
+        await expectKernelsMatch(make([2, O + 2, 3, Wout]), make([O, O + 2, 1, 1]), null, {});
+      });
+      it(`depthwise x${(O % 3) + 1}: x=[1,${O},6,${Wout}] k3 p1`, async () => {
+        const multiplier = (O % 3) + 1;
+        await expectKernelsMatch(make([1, O, 6, Wout]), make([O * multiplier, 1, 3, 3]), make([O * multiplier]), { groups: O, padding: 1 });
+      });
+    }
+  }
+
+  it.each([
+    [[1, 4, 11, 13], [6, 4, 3, 3], { stride: 3, dilation: 2, padding: 2 }],
+    [[2, 6, 12, 9], [9, 2, 2, 3], { stride: [3, 1], dilation: [1, 3], groups: 3, padding: [1, 3] }],
+    [[1, 5, 13, 13], [5, 1, 5, 5], { stride: 3, groups: 5, padding: 2, dilation: 1 }],
+    [[1, 3, 17, 19], [3, 1, 3, 3], { stride: [1, 2], groups: 3, dilation: 3, padding: 'valid' }],
+    [[1, 2, 9, 40], [3, 2, 4, 2], { padding: 'same', dilation: [2, 3] }],
+    [[1, 2, 8, 8], [4, 2, 3, 3], { padding: 2, paddingMode: 'reflect', stride: 2 }],
+    [[1, 4, 8, 8], [4, 1, 3, 3], { padding: 3, paddingMode: 'circular', groups: 4 }],
+    [[1, 4, 7, 9], [8, 2, 1, 1], { padding: 1, paddingMode: 'replicate', groups: 2 }],
+    // Many im2col tiles per image (large K makes the tile small) and a partial last tile.
+    [[1, 200, 9, 23], [7, 200, 3, 3], { padding: 1 }],
+  ])('odd strides, dilations, groups, modes: x=%j w=%j %j', async (xShape, wShape, options) => {
+    await expectKernelsMatch(make(xShape), make(wShape), make([wShape[0]!]), options);
+  });
+});
