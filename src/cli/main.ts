@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConvlabError } from '../errors/index.js';
 import { describeError } from './flags.js';
+import { registerBench } from './bench.js';
 import { registerForward } from './forward.js';
 import { registerShape } from './shape.js';
 
@@ -22,6 +23,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`convlab: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
   registerShape(program);
   registerForward(program);
+  registerBench(program);
   return program;
 }
 

@@ -1,0 +1,198 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { kernelModule } from '../kernels/wasm/runtime.js';
+import { writeLayerData } from './data.js';
+import { type BenchLayer, LAYER_SUITE } from './layers.js';
+import { PEERS } from './peers.js';
+import type { RunnerResult } from './runner.js';
+
+/**
+ * `npm run bench` / `convlab bench`: every contender on every layer of the suite, in one run, each in
+ * its own process, on the same inputs; outputs cross-checked against the reference kernel; medians,
+ * GFLOP/s and ratios written to bench/results/latest.{md,json}.
+ */
+
+/** Native allocators measured at their best (see ../shared/DESIGN.md: fresh pages are slow here). */
+export const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296';
+
+export interface BenchOptions {
+  layers?: string[];
+  peers?: string[];
+  /** Time budget per (contender, layer) measurement, ms. */
+  budgetMs?: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface LayerReport {
+  id: string;
+  description: string;
+  flops: number;
+  results: Record<string, RunnerResult & { gflops?: number }>;
+}
+
+export interface BenchReport {
+  date: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; v8: string; relaxedSimd: boolean; glibcTunables: string };
+  versions: Record<string, string>;
+  peers: { id: string; label: string; native: boolean }[];
+  layers: LayerReport[];
+}
+
+export function layerFlops(layer: BenchLayer): number {
+  const [n, , h, w] = layer.input;
+  const [o, cg, kh, kw] = layer.weight;
+  const pair = (v: number | readonly [number, number] | string | undefined, d: number): [number, number] =>
+    typeof v === 'number' ? [v, v] : Array.isArray(v) ? [v[0], v[1]] : [d, d];
+  const [sh, sw] = pair(layer.options.stride, 1), [ph, pw] = pair(layer.options.padding as never, 0), [dh, dw] = pair(layer.options.dilation, 1);
+  const ho = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1, wo = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+  return 2 * n * o * ho * wo * cg * kh * kw; // FLOPs = 2·N·C_out·H_out·W_out·(C_in/groups)·kH·kW
+}
+
+function siblingScript(name: string): string {
+  const here = import.meta.url;
+  return new URL(here.endsWith('.ts') ? `../../dist/bench/${name}` : `./${name}`, here).pathname;
+}
+
+/** A dependency's version, from the package.json above its entry (some packages do not export their package.json). */
+function packageVersion(name: string): string {
+  try {
+    let dir = dirname(createRequire(import.meta.url).resolve(name));
+    for (;;) {
+      const path = join(dir, 'package.json');
+      if (existsSync(path)) {
+        const pkg = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version: string };
+        if (pkg.name === name) return pkg.version;
+      }
+      if (dirname(dir) === dir) return 'unknown';
+      dir = dirname(dir);
+    }
+  } catch {
+    return 'not installed';
+  }
+}
+
+function runPeer(peerId: string, layers: string[], dir: string, budgetMs: number, onResult: (r: RunnerResult) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [siblingScript('runner.js'), peerId, layers.join(','), dir, String(budgetMs)], {
+      env: { ...process.env, GLIBC_TUNABLES },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffered = '';
+    let stderr = '';
+    const seen = new Set<string>();
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (!line.startsWith('{')) continue;
+        const result = JSON.parse(line) as RunnerResult;
+        seen.add(result.layer);
+        onResult(result);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('close', (code) => {
+      for (const layer of layers) {
+        if (!seen.has(layer)) onResult({ peer: peerId, layer, error: `the ${peerId} process exited (${code}) before this layer: ${stderr.trim().split('\n').pop() ?? ''}` });
+      }
+      resolve();
+    });
+  });
+}
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
+  const layers = LAYER_SUITE.filter((l) => !options.layers || options.layers.includes(l.id));
+  const peers = PEERS.filter((p) => !options.peers || options.peers.includes(p.id));
+  const progress = options.onProgress ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), 'convlab-bench-'));
+  try {
+    progress(`preparing ${layers.length} layers (inputs and reference outputs)`);
+    for (const layer of layers) writeLayerData(layer, dir);
+    const reports: LayerReport[] = layers.map((l) => ({ id: l.id, description: l.description, flops: layerFlops(l), results: {} }));
+    let done = 0;
+    const total = layers.length * peers.length;
+    for (const peer of peers) {
+      await runPeer(peer.id, layers.map((l) => l.id), dir, options.budgetMs ?? 1500, (result) => {
+        const report = reports.find((r) => r.id === result.layer)!;
+        const gflops = result.medianMs ? report.flops / result.medianMs / 1e6 : undefined;
+        report.results[peer.id] = { ...result, gflops };
+        done++;
+        const what = result.medianMs ? `${formatTime(result.medianMs)}, ${gflops!.toFixed(1)} GFLOP/s${result.agrees ? '' : ' — OUTPUT DISAGREES'}`
+          : result.unsupported ? `unsupported: ${result.unsupported}` : `failed: ${result.missing ?? result.error}`;
+        progress(`[${done}/${total}] ${peer.label.padEnd(20)} ${result.layer.padEnd(4)} ${what}`);
+      });
+    }
+    const support = kernelModule().support;
+    return {
+      date: new Date().toISOString(),
+      machine: {
+        cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version, v8: process.versions.v8, relaxedSimd: support.relaxedSimd, glibcTunables: GLIBC_TUNABLES,
+      },
+      versions: Object.fromEntries(['onnxruntime-node', 'onnxruntime-web', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu']
+        .map((name) => [name, packageVersion(name)]).concat([['convlab', JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version]])),
+      peers: peers.map((p) => ({ id: p.id, label: p.label, native: p.native })),
+      layers: reports,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatTime(ms: number): string {
+  return ms < 0.1 ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(3)} ms`;
+}
+
+/** The report as a Markdown table: GFLOP/s (median time) per contender, and convlab's ratios. */
+export function reportMarkdown(report: BenchReport): string {
+  const portable = report.peers.filter((p) => !p.native && !p.id.startsWith('convlab'));
+  const native = report.peers.filter((p) => p.native);
+  const lines = [
+    '# convlab benchmark',
+    '',
+    `${report.date} · ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGiB} GiB · Node ${report.machine.node} (V8 ${report.machine.v8}) · ` +
+      `relaxed SIMD ${report.machine.relaxedSimd ? 'on' : 'off'}`,
+    '',
+    `Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Each cell: GFLOP/s (median time per call) over warm, repeated runs; every output checked against the reference kernel (✗ = disagrees).`,
+    `Native peers ran with GLIBC_TUNABLES=${report.machine.glibcTunables}. FLOPs = 2·N·C_out·H_out·W_out·(C_in/groups)·kH·kW.`,
+    '',
+    `| layer | MFLOP | ${report.peers.map((p) => p.label).join(' | ')} | convlab 2T ÷ best portable | convlab best ÷ best native |`,
+    `|---|---:|${report.peers.map(() => '---:').join('|')}|---:|---:|`,
+  ];
+  const time = (r?: RunnerResult) => (r?.medianMs ? r.medianMs : Number.POSITIVE_INFINITY);
+  for (const layer of report.layers) {
+    const cells = report.peers.map((p) => {
+      const r = layer.results[p.id];
+      if (!r) return '—';
+      if (r.unsupported) return 'n/a';
+      if (!r.medianMs) return r.missing ? 'missing' : 'error';
+      return `${r.gflops!.toFixed(1)} (${formatTime(r.medianMs)})${r.agrees ? '' : ' ✗'}`;
+    });
+    const bestPortable = Math.min(...portable.map((p) => time(layer.results[p.id])));
+    const bestNative = Math.min(...native.map((p) => time(layer.results[p.id])));
+    const ours2 = time(layer.results['convlab-2t']);
+    const oursBest = Math.min(ours2, time(layer.results['convlab-1t']));
+    const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : '—');
+    lines.push(`| ${layer.id} | ${(layer.flops / 1e6).toFixed(1)} | ${cells.join(' | ')} | ${ratio(bestPortable, ours2)} | ${ratio(bestNative, oursBest)} |`);
+  }
+  lines.push('', 'Ratios above 1× mean convlab is faster. Layers:', '');
+  for (const layer of report.layers) lines.push(`- ${layer.id}: ${layer.description}`);
+  const notes = report.layers.flatMap((l) => Object.values(l.results).filter((r) => r.unsupported || r.error || r.missing)
+    .map((r) => `- ${l.id}, ${r.peer}: ${r.unsupported ?? r.missing ?? r.error}`));
+  if (notes.length) lines.push('', 'Not measured:', '', ...notes);
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeReport(report: BenchReport, outDir: string): { markdown: string; json: string } {
+  mkdirSync(outDir, { recursive: true });
+  const markdown = join(outDir, 'latest.md'), json = join(outDir, 'latest.json');
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(markdown, reportMarkdown(report));
+  return { markdown, json };
+}

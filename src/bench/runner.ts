@@ -1,0 +1,63 @@
+// One contender on a list of layers, in a process of its own (thread settings such as
+// onnxruntime-web's numThreads are per process). Prints one JSON line per layer.
+import { readLayerData } from './data.js';
+import { LAYER_SUITE } from './layers.js';
+import { measure } from './measure.js';
+import { PEERS } from './peers.js';
+
+export interface RunnerResult {
+  peer: string;
+  layer: string;
+  unsupported?: string;
+  missing?: string;
+  error?: string;
+  medianMs?: number;
+  q1Ms?: number;
+  q3Ms?: number;
+  samples?: number;
+  callsPerSample?: number;
+  maxError?: number;
+  agrees?: boolean;
+  detail?: string;
+}
+
+/** Elementwise |a − r| ≤ 1e-3 + 1e-3·|r| against the reference kernel's output. */
+function compare(output: Float32Array, reference: Float32Array): { maxError: number; agrees: boolean } {
+  if (output.length !== reference.length) return { maxError: Number.POSITIVE_INFINITY, agrees: false };
+  let maxError = 0, agrees = true;
+  for (let i = 0; i < reference.length; i++) {
+    const error = Math.abs(output[i]! - reference[i]!);
+    if (!(error <= 1e-3 + 1e-3 * Math.abs(reference[i]!))) agrees = false;
+    if (error > maxError || Number.isNaN(error)) maxError = Number.isNaN(error) ? Number.POSITIVE_INFINITY : error;
+  }
+  return { maxError, agrees };
+}
+
+async function main(): Promise<void> {
+  const [peerId, layerList, dir, budget] = process.argv.slice(2);
+  const peer = PEERS.find((p) => p.id === peerId);
+  if (!peer) throw new Error(`unknown peer ${peerId}`);
+  for (const id of layerList!.split(',')) {
+    const layer = LAYER_SUITE.find((l) => l.id === id)!;
+    const result: RunnerResult = { peer: peer.id, layer: id };
+    try {
+      const data = readLayerData(layer, dir!);
+      const why = peer.unsupported(data);
+      if (why) result.unsupported = why;
+      else {
+        const prepared = await peer.prepare(data);
+        Object.assign(result, compare(await prepared.output(), data.reference));
+        Object.assign(result, await measure(() => prepared.run(), { budgetMs: Number(budget) }));
+        result.detail = prepared.detail;
+      }
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      if (/Cannot find (package|module)/.test(message)) result.missing = message.split('\n')[0];
+      else result.error = message.split('\n')[0];
+    }
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+  process.exit(0); // peers' thread pools must not keep the process alive
+}
+
+await main();

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { LAYER_SUITE } from '../bench/layers.js';
+import { PEERS } from '../bench/peers.js';
+import { UsageError } from './flags.js';
+
+interface BenchFlags { layers?: string; peers?: string; out: string; budgetMs: string }
+
+function pick(flag: string, text: string | undefined, known: readonly string[]): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((s) => s.trim());
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length) throw new UsageError(flag, text, `unknown: ${unknown.join(', ')}; choose from ${known.join(', ')}`);
+  return names;
+}
+
+/** `convlab bench`: the layer suite against the peers, with progress on stderr; writes latest.md and latest.json. */
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('benchmark convlab against onnxruntime (node, web) and TensorFlow.js (wasm, cpu) on the layer suite')
+    .option('--layers <ids>', `comma-separated layer ids (${LAYER_SUITE.map((l) => l.id).join(',')})`)
+    .option('--peers <ids>', `comma-separated contenders (${PEERS.map((p) => p.id).join(',')})`)
+    .option('--out <dir>', 'where to write latest.md and latest.json', 'bench/results')
+    .option('--budget-ms <ms>', 'time budget per contender and layer', '1500')
+    .action(async (flags: BenchFlags) => {
+      const layers = pick('--layers', flags.layers, LAYER_SUITE.map((l) => l.id));
+      const peers = pick('--peers', flags.peers, PEERS.map((p) => p.id));
+      const budgetMs = Number(flags.budgetMs);
+      if (!Number.isFinite(budgetMs) || budgetMs <= 0) throw new UsageError('--budget-ms', flags.budgetMs, '--budget-ms takes a positive number of milliseconds');
+      const { runBench, writeReport, reportMarkdown } = await import('../bench/harness.js');
+      const report = await runBench({ layers, peers, budgetMs, onProgress: (line) => process.stderr.write(`${line}\n`) });
+      const { markdown, json } = writeReport(report, flags.out);
+      process.stdout.write(`${reportMarkdown(report)}\nwrote ${markdown} and ${json}\n`);
+    });
+}
