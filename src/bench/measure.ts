@@ -1,6 +1,6 @@
 /**
- * Timing one call honestly: calibrate how many calls make a sample long enough to time (≥ 2 ms, so
- * microsecond layers are not lost in timer resolution), warm up, then take samples until enough are
+ * Timing one call honestly: warm up, calibrate how many calls make a sample long enough to time
+ * (≥ 2 ms, so microsecond layers are not lost in timer resolution), then take samples until enough are
  * in or the time budget is spent; report the median and the interquartile range per call.
  */
 export interface Timing {
@@ -17,7 +17,7 @@ export interface MeasureOptions {
   maxSamples?: number;
   minSamples?: number;
   budgetMs?: number;
-  warmupSamples?: number;
+  warmupMs?: number;
 }
 
 async function callTimes(run: () => unknown, calls: number): Promise<number> {
@@ -36,14 +36,21 @@ function quantile(sorted: number[], q: number): number {
 }
 
 export async function measure(run: () => unknown, options: MeasureOptions = {}): Promise<Timing> {
-  const { minSampleMs = 2, maxSamples = 31, minSamples = 5, budgetMs = 1500, warmupSamples = 2 } = options;
+  const { minSampleMs = 2, maxSamples = 31, minSamples = 5, budgetMs = 1500, warmupMs = 200 } = options;
+  // Warm up (JIT tiers, caches, buffers) for warmupMs and at least two calls.
+  let warmCalls = 0;
+  const warmStart = performance.now();
+  while (warmCalls < 2 || performance.now() - warmStart < warmupMs) {
+    await callTimes(run, 1);
+    warmCalls++;
+  }
+  // Calibrate: enough calls per sample that a sample lasts minSampleMs.
   let calls = 1;
   for (;;) {
     const elapsed = await callTimes(run, calls);
     if (elapsed >= minSampleMs || calls >= 1 << 20) break;
     calls = Math.min(1 << 20, Math.max(calls * 2, Math.ceil((calls * minSampleMs * 1.2) / Math.max(elapsed, 1e-3))));
   }
-  for (let i = 0; i < warmupSamples; i++) await callTimes(run, calls);
   const perCall: number[] = [];
   const start = performance.now();
   while (perCall.length < maxSamples && (perCall.length < minSamples || performance.now() - start < budgetMs)) {

@@ -49,8 +49,12 @@ function convlabPeer(threads: number): Peer {
     async prepare({ layer, input, weight, bias }) {
       const x = { data: input, shape: layer.input }, w = { data: weight, shape: layer.weight }, b = { data: bias, shape: [layer.weight[0]] };
       const kernel = selectKernel(resolveConv2dCall(x, w, b, layer.options), { wasm: mainHeap() !== null });
-      const run = threads === 1 ? () => conv2d(x, w, b, layer.options) : () => conv2dAsync(x, w, b, { ...layer.options, threads });
-      return { run, output: async () => (await run()).data, detail: kernel };
+      // Like a caller running a layer in a loop: one output buffer, reused.
+      const info = resolveConv2dCall(x, w, b, layer.options);
+      const out = { data: new Float32Array(info.outputShape.reduce((p, q) => p * q, 1)), shape: info.outputShape };
+      const options = { ...layer.options, threads, out };
+      const run = threads === 1 ? () => conv2d(x, w, b, options) : () => conv2dAsync(x, w, b, options);
+      return { run, output: async () => (await run()).data.slice(), detail: kernel };
     },
   };
 }

@@ -1,7 +1,9 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
 import { type Conv2dInfo, type Conv2dOptions, checkOutputAllocatable, resolveConv2d, resolveSettings } from './resolve.js';
 import { type Tensor, checkTensor, elementCount } from './tensor.js';
-import { EXECUTION_OPTION_KEYS, type ExecutionOptions, resolveExecution } from './execution.js';
+import { EXECUTION_OPTION_KEYS, type ExecutionOptions, resolveExecution, resolveOut } from './execution.js';
+
+const tensorsOf = (input: Tensor, weight: Tensor, bias: Tensor | null | undefined) => (bias ? [input.data, weight.data, bias.data] : [input.data, weight.data]);
 import { runConv2d, runConv2dAsync } from '../kernels/run.js';
 import { CONV2D_OPTION_KEYS } from './resolve.js';
 
@@ -79,11 +81,13 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dCallOptions): Tensor {
   const info = resolveConv2dCall(input, weight, bias, options);
-  const { backend } = resolveExecution((options ?? {}) as Record<string, unknown>);
-  checkOutputAllocatable(info);
-  const output = new Float32Array(elementCount(info.outputShape));
+  const raw = (options ?? {}) as Record<string, unknown>;
+  const { backend } = resolveExecution(raw);
+  const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
+  if (!out) checkOutputAllocatable(info);
+  const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
   runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend);
-  return { data: output, shape: info.outputShape };
+  return out ?? { data: output, shape: info.outputShape };
 }
 
 /**
@@ -95,9 +99,11 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
  */
 export async function conv2dAsync(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dCallOptions): Promise<Tensor> {
   const info = resolveConv2dCall(input, weight, bias, options);
-  const { backend, threads } = resolveExecution((options ?? {}) as Record<string, unknown>);
-  checkOutputAllocatable(info);
-  const output = new Float32Array(elementCount(info.outputShape));
+  const raw = (options ?? {}) as Record<string, unknown>;
+  const { backend, threads } = resolveExecution(raw);
+  const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
+  if (!out) checkOutputAllocatable(info);
+  const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
   await runConv2dAsync(info, input.data, weight.data, bias ? bias.data : null, output, backend, threads);
-  return { data: output, shape: info.outputShape };
+  return out ?? { data: output, shape: info.outputShape };
 }

@@ -1,5 +1,6 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
 import { CORES } from './platform.js';
+import { type Tensor, checkTensor } from './tensor.js';
 import { checkIntegerAtLeast } from './validate.js';
 
 /** How to run a convolution (not what it computes). */
@@ -14,9 +15,14 @@ export interface ExecutionOptions {
    * on the calling thread.
    */
   threads?: number;
+  /**
+   * A tensor of the output's shape to write into, instead of allocating one per call (fresh memory
+   * is slow to touch: reuse buffers in loops). It is returned. It must not share memory with the input.
+   */
+  out?: Tensor;
 }
 
-export const EXECUTION_OPTION_KEYS = ['backend', 'threads'] as const;
+export const EXECUTION_OPTION_KEYS = ['backend', 'threads', 'out'] as const;
 export const BACKENDS = ['auto', 'reference', 'wasm'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
@@ -37,4 +43,20 @@ export function resolveExecution(raw: Record<string, unknown>): { backend: Backe
     : checkIntegerAtLeast('threads', raw.threads, 1, `threads must be an integer from 1 to ${MAX_THREADS}`);
   if (threads > MAX_THREADS) throw new Conv2dError('threads', threads, `threads must be an integer from 1 to ${MAX_THREADS}`);
   return { backend: backend as Backend, threads };
+}
+
+/** Checks a caller's `out` tensor against the output shape; null when none was given. */
+export function resolveOut(raw: Record<string, unknown>, outputShape: readonly number[], inputs: Float32Array[]): Tensor | null {
+  const out = raw.out;
+  if (out === undefined || out === null) return null;
+  checkTensor(out, 'out');
+  if (out.shape.length !== outputShape.length || out.shape.some((d, i) => d !== outputShape[i])) {
+    throw new Conv2dError('out', out.shape, `out must have the output's shape ${formatValue(outputShape)}`);
+  }
+  for (const input of inputs) {
+    const overlap = input.buffer === out.data.buffer && input.byteOffset < out.data.byteOffset + out.data.byteLength &&
+      out.data.byteOffset < input.byteOffset + input.byteLength;
+    if (overlap) throw new Conv2dError('out', out.shape, 'out must not share memory with the input, weight or bias');
+  }
+  return out;
 }

@@ -2,10 +2,10 @@ import { Conv2dError } from '../errors/index.js';
 import type { Backend } from '../core/execution.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import { conv2dReference } from './reference.js';
-import { type KernelName, selectKernel } from './select.js';
+import { type KernelName, THREADED_LAYER_MACS, macsOf, selectKernel } from './select.js';
 import { WorkerPool } from './threads/pool.js';
 import { biasView, conv2dWasm, prepare, readOutput } from './wasm/conv.js';
-import { runTask } from './wasm/plan.js';
+import { TASK_COUNTER, runTasksFromCounter } from './wasm/plan.js';
 import { type WasmHeap, kernelModule, mainHeap } from './wasm/runtime.js';
 
 /** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
@@ -60,15 +60,16 @@ export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weig
   output: Float32Array, backend: Backend, threads: number, force?: KernelName): Promise<KernelName> {
   const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend, 'async');
   const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
-  if (kernel === 'reference' || kernel === 'small' || threads === 1) return runConv2d(info, input, weight, bias, output, backend, force);
+  const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
+  if (kernel === 'reference' || kernel === 'small' || threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
     const workers = await workerPool(heap!, threads - 1);
     if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);
     const plan = prepare(heap!, info, input, weight, bias, threads, kernel);
     const participants = Math.min(threads, plan.tasks);
-    const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1, participants));
-    const biasValues = biasView(heap!, plan);
-    for (let task = 0; task < plan.tasks; task += participants) runTask(heap!.kernels, plan, task, 0, biasValues);
+    Atomics.store(new Int32Array(heap!.memory.buffer, TASK_COUNTER, 1), 0, 0);
+    const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1));
+    runTasksFromCounter(heap!.kernels, plan, heap!.memory, 0, biasView(heap!, plan));
     await Promise.all(others);
     readOutput(heap!, plan, output);
     return kernel;

@@ -18,6 +18,13 @@ export interface Capabilities {
  */
 export const SMALL_LAYER_MACS = 16_384;
 
+/**
+ * Below this many multiply-accumulates a second thread does not pay for itself: handing the job to a
+ * worker and sharing the cores' caches cost more than the half of the work it takes (measured on the
+ * layer suite: L5 and L10, ~4M MACs, ran slower on two threads).
+ */
+export const THREADED_LAYER_MACS = 8_000_000;
+
 export function macsOf(info: Conv2dInfo): number {
   return info.batch * info.outChannels * info.outHeight * info.outWidth * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
 }

@@ -5,8 +5,8 @@ import type { WasmHeap } from '../wasm/runtime.js';
 /**
  * A pool of worker threads that run plan tasks on the main thread's shared WebAssembly memory
  * (worker_threads in Node). Each worker holds its own instance of the kernels over the same memory;
- * a job is one message per worker naming its share of the tasks (participant i runs tasks i, i+P, …),
- * and one reply when done. The calling thread runs share 0 itself meanwhile.
+ * a job is one message per worker with the plan, and one reply when done. All threads, the calling one
+ * included, take tasks from one shared counter, so a faster core does more of them.
  */
 
 interface NodeWorker {
@@ -61,14 +61,14 @@ export class WorkerPool {
     return this.#workers.length;
   }
 
-  /** Runs share `participant` of `plan` (of `participants` shares) on worker `participant − 1`. */
-  run(plan: Plan, participant: number, participants: number): Promise<void> {
+  /** Has worker `slot − 1` take tasks of `plan` from the shared counter, with scratch slot `slot`. */
+  run(plan: Plan, slot: number): Promise<void> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      const worker = this.#workers[participant - 1]!;
+      const worker = this.#workers[slot - 1]!;
       worker.ref(); // until its reply arrives
-      worker.postMessage({ id, plan, first: participant, step: participants });
+      worker.postMessage({ id, plan, slot });
     });
   }
 

@@ -144,3 +144,21 @@ export function runTask(kernels: KernelExports, plan: Plan, task: number, slot: 
   kernels.gemm(plan.packed + g * plan.packedGroupBytes, B, ldb, plan.output + 4 * ((n * plan.O + g * plan.Og) * pixels + p0), pixels,
     plan.Og, pn, plan.K, plan.bias ? plan.bias + 4 * g * plan.Og : 0, tail);
 }
+
+/** Byte offset of the shared task counter (in the heap's reserved first page). */
+export const TASK_COUNTER = 0;
+
+/**
+ * Runs tasks of the plan until none are left, taking the next task index from the shared counter:
+ * threads that run faster take more tasks (the two cores of a VM need not be equally fast).
+ * Returns how many tasks this thread ran.
+ */
+export function runTasksFromCounter(kernels: KernelExports, plan: Plan, memory: WebAssembly.Memory, slot: number, bias: Float32Array | null): number {
+  const counter = new Int32Array(memory.buffer, TASK_COUNTER, 1);
+  let ran = 0;
+  for (let task = Atomics.add(counter, 0, 1); task < plan.tasks; task = Atomics.add(counter, 0, 1)) {
+    runTask(kernels, plan, task, slot, bias);
+    ran++;
+  }
+  return ran;
+}
