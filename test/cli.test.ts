@@ -114,3 +114,24 @@ describe('convlab forward', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('convlab bench', () => {
+  it('measures the chosen layers and contenders and writes latest.md and latest.json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'convlab-bench-'));
+    const r = convlab('bench', '--layers', 'L8', '--peers', 'convlab-1t,ort-node-1t', '--budget-ms', '50', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\[1\/2\] convlab 1T\s+L8/);
+    const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+    const l8 = report.layers[0];
+    expect(l8.id).toBe('L8');
+    expect(l8.results['convlab-1t'].agrees).toBe(true);
+    expect(l8.results['ort-node-1t'].agrees).toBe(true);
+    expect(l8.results['convlab-1t'].medianMs).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'latest.md'), 'utf8')).toContain('| L8 |');
+  });
+
+  it('refuses unknown layers and contenders', () => {
+    expectUsageError(convlab('bench', '--layers', 'L11'), /--layers 'L11'.*unknown: L11/);
+    expectUsageError(convlab('bench', '--peers', 'pytorch'), /--peers 'pytorch'.*unknown: pytorch/);
+  });
+});

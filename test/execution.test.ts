@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { Conv2dError, conv2d, conv2dAsync, selectKernel, tensor } from '../src/index.js';
+import { resolveConv2dCall } from '../src/core/conv2d.js';
+import { expectClose, randomData } from './helpers.js';
+
+const make = (shape: number[], seed: number) => tensor(randomData(shape.reduce((a, b) => a * b, 1), seed), shape);
+
+describe('execution options: backend, threads, out', () => {
+  const x = make([1, 16, 30, 30], 1), w = make([24, 16, 3, 3], 2), b = make([24], 3);
+
+  it('every backend and thread count computes the same convolution', async () => {
+    const expected = conv2d(x, w, b, { padding: 1, backend: 'reference' });
+    expectClose(conv2d(x, w, b, { padding: 1 }), expected);
+    expectClose(conv2d(x, w, b, { padding: 1, backend: 'wasm' }), expected);
+    expectClose(await conv2dAsync(x, w, b, { padding: 1, threads: 2 }), expected);
+    expectClose(await conv2dAsync(x, w, b, { padding: 1, threads: 1, backend: 'reference' }), expected);
+  });
+
+  it('concurrent async calls and sync calls in between do not disturb each other', async () => {
+    const big = make([1, 32, 48, 48], 4), bw = make([64, 32, 3, 3], 5);
+    const expectedBig = conv2d(big, bw, null, { padding: 1, backend: 'reference' });
+    const expectedSmall = conv2d(x, w, b, { padding: 1, backend: 'reference' });
+    const pending = [conv2dAsync(big, bw, null, { padding: 1, threads: 2 }), conv2dAsync(x, w, b, { padding: 1, threads: 2 })];
+    expectClose(conv2d(x, w, b, { padding: 1, backend: 'wasm' }), expectedSmall);
+    const [y1, y2] = await Promise.all(pending);
+    expectClose(y1!, expectedBig);
+    expectClose(y2!, expectedSmall);
+  });
+
+  it('writes into and returns `out`', async () => {
+    const out = tensor(new Float32Array(24 * 30 * 30).fill(Number.NaN), [1, 24, 30, 30]);
+    const y = conv2d(x, w, b, { padding: 1, out });
+    expect(y).toBe(out);
+    expectClose(out, conv2d(x, w, b, { padding: 1, backend: 'reference' }));
+    out.data.fill(Number.NaN);
+    expect(await conv2dAsync(x, w, b, { padding: 1, out, threads: 2 })).toBe(out);
+    expectClose(out, conv2d(x, w, b, { padding: 1, backend: 'reference' }));
+  });
+
+  it.each([
+    [{ backend: 'gpu' }, 'backend', "backend must be one of 'auto', 'reference', 'wasm'"],
+    [{ threads: 0 }, 'threads', 'threads must be an integer from 1 to 64'],
+    [{ threads: 65 }, 'threads', 'threads must be an integer from 1 to 64'],
+    [{ threads: 1.5 }, 'threads', 'threads must be an integer'],
+    [{ out: tensor(new Float32Array(10), [10]) }, 'out', "out must have the output's shape [1, 24, 28, 28]"],
+  ])('refuses %j', (options, argument, rule) => {
+    expect(() => conv2d(x, w, b, options as never)).toThrow(Conv2dError);
+    expect(() => conv2d(x, w, b, options as never)).toThrow(expect.objectContaining({ argument }));
+    expect(() => conv2d(x, w, b, options as never)).toThrow(rule);
+  });
+
+  it('refuses an `out` that shares memory with the input', () => {
+    const shared = new Float32Array(4 * 4 * 2);
+    const input = tensor(shared.subarray(0, 16), [1, 1, 4, 4]);
+    const out = tensor(shared.subarray(8, 24), [1, 1, 4, 4]);
+    expect(() => conv2d(input, make([1, 1, 1, 1], 9), null, { out })).toThrow(/must not share memory/);
+  });
+});
+
+describe('selectKernel', () => {
+  const info = (xs: number[], ws: number[], options = {}) => resolveConv2dCall(make(xs, 1), make(ws, 2), null, options);
+  it('names the kernel for each kind of layer', () => {
+    expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3], { padding: 1, stride: 2, dilation: 2 }), { wasm: true })).toBe('small');
+    expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), { wasm: true })).toBe('im2col-gemm');
+    expect(selectKernel(info([1, 256, 56, 56], [64, 256, 1, 1]), { wasm: true })).toBe('gemm-1x1');
+    expect(selectKernel(info([1, 144, 56, 56], [144, 1, 3, 3], { padding: 1, groups: 144 }), { wasm: true })).toBe('depthwise');
+    expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3]), { wasm: false })).toBe('reference');
+    expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3]), { wasm: true }, 'wasm')).toBe('im2col-gemm');
+    expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3]), { wasm: true }, 'reference')).toBe('reference');
+  });
+});

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The relaxed-SIMD flavour (fused multiply-add) is chosen where the platform validates it; Node 20
+ * needs a flag for it, so this runs the built package in a child process with the flag and checks
+ * the flavour was picked and every WebAssembly kernel still matches the reference kernel.
+ */
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+
+const script = `
+import { conv2d, tensor } from '${DIST}index.js';
+import { kernelModule } from '${DIST}kernels/wasm/runtime.js';
+import { runConv2d } from '${DIST}kernels/run.js';
+import { resolveConv2dCall } from '${DIST}core/conv2d.js';
+let seed = 1;
+const make = (shape) => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5), shape);
+const cases = [
+  [[2, 8, 13, 11], [12, 8, 3, 3], { padding: 1 }, 'im2col-gemm'],
+  [[1, 16, 9, 17], [7, 16, 1, 1], {}, 'gemm-1x1'],
+  [[1, 6, 20, 21], [12, 1, 3, 3], { groups: 6, padding: 1 }, 'depthwise'],
+  [[1, 4, 9, 9], [6, 2, 3, 2], { groups: 2, stride: 2, dilation: 2, padding: 2, paddingMode: 'reflect' }, 'im2col-gemm'],
+];
+let worst = 0;
+for (const [xs, ws, options, kernel] of cases) {
+  const x = make(xs), w = make(ws), b = make([ws[0]]);
+  const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
+  const info = resolveConv2dCall(x, w, b, options);
+  const out = new Float32Array(expected.data.length);
+  runConv2d(info, x.data, w.data, b.data, out, 'wasm', kernel);
+  for (let i = 0; i < out.length; i++) worst = Math.max(worst, Math.abs(out[i] - expected.data[i]) / (1 + Math.abs(expected.data[i])));
+}
+console.log(JSON.stringify({ relaxed: kernelModule().support.relaxedSimd, worst }));
+`;
+
+describe('relaxed SIMD flavour', () => {
+  it('is used when the platform has it, and matches the reference kernel', () => {
+    const result = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const { relaxed, worst } = JSON.parse(result.stdout) as { relaxed: boolean; worst: number };
+    expect(relaxed).toBe(true);
+    expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('is not required: without the flag the SIMD128 flavour runs', () => {
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const { relaxed, worst } = JSON.parse(result.stdout) as { relaxed: boolean; worst: number };
+    expect(relaxed).toBe(false);
+    expect(worst).toBeLessThan(1e-5);
+  });
+});
