@@ -85,6 +85,11 @@ describe('tile edges', () => {
     [[1, 2, 8, 8], [4, 2, 3, 3], { padding: 2, paddingMode: 'reflect', stride: 2 }],
     [[1, 4, 8, 8], [4, 1, 3, 3], { padding: 3, paddingMode: 'circular', groups: 4 }],
     [[1, 4, 7, 9], [8, 2, 1, 1], { padding: 1, paddingMode: 'replicate', groups: 2 }],
+    // Wide rows: whole 8-pixel panels on one output row, for the vector im2col paths (stride 1, 2, 3).
+    [[1, 3, 6, 45], [4, 3, 3, 3], { stride: 2, padding: 1 }],
+    [[2, 2, 5, 50], [3, 2, 2, 2], { stride: [1, 3] }],
+    [[1, 2, 7, 40], [5, 2, 3, 3], { dilation: 2, padding: [0, 3] }],
+    [[1, 3, 9, 64], [4, 3, 7, 7], { stride: 2, padding: 3 }],
     // Many im2col tiles per image (large K makes the tile small) and a partial last tile.
     [[1, 200, 9, 23], [7, 200, 3, 3], { padding: 1 }],
   ])('odd strides, dilations, groups, modes: x=%j w=%j %j', async (xShape, wShape, options) => {

@@ -33,9 +33,9 @@ export interface Plan {
   Ho: number; Wo: number;
   /** GEMM depth: Cg·kH·kW. */
   K: number;
-  /** Pixels per GEMM task, and the im2col row stride (a multiple of NR). */
+  /** Pixels per GEMM task, and that rounded up to whole NR-pixel panels. */
   tile: number; ldc: number; tilesPerImage: number;
-  /** 1×1 stride 1: the input planes are the GEMM's right-hand matrix, no im2col. */
+  /** 1×1 stride 1: the input planes are the GEMM's right-hand matrix, packed without im2col. */
   pointwise: boolean;
   /** Depthwise: padded plane row stride and plane size, in floats. */
   Wp: number; planeFloats: number;
@@ -76,14 +76,13 @@ export function makePlan(info: Conv2dInfo, threads: number, base: number, kernel
     tile = Math.min(Math.max(NR, fit), MAX_TILE_PIXELS, Math.ceil(pixels / NR) * NR);
     ldc = Math.ceil(tile / NR) * NR;
     tilesPerImage = Math.ceil(pixels / tile);
-    scratchFloats = pointwise ? 0 : K * ldc;
+    scratchFloats = K * ldc;
   }
 
   let at = align(base);
   const take = (bytes: number) => { const start = at; at = align(at + bytes); return start; };
   const slots = Array.from({ length: threads }, () => ({ scratch: take(4 * scratchFloats), tail: take(4 * 64) }));
-  // The 1×1 GEMM reads up to NR−1 floats past the last input row: keep them inside the memory.
-  const input = take(4 * (N * C * H * W + NR));
+  const input = take(4 * N * C * H * W);
   const weight = take(4 * O * K);
   const packedGroupBytes = 4 * Math.ceil(Og / MR) * MR * K;
   const packed = depthwise ? 0 : take(packedGroupBytes * groups);
@@ -132,16 +131,9 @@ export function runTask(kernels: KernelExports, plan: Plan, task: number, slot: 
   const p0 = (task % plan.tilesPerImage) * plan.tile;
   const pn = Math.min(plan.tile, pixels - p0);
   const input = plan.input + 4 * (n * plan.C + g * plan.Cg) * plan.H * plan.W;
-  let B: number, ldb: number;
-  if (plan.pointwise) {
-    B = input + 4 * p0;
-    ldb = plan.H * plan.W;
-  } else {
-    kernels.im2col(input, plan.Cg, plan.H, plan.W, plan.kH, plan.kW, plan.sH, plan.sW, plan.dH, plan.dW, plan.padT, plan.padL, plan.Wo, p0, pn, scratch, plan.ldc);
-    B = scratch;
-    ldb = plan.ldc;
-  }
-  kernels.gemm(plan.packed + g * plan.packedGroupBytes, B, ldb, plan.output + 4 * ((n * plan.O + g * plan.Og) * pixels + p0), pixels,
+  if (plan.pointwise) kernels.packPixels(input, plan.H * plan.W, plan.K, p0, pn, scratch);
+  else kernels.im2col(input, plan.Cg, plan.H, plan.W, plan.kH, plan.kW, plan.sH, plan.sW, plan.dH, plan.dW, plan.padT, plan.padL, plan.Wo, p0, pn, scratch);
+  kernels.gemm(plan.packed + g * plan.packedGroupBytes, scratch, plan.output + 4 * ((n * plan.O + g * plan.Og) * pixels + p0), pixels,
     plan.Og, pn, plan.K, plan.bias ? plan.bias + 4 * g * plan.Og : 0, tail);
 }
 

@@ -15,49 +15,98 @@ const NR: i32 = 8;
 }
 
 /**
- * im2col for one group and a run of output pixels: row k = (c, ky, kx) of `col` holds, for each
- * output pixel p in [p0, p0 + pn), the input cell that tap k of pixel p reads (zero outside the
- * input). Columns pn .. ldc−1 are zeroed up to the next multiple of NR, so the GEMM can read whole tiles.
+ * im2col for one group and a run of output pixels, written as the GEMM reads it: in panels of NR
+ * pixels, each panel K rows of NR floats (panel q, tap k, lane l at ((q·K + k)·NR + l)). Tap k =
+ * (c, ky, kx) of pixel p = p0 + q·NR + l holds the input cell it reads, zero outside the input; lanes
+ * past pn are zero.
  *
  *   iy = oy·sH − padT + ky·dH,  ix = ox·sW − padL + kx·dW,  p = oy·Wo + ox
  */
 export function im2col(
   input: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32,
-  padT: i32, padL: i32, Wo: i32, p0: i32, pn: i32, col: usize, ldc: i32,
+  padT: i32, padL: i32, Wo: i32, p0: i32, pn: i32, col: usize,
 ): void {
-  const pnPadded = (pn + NR - 1) / NR * NR;
-  let row = col;
-  const oyStart = p0 / Wo;
-  const oxStart = p0 - oyStart * Wo;
-  for (let c = 0; c < C; c++) {
-    const plane = input + <usize>(c * H * W) * 4;
-    for (let ky = 0; ky < kH; ky++) {
-      for (let kx = 0; kx < kW; kx++) {
-        let oy = oyStart;
-        let ox = oxStart;
-        let j = 0;
-        while (j < pn) {
-          // One output row segment at a time: iy is fixed along it.
-          const iy = oy * sH - padT + ky * dH;
-          const run = min(Wo - ox, pn - j);
-          const dst = row + <usize>j * 4;
-          if (<u32>iy >= <u32>H) {
-            memory.fill(dst, 0, <usize>run * 4);
+  let dst = col;
+  for (let q = 0; q < pn; q += NR) {
+    const lanes = min(NR, pn - q);
+    const first = p0 + q;
+    const oy0 = first / Wo;
+    const ox0 = first - oy0 * Wo;
+    // A panel of NR pixels on one output row reads, per tap, NR input cells sW apart on one input
+    // row: two vector loads for stride 1, four loads and two shuffles for stride 2, NR scalar loads
+    // otherwise — when they are all inside the row.
+    const oneRow = lanes == NR && ox0 + NR <= Wo;
+    const span = (NR - 1) * sW + 1;
+    for (let c = 0; c < C; c++) {
+      const plane = input + <usize>(c * H * W) * 4;
+      for (let ky = 0; ky < kH; ky++) {
+        for (let kx = 0; kx < kW; kx++) {
+          if (oneRow) {
+            const iy = oy0 * sH - padT + ky * dH;
+            const ix = ox0 * sW - padL + kx * dW;
+            if (<u32>iy >= <u32>H) {
+              v128.store(dst, f32x4.splat(0));
+              v128.store(dst, f32x4.splat(0), 16);
+            } else if (ix >= 0 && ix + span <= W) {
+              const src = plane + <usize>(iy * W + ix) * 4;
+              if (sW == 1) {
+                v128.store(dst, v128.load(src));
+                v128.store(dst, v128.load(src, 16), 16);
+              } else if (sW == 2 && ix + 2 * NR <= W) {
+                v128.store(dst, v128.shuffle<f32>(v128.load(src), v128.load(src, 16), 0, 2, 4, 6));
+                v128.store(dst, v128.shuffle<f32>(v128.load(src, 32), v128.load(src, 48), 0, 2, 4, 6), 16);
+              } else {
+                for (let l = 0; l < NR; l++) store<f32>(dst + <usize>l * 4, load<f32>(src + <usize>(l * sW) * 4));
+              }
+            } else {
+              const src = plane + <usize>(iy * W) * 4;
+              for (let l = 0; l < NR; l++) {
+                const x = ix + l * sW;
+                store<f32>(dst + <usize>l * 4, <u32>x < <u32>W ? load<f32>(src + <usize>x * 4) : 0);
+              }
+            }
           } else {
-            const src = plane + <usize>(iy * W) * 4;
-            let ix = ox * sW - padL + kx * dW;
-            for (let t = 0; t < run; t++) {
-              store<f32>(dst + <usize>t * 4, <u32>ix < <u32>W ? load<f32>(src + <usize>ix * 4) : 0);
-              ix += sW;
+            // The general panel: each lane its own output cell (rows may change mid-panel).
+            let oy = oy0, ox = ox0;
+            for (let l = 0; l < NR; l++) {
+              let value: f32 = 0;
+              if (l < lanes) {
+                const iy = oy * sH - padT + ky * dH;
+                const ix = ox * sW - padL + kx * dW;
+                if (<u32>iy < <u32>H && <u32>ix < <u32>W) value = load<f32>(plane + <usize>(iy * W + ix) * 4);
+                if (++ox == Wo) { ox = 0; oy++; }
+              }
+              store<f32>(dst + <usize>l * 4, value);
             }
           }
-          j += run;
-          ox = 0;
-          oy++;
+          dst += NR * 4;
         }
-        if (pnPadded > pn) memory.fill(row + <usize>pn * 4, 0, <usize>(pnPadded - pn) * 4);
-        row += <usize>ldc * 4;
       }
+    }
+  }
+}
+
+/**
+ * The GEMM's right-hand matrix for a 1×1 convolution: K input planes (row stride ldb floats),
+ * pixels p0 .. p0 + pn, copied into the same NR-pixel panels im2col writes (lanes past pn zero).
+ */
+export function packPixels(input: usize, ldb: i32, K: i32, p0: i32, pn: i32, col: usize): void {
+  const panels = (pn + NR - 1) / NR;
+  let dst = col;
+  for (let q = 0; q < panels; q++) {
+    const start = p0 + q * NR;
+    const lanes = min(NR, pn - q * NR);
+    for (let k = 0; k < K; k++) {
+      const src = input + (<usize>k * ldb + start) * 4;
+      if (lanes == NR) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      } else {
+        v128.store(dst, f32x4.splat(0));
+        v128.store(dst, f32x4.splat(0), 16);
+        memory.copy(dst, src, <usize>lanes * 4);
+      }
+      dst += NR * 4;
     }
   }
 }
@@ -82,49 +131,53 @@ export function packWeights(weight: usize, M: i32, K: i32, packed: usize): void 
 
 /**
  * out[m][n] = bias[m] + Σ_k A[m][k] · B[k][n] for m < M, n < N: the convolution of one group as a
- * matrix product, weights (M × K, packed) times the im2col matrix (K × N, row stride ldb, zero-padded
- * to a multiple of NR). `out` has row stride ldo. bias = 0 means none. `tail` is scratch for the
- * last, partial tile (MR·NR floats).
+ * matrix product of the packed weights (M × K, in MR-row panels) and the packed pixels (K × N, in
+ * NR-pixel panels, from im2col or packPixels). `out` has row stride ldo. bias = 0 means none.
+ * `tail` is scratch for partial tiles (MR·NR floats).
  *
- * Register blocking: an MR × NR tile of the output lives in 8 f32x4 accumulators while k runs; each
- * step loads two vectors of B and broadcasts four weights: 8 multiply-adds for 6 loads.
+ * Register blocking: an MR × NR = 4 × 8 tile of the output lives in 8 f32x4 accumulators while k
+ * runs; each step reads 32 contiguous bytes of B and broadcasts four weights: 8 multiply-adds for
+ * 6 loads, both operands streamed front to back. k is unrolled by two.
  */
 export function gemm(
-  packed: usize, B: usize, ldb: i32, out: usize, ldo: i32, M: i32, N: i32, K: i32, bias: usize, tail: usize,
+  packed: usize, B: usize, out: usize, ldo: i32, M: i32, N: i32, K: i32, bias: usize, tail: usize,
 ): void {
-  const rowBytes = <usize>ldb * 4;
+  const panelBytes = <usize>K * NR * 4;
+  const dstRow = <usize>ldo * 4;
+  let bPanel = B;
   for (let n0 = 0; n0 < N; n0 += NR) {
     let panel = packed;
     for (let m0 = 0; m0 < M; m0 += MR) {
       let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
       if (bias != 0) {
-        c00 = v128.load32_splat(bias + <usize>m0 * 4); c01 = c00;
-        if (m0 + 1 < M) { c10 = v128.load32_splat(bias + <usize>m0 * 4, 4); c11 = c10; }
-        if (m0 + 2 < M) { c20 = v128.load32_splat(bias + <usize>m0 * 4, 8); c21 = c20; }
-        if (m0 + 3 < M) { c30 = v128.load32_splat(bias + <usize>m0 * 4, 12); c31 = c30; }
+        const bp = bias + <usize>m0 * 4;
+        c00 = v128.load32_splat(bp); c01 = c00;
+        if (m0 + 1 < M) { c10 = v128.load32_splat(bp, 4); c11 = c10; }
+        if (m0 + 2 < M) { c20 = v128.load32_splat(bp, 8); c21 = c20; }
+        if (m0 + 3 < M) { c30 = v128.load32_splat(bp, 12); c31 = c30; }
       }
       let a = panel;
-      let b = B + <usize>n0 * 4;
-      for (let k = 0; k < K; k++) {
+      let b = bPanel;
+      let k = 0;
+      for (; k < K; k++) {
         const b0 = v128.load(b);
         const b1 = v128.load(b, 16);
-        const a0 = v128.load32_splat(a);
-        c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
-        const a1 = v128.load32_splat(a, 4);
-        c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
-        const a2 = v128.load32_splat(a, 8);
-        c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
-        const a3 = v128.load32_splat(a, 12);
-        c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-        a += 16;
-        b += rowBytes;
+        let w = v128.load32_splat(a);
+        c00 = madd(w, b0, c00); c01 = madd(w, b1, c01);
+        w = v128.load32_splat(a, 4);
+        c10 = madd(w, b0, c10); c11 = madd(w, b1, c11);
+        w = v128.load32_splat(a, 8);
+        c20 = madd(w, b0, c20); c21 = madd(w, b1, c21);
+        w = v128.load32_splat(a, 12);
+        c30 = madd(w, b0, c30); c31 = madd(w, b1, c31);
+        a += MR * 4;
+        b += NR * 4;
       }
       panel = a;
       const rows = min(MR, M - m0);
       const cols = min(NR, N - n0);
-      let dst = out + (<usize>m0 * ldo + n0) * 4;
-      const dstRow = <usize>ldo * 4;
       if (cols == NR) {
+        let dst = out + (<usize>m0 * ldo + n0) * 4;
         v128.store(dst, c00); v128.store(dst, c01, 16);
         if (rows > 1) { dst += dstRow; v128.store(dst, c10); v128.store(dst, c11, 16); }
         if (rows > 2) { dst += dstRow; v128.store(dst, c20); v128.store(dst, c21, 16); }
@@ -134,11 +187,13 @@ export function gemm(
         v128.store(tail, c10, 32); v128.store(tail, c11, 48);
         v128.store(tail, c20, 64); v128.store(tail, c21, 80);
         v128.store(tail, c30, 96); v128.store(tail, c31, 112);
+        const dst = out + (<usize>m0 * ldo + n0) * 4;
         for (let r = 0; r < rows; r++) {
           memory.copy(dst + <usize>r * dstRow, tail + <usize>(r * NR) * 4, <usize>cols * 4);
         }
       }
     }
+    bPanel += panelBytes;
   }
 }
 
