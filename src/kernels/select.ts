@@ -21,9 +21,9 @@ export const SMALL_LAYER_MACS = 16_384;
 /**
  * Below this many multiply-accumulates a second thread does not pay for itself: handing the job to a
  * worker and sharing the cores' caches cost more than the half of the work it takes (measured on the
- * layer suite: L5 and L10, ~4M MACs, ran slower on two threads).
+ * layer suite: below ~2M MACs the second thread only adds its start-up cost).
  */
-export const THREADED_LAYER_MACS = 8_000_000;
+export const THREADED_LAYER_MACS = 2_000_000;
 
 export function macsOf(info: Conv2dInfo): number {
   return info.batch * info.outChannels * info.outHeight * info.outWidth * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;

@@ -15,12 +15,45 @@ const NR: i32 = 8;
 }
 
 /**
+ * Lanes l0 .. l1−1 of one im2col panel row: pixels on output row oy from column ox, tap (ky, kx) of
+ * one input plane. The lanes read input cells sW apart on one input row; the bounds are checked once
+ * for the whole run when it lies inside the row, per cell otherwise.
+ */
+// @ts-ignore: decorator
+@inline function gatherRun(
+  dst: usize, plane: usize, H: i32, W: i32, iy: i32, ix: i32, sW: i32, l0: i32, l1: i32,
+): void {
+  if (<u32>iy >= <u32>H) {
+    for (let l = l0; l < l1; l++) store<f32>(dst + <usize>l * 4, 0);
+    return;
+  }
+  const src = plane + <usize>(iy * W) * 4;
+  if (ix >= 0 && ix + (l1 - l0 - 1) * sW < W) {
+    let x = ix;
+    for (let l = l0; l < l1; l++) {
+      store<f32>(dst + <usize>l * 4, load<f32>(src + <usize>x * 4));
+      x += sW;
+    }
+  } else {
+    let x = ix;
+    for (let l = l0; l < l1; l++) {
+      store<f32>(dst + <usize>l * 4, <u32>x < <u32>W ? load<f32>(src + <usize>x * 4) : 0);
+      x += sW;
+    }
+  }
+}
+
+/**
  * im2col for one group and a run of output pixels, written as the GEMM reads it: in panels of NR
  * pixels, each panel K rows of NR floats (panel q, tap k, lane l at ((q·K + k)·NR + l)). Tap k =
  * (c, ky, kx) of pixel p = p0 + q·NR + l holds the input cell it reads, zero outside the input; lanes
  * past pn are zero.
  *
  *   iy = oy·sH − padT + ky·dH,  ix = ox·sW − padL + kx·dW,  p = oy·Wo + ox
+ *
+ * A panel's pixels lie on one output row, or on two when it crosses a row end (or on more, for output
+ * rows narrower than a panel): each row's run of lanes reads cells sW apart on one input row — two
+ * vector loads for a whole panel at stride 1, four loads and two shuffles at stride 2.
  */
 export function im2col(
   input: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32,
@@ -32,48 +65,66 @@ export function im2col(
     const first = p0 + q;
     const oy0 = first / Wo;
     const ox0 = first - oy0 * Wo;
-    // A panel of NR pixels on one output row reads, per tap, NR input cells sW apart on one input
-    // row: two vector loads for stride 1, four loads and two shuffles for stride 2, NR scalar loads
-    // otherwise — when they are all inside the row.
-    const oneRow = lanes == NR && ox0 + NR <= Wo;
+    const run1 = min(lanes, Wo - ox0); // lanes on row oy0; the rest (if any) start row oy0 + 1
+    const twoRuns = lanes - run1 <= Wo;
+    const full = run1 == NR;
     const span = (NR - 1) * sW + 1;
+    // Interior panels (every tap inside the input) at stride 1 or 2: no checks, just loads and stores.
+    const top = oy0 * sH - padT, left = ox0 * sW - padL;
+    if (full && sW <= 2 && top >= 0 && top + (kH - 1) * dH < H && left >= 0 && left + (kW - 1) * dW + (sW == 1 ? NR : 2 * NR) <= W) {
+      const tapStep = <usize>dW * 4;
+      for (let c = 0; c < C; c++) {
+        for (let ky = 0; ky < kH; ky++) {
+          let src = input + <usize>((c * H + top + ky * dH) * W + left) * 4;
+          if (sW == 1) {
+            for (let kx = 0; kx < kW; kx++) {
+              v128.store(dst, v128.load(src));
+              v128.store(dst, v128.load(src, 16), 16);
+              src += tapStep;
+              dst += NR * 4;
+            }
+          } else {
+            for (let kx = 0; kx < kW; kx++) {
+              v128.store(dst, v128.shuffle<f32>(v128.load(src), v128.load(src, 16), 0, 2, 4, 6));
+              v128.store(dst, v128.shuffle<f32>(v128.load(src, 32), v128.load(src, 48), 0, 2, 4, 6), 16);
+              src += tapStep;
+              dst += NR * 4;
+            }
+          }
+        }
+      }
+      continue;
+    }
     for (let c = 0; c < C; c++) {
       const plane = input + <usize>(c * H * W) * 4;
       for (let ky = 0; ky < kH; ky++) {
         for (let kx = 0; kx < kW; kx++) {
-          if (oneRow) {
-            const iy = oy0 * sH - padT + ky * dH;
-            const ix = ox0 * sW - padL + kx * dW;
-            if (<u32>iy >= <u32>H) {
-              v128.store(dst, f32x4.splat(0));
-              v128.store(dst, f32x4.splat(0), 16);
-            } else if (ix >= 0 && ix + span <= W) {
-              const src = plane + <usize>(iy * W + ix) * 4;
-              if (sW == 1) {
-                v128.store(dst, v128.load(src));
-                v128.store(dst, v128.load(src, 16), 16);
-              } else if (sW == 2 && ix + 2 * NR <= W) {
-                v128.store(dst, v128.shuffle<f32>(v128.load(src), v128.load(src, 16), 0, 2, 4, 6));
-                v128.store(dst, v128.shuffle<f32>(v128.load(src, 32), v128.load(src, 48), 0, 2, 4, 6), 16);
-              } else {
-                for (let l = 0; l < NR; l++) store<f32>(dst + <usize>l * 4, load<f32>(src + <usize>(l * sW) * 4));
-              }
+          const iy = oy0 * sH - padT + ky * dH;
+          const ix = ox0 * sW - padL + kx * dW;
+          if (full && <u32>iy < <u32>H && ix >= 0 && ix + span <= W && sW <= 2) {
+            const src = plane + <usize>(iy * W + ix) * 4;
+            if (sW == 1) {
+              v128.store(dst, v128.load(src));
+              v128.store(dst, v128.load(src, 16), 16);
+            } else if (ix + 2 * NR <= W) {
+              v128.store(dst, v128.shuffle<f32>(v128.load(src), v128.load(src, 16), 0, 2, 4, 6));
+              v128.store(dst, v128.shuffle<f32>(v128.load(src, 32), v128.load(src, 48), 0, 2, 4, 6), 16);
             } else {
-              const src = plane + <usize>(iy * W) * 4;
-              for (let l = 0; l < NR; l++) {
-                const x = ix + l * sW;
-                store<f32>(dst + <usize>l * 4, <u32>x < <u32>W ? load<f32>(src + <usize>x * 4) : 0);
-              }
+              gatherRun(dst, plane, H, W, iy, ix, sW, 0, NR);
             }
+          } else if (twoRuns) {
+            gatherRun(dst, plane, H, W, iy, ix, sW, 0, run1);
+            if (run1 < lanes) gatherRun(dst, plane, H, W, iy + sH, kx * dW - padL, sW, run1, lanes);
+            for (let l = lanes; l < NR; l++) store<f32>(dst + <usize>l * 4, 0);
           } else {
-            // The general panel: each lane its own output cell (rows may change mid-panel).
+            // Output rows narrower than a panel: each lane its own cell.
             let oy = oy0, ox = ox0;
             for (let l = 0; l < NR; l++) {
               let value: f32 = 0;
               if (l < lanes) {
-                const iy = oy * sH - padT + ky * dH;
-                const ix = ox * sW - padL + kx * dW;
-                if (<u32>iy < <u32>H && <u32>ix < <u32>W) value = load<f32>(plane + <usize>(iy * W + ix) * 4);
+                const y = oy * sH - padT + ky * dH;
+                const x = ox * sW - padL + kx * dW;
+                if (<u32>y < <u32>H && <u32>x < <u32>W) value = load<f32>(plane + <usize>(y * W + x) * 4);
                 if (++ox == Wo) { ox = 0; oy++; }
               }
               store<f32>(dst + <usize>l * 4, value);
