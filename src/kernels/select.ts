@@ -20,8 +20,9 @@ export const SMALL_LAYER_MACS = 16_384;
 
 /**
  * Below this many multiply-accumulates a second thread does not pay for itself: handing the job to a
- * worker and sharing the cores' caches cost more than the half of the work it takes (measured on the
- * layer suite: below ~2M MACs the second thread only adds its start-up cost).
+ * worker (a message each way, ~50–100 µs here) costs about what half the work saves. On the layer
+ * suite L10 (3.6M MACs) gains ~10% from a second thread and L5 (depthwise, 4.2M) nothing; the 2M
+ * bound is an estimate from those, not a measured crossover.
  */
 export const THREADED_LAYER_MACS = 2_000_000;
 

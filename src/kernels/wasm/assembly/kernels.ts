@@ -169,8 +169,25 @@ export function packPixels(input: usize, ldb: i32, K: i32, p0: i32, pn: i32, col
  */
 export function packWeights(weight: usize, M: i32, K: i32, packed: usize): void {
   let dst = packed;
+  const rowBytes = <usize>K * 4;
   for (let m0 = 0; m0 < M; m0 += MR) {
-    for (let k = 0; k < K; k++) {
+    let k = 0;
+    if (m0 + MR <= M) {
+      // A whole panel (MR = 4 rows), four k at a time: load a 4 × 4 block, transpose it with shuffles.
+      const r0 = weight + <usize>m0 * rowBytes;
+      for (; k + 4 <= K; k += 4) {
+        const src = r0 + <usize>k * 4;
+        const a = v128.load(src), b = v128.load(src + rowBytes), c = v128.load(src + 2 * rowBytes), d = v128.load(src + 3 * rowBytes);
+        const ab01 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), cd01 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+        const ab23 = v128.shuffle<f32>(a, b, 2, 6, 3, 7), cd23 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<f32>(ab01, cd01, 0, 1, 4, 5));
+        v128.store(dst, v128.shuffle<f32>(ab01, cd01, 2, 3, 6, 7), 16);
+        v128.store(dst, v128.shuffle<f32>(ab23, cd23, 0, 1, 4, 5), 32);
+        v128.store(dst, v128.shuffle<f32>(ab23, cd23, 2, 3, 6, 7), 48);
+        dst += 64;
+      }
+    }
+    for (; k < K; k++) {
       for (let r = 0; r < MR; r++) {
         const m = m0 + r;
         store<f32>(dst, m < M ? load<f32>(weight + (<usize>m * K + k) * 4) : 0);
