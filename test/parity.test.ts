@@ -90,6 +90,8 @@ describe('tile edges', () => {
     [[2, 2, 5, 50], [3, 2, 2, 2], { stride: [1, 3] }],
     [[1, 2, 7, 40], [5, 2, 3, 3], { dilation: 2, padding: [0, 3] }],
     [[1, 3, 9, 64], [4, 3, 7, 7], { stride: 2, padding: 3 }],
+    [[1, 4, 12, 70], [6, 4, 5, 1], { stride: [1, 3], padding: [2, 0] }],
+    [[1, 2, 6, 90], [3, 2, 2, 3], { stride: [2, 4], dilation: [1, 2] }],
     // Many im2col tiles per image (large K makes the tile small) and a partial last tile.
     [[1, 200, 9, 23], [7, 200, 3, 3], { padding: 1 }],
   ])('odd strides, dilations, groups, modes: x=%j w=%j %j', async (xShape, wShape, options) => {

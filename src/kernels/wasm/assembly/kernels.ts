@@ -69,9 +69,10 @@ export function im2col(
     const twoRuns = lanes - run1 <= Wo;
     const full = run1 == NR;
     const span = (NR - 1) * sW + 1;
-    // Interior panels (every tap inside the input) at stride 1 or 2: no checks, just loads and stores.
+    // Interior panels (every tap inside the input): no checks, just loads (vector loads and shuffles
+    // for strides 1 to 3) and stores.
     const top = oy0 * sH - padT, left = ox0 * sW - padL;
-    if (full && sW <= 2 && top >= 0 && top + (kH - 1) * dH < H && left >= 0 && left + (kW - 1) * dW + (sW == 1 ? NR : 2 * NR) <= W) {
+    if (full && top >= 0 && top + (kH - 1) * dH < H && left >= 0 && left + (kW - 1) * dW + NR * sW <= W) {
       const tapStep = <usize>dW * 4;
       for (let c = 0; c < C; c++) {
         for (let ky = 0; ky < kH; ky++) {
@@ -83,10 +84,26 @@ export function im2col(
               src += tapStep;
               dst += NR * 4;
             }
-          } else {
+          } else if (sW == 2) {
             for (let kx = 0; kx < kW; kx++) {
               v128.store(dst, v128.shuffle<f32>(v128.load(src), v128.load(src, 16), 0, 2, 4, 6));
               v128.store(dst, v128.shuffle<f32>(v128.load(src, 32), v128.load(src, 48), 0, 2, 4, 6), 16);
+              src += tapStep;
+              dst += NR * 4;
+            }
+          } else if (sW == 3) {
+            // Cells 0, 3, 6, 9 | 12, 15, 18, 21: two shuffles per output vector.
+            for (let kx = 0; kx < kW; kx++) {
+              const lo = v128.shuffle<f32>(v128.load(src), v128.load(src, 16), 0, 3, 6, 7);
+              v128.store(dst, v128.shuffle<f32>(lo, v128.load(src, 32), 0, 1, 2, 5));
+              const hi = v128.shuffle<f32>(v128.load(src, 48), v128.load(src, 64), 0, 3, 6, 7);
+              v128.store(dst, v128.shuffle<f32>(hi, v128.load(src, 80), 0, 1, 2, 5), 16);
+              src += tapStep;
+              dst += NR * 4;
+            }
+          } else {
+            for (let kx = 0; kx < kW; kx++) {
+              for (let l = 0; l < NR; l++) store<f32>(dst + <usize>l * 4, load<f32>(src + <usize>(l * sW) * 4));
               src += tapStep;
               dst += NR * 4;
             }
