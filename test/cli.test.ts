@@ -118,7 +118,7 @@ describe('convlab forward', () => {
 describe('convlab bench', () => {
   it('measures the chosen layers and contenders and writes latest.md and latest.json', () => {
     const out = mkdtempSync(join(tmpdir(), 'convlab-bench-'));
-    const r = convlab('bench', '--layers', 'L8', '--peers', 'convlab-1t,ort-node-1t', '--budget-ms', '50', '--out', out);
+    const r = convlab('bench', '--layers', 'L8', '--peers', 'convlab-1t,ort-node-1t', '--budget-ms', '50', '--rounds', '1', '--out', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\[1\/2\] convlab 1T\s+L8/);
     const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
@@ -133,5 +133,6 @@ describe('convlab bench', () => {
   it('refuses unknown layers and contenders', () => {
     expectUsageError(convlab('bench', '--layers', 'L11'), /--layers 'L11'.*unknown: L11/);
     expectUsageError(convlab('bench', '--peers', 'pytorch'), /--peers 'pytorch'.*unknown: pytorch/);
+    expectUsageError(convlab('bench', '--rounds', '0'), /--rounds takes an integer from 1 to 10/);
   });
 });

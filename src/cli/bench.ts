@@ -3,7 +3,7 @@ import { LAYER_SUITE } from '../bench/layers.js';
 import { PEERS } from '../bench/peers.js';
 import { UsageError } from './flags.js';
 
-interface BenchFlags { layers?: string; peers?: string; out: string; budgetMs: string }
+interface BenchFlags { layers?: string; peers?: string; out: string; budgetMs: string; rounds: string }
 
 function pick(flag: string, text: string | undefined, known: readonly string[]): string[] | undefined {
   if (text === undefined) return undefined;
@@ -21,14 +21,17 @@ export function registerBench(program: Command): void {
     .option('--layers <ids>', `comma-separated layer ids (${LAYER_SUITE.map((l) => l.id).join(',')})`)
     .option('--peers <ids>', `comma-separated contenders (${PEERS.map((p) => p.id).join(',')})`)
     .option('--out <dir>', 'where to write latest.md and latest.json', 'bench/results')
-    .option('--budget-ms <ms>', 'time budget per contender and layer', '1500')
+    .option('--budget-ms <ms>', 'time budget per contender, layer and round', '1000')
+    .option('--rounds <n>', 'rounds over all contenders; each keeps its best median', '2')
     .action(async (flags: BenchFlags) => {
       const layers = pick('--layers', flags.layers, LAYER_SUITE.map((l) => l.id));
       const peers = pick('--peers', flags.peers, PEERS.map((p) => p.id));
       const budgetMs = Number(flags.budgetMs);
       if (!Number.isFinite(budgetMs) || budgetMs <= 0) throw new UsageError('--budget-ms', flags.budgetMs, '--budget-ms takes a positive number of milliseconds');
+      const rounds = Number(flags.rounds);
+      if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new UsageError('--rounds', flags.rounds, '--rounds takes an integer from 1 to 10');
       const { runBench, writeReport, reportMarkdown } = await import('../bench/harness.js');
-      const report = await runBench({ layers, peers, budgetMs, onProgress: (line) => process.stderr.write(`${line}\n`) });
+      const report = await runBench({ layers, peers, budgetMs, rounds, onProgress: (line) => process.stderr.write(`${line}\n`) });
       const { markdown, json } = writeReport(report, flags.out);
       process.stdout.write(`${reportMarkdown(report)}\nwrote ${markdown} and ${json}\n`);
     });
