@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The engine in a real browser (Debian's Chromium, headless): the built package served as plain ES
+ * modules from a cross-origin-isolated page, so WebAssembly shared memory and Web Workers are
+ * available. Checks the kernels (relaxed SIMD is on in Chromium), the worker pool and the reference
+ * agree. Chromium comes from scripts/install-test-deps.sh (npm test runs it first).
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
+let workersStarted = 0;
+const NativeWorker = globalThis.Worker;
+globalThis.Worker = class extends NativeWorker { constructor(...args) { super(...args); workersStarted++; } };
+const { conv2d, conv2dAsync, tensor } = await import('/dist/index.js');
+const { kernelModule } = await import('/dist/kernels/wasm/runtime.js');
+let seed = 7;
+const make = (shape) => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5), shape);
+const cases = [
+  [[1, 16, 40, 40], [32, 16, 3, 3], { padding: 1 }],
+  [[2, 8, 33, 35], [12, 4, 3, 2], { groups: 2, stride: [2, 1], dilation: 2, padding: 'valid' }],
+  [[1, 24, 30, 30], [24, 1, 3, 3], { groups: 24, padding: 1, paddingMode: 'reflect' }],
+  [[1, 64, 20, 20], [32, 64, 1, 1], {}],
+];
+let worst = 0;
+for (const [xs, ws, options] of cases) {
+  const x = make(xs), w = make(ws), b = make([ws[0]]);
+  const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
+  for (const y of [conv2d(x, w, b, { ...options, backend: 'wasm' }), await conv2dAsync(x, w, b, { ...options, threads: 2, backend: 'wasm' })]) {
+    for (let i = 0; i < y.data.length; i++) worst = Math.max(worst, Math.abs(y.data[i] - expected.data[i]) / (1 + Math.abs(expected.data[i])));
+  }
+}
+window.result = { isolated: crossOriginIsolated, relaxed: kernelModule().support.relaxedSimd, available: kernelModule().support.available, workersStarted, worst };
+</script>`;
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
+
+let server: Server;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  server = createServer(async (request, response) => {
+    // Cross-origin isolation: what a page needs for SharedArrayBuffer and shared WebAssembly memory.
+    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path === '/') {
+      response.setHeader('Content-Type', 'text/html');
+      response.end(PAGE);
+      return;
+    }
+    const file = normalize(join(ROOT, path));
+    if (!file.startsWith(join(ROOT, 'dist'))) {
+      response.statusCode = 404;
+      response.end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      response.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
+      response.end(body);
+    } catch {
+      response.statusCode = 404;
+      response.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+describe('in Chromium', () => {
+  it('runs every kernel, on the calling thread and on Web Workers, matching the reference', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(origin);
+    await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined || false, undefined, { timeout: 60_000 })
+      .catch(() => { throw new Error(`the page did not finish: ${errors.join('; ')}`); });
+    const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
+    expect(errors).toEqual([]);
+    expect(result.isolated).toBe(true);
+    expect(result.available).toBe(true);
+    expect(result.relaxed).toBe(true); // Chromium validates relaxed SIMD: the fused multiply-add flavour runs
+    expect(result.workersStarted).toBeGreaterThanOrEqual(1); // conv2dAsync used the Web Worker pool
+    expect(result.worst as number).toBeLessThan(1e-5);
+  }, 90_000);
+});
