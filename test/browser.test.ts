@@ -36,7 +36,8 @@ for (const [xs, ws, options] of cases) {
     for (let i = 0; i < y.data.length; i++) worst = Math.max(worst, Math.abs(y.data[i] - expected.data[i]) / (1 + Math.abs(expected.data[i])));
   }
 }
-window.result = { isolated: crossOriginIsolated, relaxed: kernelModule().support.relaxedSimd, available: kernelModule().support.available, workersStarted, worst };
+const { support } = kernelModule();
+window.result = { isolated: crossOriginIsolated, relaxed: support.relaxedSimd, available: support.available, shared: support.sharedMemory, workersStarted, worst };
 </script>`;
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
@@ -47,10 +48,14 @@ let origin: string;
 
 beforeAll(async () => {
   server = createServer(async (request, response) => {
-    // Cross-origin isolation: what a page needs for SharedArrayBuffer and shared WebAssembly memory.
-    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    // Cross-origin isolation: what a page needs for SharedArrayBuffer and shared WebAssembly memory
+    // (every resource of the isolated page carries the headers; ?plain serves a page without them).
+    if (!url.searchParams.has('plain') && !(request.headers.referer ?? '').includes('plain')) {
+      response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
+    const path = url.pathname;
     if (path === '/') {
       response.setHeader('Content-Type', 'text/html');
       response.end(PAGE);
@@ -85,20 +90,36 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
+async function runPage(path: string): Promise<Record<string, unknown>> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${origin}${path}`);
+  await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, { timeout: 60_000 })
+    .catch(() => { throw new Error(`the page did not finish: ${errors.join('; ')}`); });
+  const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
+  await page.close();
+  expect(errors).toEqual([]);
+  return result;
+}
+
 describe('in Chromium', () => {
-  it('runs every kernel, on the calling thread and on Web Workers, matching the reference', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(origin);
-    await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined || false, undefined, { timeout: 60_000 })
-      .catch(() => { throw new Error(`the page did not finish: ${errors.join('; ')}`); });
-    const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
-    expect(errors).toEqual([]);
+  it('cross-origin isolated: every kernel on shared memory, on the calling thread and on Web Workers, matches the reference', async () => {
+    const result = await runPage('/');
     expect(result.isolated).toBe(true);
     expect(result.available).toBe(true);
+    expect(result.shared).toBe(true);
     expect(result.relaxed).toBe(true); // Chromium validates relaxed SIMD: the fused multiply-add flavour runs
     expect(result.workersStarted).toBeGreaterThanOrEqual(1); // conv2dAsync used the Web Worker pool
+    expect(result.worst as number).toBeLessThan(1e-5);
+  }, 90_000);
+
+  it('not isolated: the unshared build runs the kernels on one thread, matching the reference', async () => {
+    const result = await runPage('/?plain');
+    expect(result.isolated).toBe(false);
+    expect(result.available).toBe(true);
+    expect(result.shared).toBe(false);
+    expect(result.workersStarted).toBe(0);
     expect(result.worst as number).toBeLessThan(1e-5);
   }, 90_000);
 });

@@ -63,7 +63,7 @@ export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weig
   const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
   if (kernel === 'reference' || kernel === 'small' || threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
-    const workers = await workerPool(heap!, threads - 1);
+    const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
     if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);
     const plan = prepare(heap!, info, input, weight, bias, threads, kernel);
     const participants = Math.min(threads, plan.tasks);

@@ -1,4 +1,6 @@
-import { MAX_MEMORY_PAGES, RELAXED_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/kernels.js';
+import {
+  MAX_MEMORY_PAGES, RELAXED_UNSHARED_WASM_BASE64, RELAXED_WASM_BASE64, SIMD_UNSHARED_WASM_BASE64, SIMD_WASM_BASE64,
+} from './generated/kernels.js';
 
 /**
  * Loading the WebAssembly kernels: feature detection (SIMD128, relaxed SIMD, shared memory), one
@@ -25,38 +27,44 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 export interface WasmSupport {
-  /** Whether the kernels can run here at all (SIMD128 and shared memory). */
+  /** Whether the kernels can run here at all (WebAssembly SIMD128). */
   available: boolean;
   /** Whether the fused multiply-add flavour is in use. */
   relaxedSimd: boolean;
+  /** Whether the kernels' memory is shared, so worker threads can run them (false on pages that are not cross-origin isolated). */
+  sharedMemory: boolean;
   /** Why not, when not available. */
   reason?: string;
 }
 
-let compiled: { module: WebAssembly.Module; support: WasmSupport } | null = null;
+let compiled: { module: WebAssembly.Module | null; support: WasmSupport } | null = null;
 
-/** Compiles the best flavour this platform validates (relaxed SIMD if it can, else SIMD128), once. */
+function sharedMemoryWorks(): boolean {
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Compiles, once, the best build this platform validates: relaxed SIMD if it can, else SIMD128; on
+ * shared memory where that exists (threads possible), else on ordinary memory (one thread).
+ */
 export function kernelModule(): { module: WebAssembly.Module | null; support: WasmSupport } {
   if (compiled) return compiled;
-  let support: WasmSupport;
-  let module: WebAssembly.Module | null = null;
-  try {
-    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    const relaxed = decodeBase64(RELAXED_WASM_BASE64);
-    const simd = decodeBase64(SIMD_WASM_BASE64);
-    if (WebAssembly.validate(relaxed)) {
-      module = new WebAssembly.Module(relaxed);
-      support = { available: true, relaxedSimd: true };
-    } else if (WebAssembly.validate(simd)) {
-      module = new WebAssembly.Module(simd);
-      support = { available: true, relaxedSimd: false };
-    } else {
-      support = { available: false, relaxedSimd: false, reason: 'this platform does not validate WebAssembly SIMD128' };
+  const sharedMemory = sharedMemoryWorks();
+  const candidates: [string, boolean][] = sharedMemory
+    ? [[RELAXED_WASM_BASE64, true], [SIMD_WASM_BASE64, false]]
+    : [[RELAXED_UNSHARED_WASM_BASE64, true], [SIMD_UNSHARED_WASM_BASE64, false]];
+  for (const [base64, relaxedSimd] of candidates) {
+    const bytes = decodeBase64(base64);
+    if (WebAssembly.validate(bytes)) {
+      compiled = { module: new WebAssembly.Module(bytes), support: { available: true, relaxedSimd, sharedMemory } };
+      return compiled;
     }
-  } catch (error) {
-    support = { available: false, relaxedSimd: false, reason: `shared WebAssembly memory is unavailable (${(error as Error).message})` };
   }
-  compiled = { module: module!, support };
+  compiled = { module: null, support: { available: false, relaxedSimd: false, sharedMemory, reason: 'this platform does not validate WebAssembly SIMD128' } };
   return compiled;
 }
 
@@ -75,9 +83,9 @@ export class WasmHeap {
   readonly module: WebAssembly.Module;
   #f32: Float32Array;
 
-  constructor(module: WebAssembly.Module) {
+  constructor(module: WebAssembly.Module, shared: boolean) {
     this.module = module;
-    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_MEMORY_PAGES, shared: true });
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_MEMORY_PAGES, shared });
     this.kernels = instantiate(module, this.memory);
     this.#f32 = new Float32Array(this.memory.buffer);
   }
@@ -111,5 +119,5 @@ export function mainHeap(use: 'sync' | 'async' = 'sync'): WasmHeap | null {
   if (existing) return existing;
   const { module, support } = kernelModule();
   if (!support.available || !module) return null;
-  return (heaps[use] = new WasmHeap(module));
+  return (heaps[use] = new WasmHeap(module, support.sharedMemory));
 }
