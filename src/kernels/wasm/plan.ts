@@ -35,7 +35,7 @@ export interface Plan {
   K: number;
   /** Pixels per GEMM task, and that rounded up to whole NR-pixel panels. */
   tile: number; ldc: number; tilesPerImage: number;
-  /** 1×1 stride 1: the input planes are the GEMM's right-hand matrix, packed without im2col. */
+  /** 1×1 stride 1: the input planes are the GEMM's right-hand matrix, read in place. */
   pointwise: boolean;
   /** Depthwise: padded plane row stride and plane size, in floats. */
   Wp: number; planeFloats: number;
@@ -76,13 +76,14 @@ export function makePlan(info: Conv2dInfo, threads: number, base: number, kernel
     tile = Math.min(Math.max(NR, fit), MAX_TILE_PIXELS, Math.ceil(pixels / NR) * NR);
     ldc = Math.ceil(tile / NR) * NR;
     tilesPerImage = Math.ceil(pixels / tile);
-    scratchFloats = K * ldc;
+    scratchFloats = pointwise ? 0 : K * ldc;
   }
 
   let at = align(base);
   const take = (bytes: number) => { const start = at; at = align(at + bytes); return start; };
   const slots = Array.from({ length: threads }, () => ({ scratch: take(4 * scratchFloats), tail: take(4 * 64) }));
-  const input = take(4 * N * C * H * W);
+  // The 1×1 GEMM reads input rows up to NR − 1 floats past their end: keep that inside the buffer.
+  const input = take(4 * (N * C * H * W + NR));
   const weight = take(4 * O * K);
   const packedGroupBytes = 4 * Math.ceil(Og / MR) * MR * K;
   const packed = depthwise ? 0 : take(packedGroupBytes * groups);
@@ -131,10 +132,16 @@ export function runTask(kernels: KernelExports, plan: Plan, task: number, slot: 
   const p0 = (task % plan.tilesPerImage) * plan.tile;
   const pn = Math.min(plan.tile, pixels - p0);
   const input = plan.input + 4 * (n * plan.C + g * plan.Cg) * plan.H * plan.W;
-  if (plan.pointwise) kernels.packPixels(input, plan.H * plan.W, plan.K, p0, pn, scratch);
-  else kernels.im2col(input, plan.Cg, plan.H, plan.W, plan.kH, plan.kW, plan.sH, plan.sW, plan.dH, plan.dW, plan.padT, plan.padL, plan.Wo, p0, pn, scratch);
-  kernels.gemm(plan.packed + g * plan.packedGroupBytes, scratch, plan.output + 4 * ((n * plan.O + g * plan.Og) * pixels + p0), pixels,
-    plan.Og, pn, plan.K, plan.bias ? plan.bias + 4 * g * plan.Og : 0, tail);
+  const packed = plan.packed + g * plan.packedGroupBytes;
+  const output = plan.output + 4 * ((n * plan.O + g * plan.Og) * pixels + p0);
+  const bias = plan.bias ? plan.bias + 4 * g * plan.Og : 0;
+  if (plan.pointwise) {
+    // 1×1: the input planes are the right-hand matrix as they stand (measured faster than packing them).
+    kernels.gemmStrided(packed, input + 4 * p0, plan.H * plan.W, output, pixels, plan.Og, pn, plan.K, bias, tail);
+    return;
+  }
+  kernels.im2col(input, plan.Cg, plan.H, plan.W, plan.kH, plan.kW, plan.sH, plan.sW, plan.dH, plan.dW, plan.padT, plan.padL, plan.Wo, p0, pn, scratch);
+  kernels.gemm(packed, scratch, output, pixels, plan.Og, pn, plan.K, bias, tail);
 }
 
 /** Byte offset of the shared task counter (in the heap's reserved first page). */
