@@ -1,0 +1,74 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Canvas, GlobalFonts } from '@napi-rs/canvas';
+import type { Animation, Frame } from './frame.js';
+import { GifWriter, paletteFrom } from './gif.js';
+import { type Context2D, FONT_FAMILY, drawFrame } from './render.js';
+
+/**
+ * Rendering in Node with @napi-rs/canvas: frames to RGBA, PNG and GIF. The font is registered from
+ * the `dejavu-fonts-ttf` package, so frames are identical on every machine whatever fonts it has.
+ */
+
+let fontsRegistered = false;
+
+function registerFonts(): void {
+  if (fontsRegistered) return;
+  const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  GlobalFonts.registerFromPath(join(dir, 'DejaVuSans.ttf'), FONT_FAMILY);
+  GlobalFonts.registerFromPath(join(dir, 'DejaVuSans-Bold.ttf'), FONT_FAMILY);
+  fontsRegistered = true;
+}
+
+type NodeCanvas = Canvas;
+const createCanvas = (width: number, height: number) => new Canvas(width, height);
+
+/** Draws the frame on `canvas` (reused across frames of one size: fresh memory is slow to touch), or on a new one. */
+function draw(frame: Frame, canvas?: NodeCanvas): NodeCanvas {
+  registerFonts();
+  const target = canvas && canvas.width === frame.width && canvas.height === frame.height ? canvas : createCanvas(frame.width, frame.height);
+  drawFrame(target.getContext('2d') as unknown as Context2D, frame);
+  return target;
+}
+
+/** The frame's pixels, RGBA, a copy (every frame is opaque, so premultiplied and straight alpha agree). */
+export function frameRgba(frame: Frame, canvas?: NodeCanvas): Uint8Array {
+  const pixels = draw(frame, canvas).data();
+  return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+}
+
+/** One step as a PNG. */
+export function framePng(animation: Animation, step: number): Uint8Array {
+  return new Uint8Array(draw(animation.frame(step)).toBuffer('image/png'));
+}
+
+/** Every step on one sheet (rows of `columns` frames), as a PNG. */
+export function sheetPng(animation: Animation, columns = Math.ceil(Math.sqrt(animation.steps))): Uint8Array {
+  registerFonts();
+  const first = animation.frame(0);
+  const rows = Math.ceil(animation.steps / columns);
+  const sheet = createCanvas(first.width * columns, first.height * rows);
+  const ctx = sheet.getContext('2d');
+  for (let step = 0; step < animation.steps; step++) {
+    ctx.drawImage(draw(animation.frame(step)), (step % columns) * first.width, Math.floor(step / columns) * first.height);
+  }
+  return new Uint8Array(sheet.toBuffer('image/png'));
+}
+
+/**
+ * The animation as a looping GIF, streamed: each frame is drawn, encoded and handed to `onChunk`
+ * before the next is drawn. `onProgress(done, total)` after each frame.
+ */
+export function renderGif(animation: Animation, frameMs: number, onChunk: (bytes: Uint8Array) => void,
+  onProgress?: (done: number, total: number) => void): number {
+  const first = animation.frame(0);
+  const canvas = createCanvas(first.width, first.height);
+  const firstPixels = frameRgba(first, canvas).slice();
+  const palette = paletteFrom(animation.steps > 1 ? [firstPixels, frameRgba(animation.frame(animation.steps - 1), canvas)] : [firstPixels]);
+  const writer = new GifWriter({ width: first.width, height: first.height, frameMs }, palette, onChunk);
+  for (let step = 0; step < animation.steps; step++) {
+    writer.add(step === 0 ? firstPixels : frameRgba(animation.frame(step), canvas));
+    onProgress?.(step + 1, animation.steps);
+  }
+  return writer.finish();
+}
