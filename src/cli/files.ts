@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from './flags.js';
 
@@ -35,5 +35,32 @@ export function writeFileAtomically(flag: string, path: string, bytes: Uint8Arra
   } catch (error) {
     rmSync(temporary, { force: true });
     throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
+  }
+}
+
+/**
+ * Like {@link writeFileAtomically}, for output produced in chunks: `produce` is handed a `write`
+ * that appends to a temporary file, renamed over `path` only once `produce` has returned.
+ */
+export function writeStreamAtomically(flag: string, path: string, produce: (write: (bytes: Uint8Array) => void) => void): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(temporary, 'wx');
+  } catch (error) {
+    throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
+  }
+  try {
+    produce((bytes) => {
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+    });
+    closeSync(fd);
+    renameSync(temporary, path);
+  } catch (error) {
+    try { closeSync(fd); } catch { /* already closed */ }
+    rmSync(temporary, { force: true });
+    if ((error as NodeJS.ErrnoException).code) throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
+    throw error;
   }
 }

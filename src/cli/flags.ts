@@ -22,6 +22,11 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   paddingMode: '--padding-mode',
   bias: '--bias',
   input: '--input',
+  mode: '--mode',
+  theme: '--theme',
+  cellSize: '--cell-size',
+  batch: '--batch',
+  step: '--step',
   weight: '--weight',
   output: '--output',
 };
@@ -92,4 +97,33 @@ export function describeError(error: ConvlabError): string {
   if (error instanceof UsageError) return `invalid ${error.argument} ${formatValue(error.value)}: ${error.rule}`;
   const flag = FLAG_FOR_ARGUMENT[error.argument];
   return flag ? `invalid ${flag} (${error.argument} = ${formatValue(error.value)}): ${error.rule}` : error.message;
+}
+
+export interface LayerFlagValues extends ConvFlagValues {
+  input: string;
+  outChannels: string;
+  kernelSize: string;
+  bias: boolean;
+}
+
+/** Adds the layer flags of `convlab shape`, `gif` and `frame`: --input, --out-channels, -k, the conv flags, --no-bias. */
+export function addLayerFlags(command: Command): Command {
+  command
+    .requiredOption('--input <shape>', 'input shape: C,H,W or N,C,H,W')
+    .requiredOption('--out-channels <n>', 'output channels')
+    .requiredOption('-k, --kernel-size <k>', 'kernel size: an integer or h,w');
+  return addConvFlags(command).option('--no-bias', 'the layer has no bias');
+}
+
+/** The input shape and `describeConv2d`-style layer options from the layer flags. */
+export function layerFromFlags(flags: LayerFlagValues): { inputShape: number[]; layer: Record<string, unknown> } {
+  return {
+    inputShape: parseShape('--input', flags.input),
+    layer: {
+      outChannels: parseNumber('--out-channels', flags.outChannels),
+      kernelSize: parseIntPair('--kernel-size', flags.kernelSize),
+      bias: flags.bias,
+      ...convOptionsFromFlags(flags),
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { ConvlabError } from '../errors/index.js';
 import { describeError } from './flags.js';
 import { registerBench } from './bench.js';
 import { registerForward } from './forward.js';
+import { registerGif } from './gif.js';
 import { registerShape } from './shape.js';
 
 /**
@@ -23,6 +24,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`convlab: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
   registerShape(program);
   registerForward(program);
+  registerGif(program);
   registerBench(program);
   return program;
 }

@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { LayerOptions } from '../core/describe.js';
+import { type VizOptions, createAnimation } from '../viz/frame.js';
+import { ARTICLE_FIGURES } from '../viz/presets.js';
+import { type LayerFlagValues, UsageError, addLayerFlags, layerFromFlags, parseNumber } from './flags.js';
+import { writeFileAtomically, writeStreamAtomically } from './files.js';
+
+interface VizFlags extends LayerFlagValues {
+  mode: string;
+  theme: string;
+  cellSize?: string;
+  frameMs: string;
+  batch?: string;
+}
+
+interface GifFlags extends VizFlags { output?: string; preset?: string; outDir?: string }
+interface FrameFlags extends VizFlags { step?: string; sheet?: boolean; output: string }
+
+function addVizFlags(command: Command): Command {
+  return command
+    .option('--mode <mode>', "'structure' (the article's look) or 'values' (numbers, products, sums)", 'structure')
+    .option('--theme <theme>', "'light' or 'dark'", 'light')
+    .option('--cell-size <px>', 'cell size in pixels (default 24, or 40 in values mode)')
+    .option('--batch <n>', 'which image of a batched input to show (values mode)');
+}
+
+function vizOptions(flags: VizFlags): VizOptions {
+  return {
+    mode: flags.mode as VizOptions['mode'],
+    theme: flags.theme as VizOptions['theme'],
+    ...(flags.cellSize === undefined ? {} : { cellSize: parseNumber('--cell-size', flags.cellSize) }),
+    ...(flags.batch === undefined ? {} : { batch: parseNumber('--batch', flags.batch) }),
+  };
+}
+
+/** Progress on stderr: one updating line on a terminal, a few lines otherwise. */
+function progress(label: string): (done: number, total: number) => void {
+  const tty = process.stderr.isTTY;
+  let lastQuarter = 0;
+  return (done, total) => {
+    if (total < 30) return;
+    if (tty) {
+      process.stderr.write(`\r${label}: frame ${done}/${total}${done === total ? '\n' : ''}`);
+    } else {
+      const quarter = Math.floor((4 * done) / total);
+      if (quarter !== lastQuarter) process.stderr.write(`${label}: frame ${done}/${total}\n`);
+      lastQuarter = quarter;
+    }
+  };
+}
+
+async function writeGif(path: string, inputShape: number[], layer: LayerOptions, options: VizOptions, frameMs: number): Promise<number> {
+  const animation = createAnimation(inputShape, layer, options);
+  const { renderGif } = await import('../viz/node.js');
+  let frames = 0;
+  writeStreamAtomically('--output', path, (write) => {
+    frames = renderGif(animation, frameMs, write, progress(path));
+  });
+  return frames;
+}
+
+function frameMsOf(flags: VizFlags): number {
+  const frameMs = parseNumber('--frame-ms', flags.frameMs);
+  if (!Number.isInteger(frameMs) || frameMs < 10 || frameMs > 60_000) {
+    throw new UsageError('--frame-ms', flags.frameMs, '--frame-ms takes an integer from 10 to 60000 (GIF delays are in hundredths of a second)');
+  }
+  return frameMs;
+}
+
+/** `convlab gif` and `convlab frame`: the article's animations, for any configuration. */
+export function registerGif(program: Command): void {
+  const gif = program
+    .command('gif')
+    .description("animate a convolution as a looping GIF; --preset article writes the article's nine figures")
+    .option('--preset <name>', "'article': the nine figures of the article (layer flags not needed)")
+    .option('--out-dir <dir>', 'with --preset: the folder for the figures')
+    .option('--input <shape>', 'input shape: C,H,W or N,C,H,W')
+    .option('--out-channels <n>', 'output channels')
+    .option('-k, --kernel-size <k>', 'kernel size: an integer or h,w')
+    .option('-s, --stride <s>', 'stride: an integer or h,w', '1')
+    .option('-p, --padding <p>', "padding: an integer, h,w, 'same' or 'valid'", '0')
+    .option('-d, --dilation <d>', 'dilation: an integer or h,w', '1')
+    .option('-g, --groups <g>', 'groups', '1')
+    .option('--padding-mode <mode>', 'what the padding holds', 'zeros')
+    .option('--no-bias', 'the layer has no bias')
+    .option('--frame-ms <ms>', 'time per frame', '500')
+    .option('--output <file>', 'the GIF to write (written whole or not at all)');
+  addVizFlags(gif).action(async (flags: GifFlags) => {
+    const options = vizOptions(flags);
+    const frameMs = frameMsOf(flags);
+    if (flags.preset !== undefined) {
+      if (flags.preset !== 'article') throw new UsageError('--preset', flags.preset, "the only preset is 'article'");
+      if (!flags.outDir) throw new UsageError('--out-dir', flags.outDir ?? '', '--preset article needs --out-dir DIR');
+      mkdirSync(flags.outDir, { recursive: true });
+      for (const figure of ARTICLE_FIGURES) {
+        const path = join(flags.outDir, `${figure.name}.gif`);
+        const frames = await writeGif(path, figure.inputShape, figure.layer, options, frameMs);
+        process.stdout.write(`wrote ${path} (${frames} frames)\n`);
+      }
+      return;
+    }
+    for (const [flag, value] of [['--input', flags.input], ['--out-channels', flags.outChannels], ['--kernel-size', flags.kernelSize], ['--output', flags.output]] as const) {
+      if (value === undefined) throw new UsageError(flag, '', `${flag} is required (or use --preset article --out-dir DIR)`);
+    }
+    const { inputShape, layer } = layerFromFlags(flags);
+    const frames = await writeGif(flags.output!, inputShape, layer as unknown as LayerOptions, options, frameMs);
+    process.stdout.write(`wrote ${flags.output} (${frames} frames)\n`);
+  });
+
+  const frame = program
+    .command('frame')
+    .description('one step of the animation as a PNG (or every step on one sheet with --sheet)');
+  addVizFlags(addLayerFlags(frame))
+    .option('--step <n>', 'the step to draw, from 0', '0')
+    .option('--sheet', 'every step on one sheet instead')
+    .option('--frame-ms <ms>', '(unused for PNG)', '500')
+    .requiredOption('--output <file>', 'the PNG to write')
+    .action(async (flags: FrameFlags) => {
+      const { inputShape, layer } = layerFromFlags(flags);
+      const animation = createAnimation(inputShape, layer as unknown as LayerOptions, vizOptions(flags));
+      const { framePng, sheetPng } = await import('../viz/node.js');
+      const step = parseNumber('--step', flags.step ?? '0');
+      const png = flags.sheet ? sheetPng(animation) : framePng(animation, step);
+      writeFileAtomically('--output', flags.output, png);
+      process.stdout.write(`wrote ${flags.output} (${flags.sheet ? `${animation.steps} steps` : `step ${step} of ${animation.steps}`})\n`);
+    });
+}
