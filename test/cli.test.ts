@@ -136,3 +136,56 @@ describe('convlab bench', () => {
     expectUsageError(convlab('bench', '--rounds', '0'), /--rounds takes an integer from 1 to 10/);
   });
 });
+
+describe('convlab gif and frame', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'convlab-gif-'));
+  const title = ['--input', '3,7,7', '--out-channels', '2', '-k', '3', '-p', '1', '-s', '2', '-d', '2'];
+
+  it('writes a looping GIF of the title figure, one frame per step', async () => {
+    const output = join(dir, 'title.gif');
+    const r = convlab('gif', ...title, '--mode', 'values', '--theme', 'dark', '--frame-ms', '250', '--output', output);
+    expect(r.code, r.stderr).toBe(0);
+    const { default: omggif } = await import('omggif');
+    const reader = new omggif.GifReader(new Uint8Array(readFileSync(output)));
+    expect(reader.numFrames()).toBe(18);
+    expect(reader.loopCount()).toBe(0);
+    expect(reader.frameInfo(0).delay).toBe(25);
+  });
+
+  it("--preset article writes the article's nine figures with portable names", () => {
+    const out = join(dir, 'article');
+    const r = convlab('gif', '--preset', 'article', '--out-dir', out, '--cell-size', '12');
+    expect(r.code, r.stderr).toBe(0);
+    const names = readdirSync(out).sort();
+    expect(names).toHaveLength(9);
+    for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_-]+\.gif$/);
+    expect(r.stdout).toContain('4-input-3x7x9-out2-k5x2.gif (48 frames)'); // (2, 3, 8) as PyTorch says: 2·3·8 = 48 steps
+  });
+
+  it('writes one step, or the sheet, as PNG', () => {
+    for (const extra of [['--step', '5'], ['--sheet', '--cell-size', '10']]) {
+      const output = join(dir, `frame-${extra[0]}.png`);
+      const r = convlab('frame', ...title, ...extra, '--output', output);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(output).subarray(1, 4).toString()).toBe('PNG');
+    }
+  });
+
+  it('refuses bad configurations and options: exit 2, one line, no file', () => {
+    const output = join(dir, 'bad.gif');
+    const cases: [string[], RegExp][] = [
+      [['gif', '--input', '3,7,7', '--out-channels', '2', '-k', '3', '-g', '2', '--output', output], /in_channels must be divisible by groups/],
+      [['gif', ...title, '--mode', 'fancy', '--output', output], /mode must be 'structure' or 'values'/],
+      [['gif', ...title, '--theme', 'blue', '--output', output], /theme must be 'light' or 'dark'/],
+      [['gif', ...title, '--frame-ms', '5', '--output', output], /--frame-ms takes an integer from 10 to 60000/],
+      [['gif', ...title, '--cell-size', '500', '--output', output], /cellSize must be at most 96/],
+      [['gif', ...title], /--output is required/],
+      [['gif', '--preset', 'book', '--out-dir', dir], /the only preset is 'article'/],
+      [['gif', '--preset', 'article'], /--preset article needs --out-dir/],
+      [['frame', ...title, '--step', '18', '--output', join(dir, 'bad.png')], /step must be an integer from 0 to 17/],
+    ];
+    for (const [args, words] of cases) expectUsageError(convlab(...args), words);
+    expect(existsSync(output)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});

@@ -1,5 +1,9 @@
-import gifenc from 'gifenc';
+import * as gifencModule from 'gifenc';
 import type { Palette } from 'gifenc';
+
+// gifenc ships CommonJS (Node sees its exports object as the default export) and an ES build
+// (bundlers see named exports, and GIFEncoder as the default).
+const gifenc = ('quantize' in gifencModule ? gifencModule : (gifencModule as { default: unknown }).default) as typeof gifencModule.default;
 
 /**
  * Frames to an animated, looping GIF with gifenc. One palette for the whole animation, taken from the
