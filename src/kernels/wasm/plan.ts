@@ -137,11 +137,11 @@ export function runTask(kernels: KernelExports, plan: Plan, task: number, slot: 
   const bias = plan.bias ? plan.bias + 4 * g * plan.Og : 0;
   if (plan.pointwise) {
     // 1×1: the input planes are the right-hand matrix as they stand (measured faster than packing them).
-    kernels.gemmStrided(packed, input + 4 * p0, plan.H * plan.W, output, pixels, plan.Og, pn, plan.K, bias, tail);
+    kernels.gemm(packed, input + 4 * p0, 4 * NR, 4 * plan.H * plan.W, output, pixels, plan.Og, pn, plan.K, bias, tail);
     return;
   }
   kernels.im2col(input, plan.Cg, plan.H, plan.W, plan.kH, plan.kW, plan.sH, plan.sW, plan.dH, plan.dW, plan.padT, plan.padL, plan.Wo, p0, pn, scratch);
-  kernels.gemm(packed, scratch, output, pixels, plan.Og, pn, plan.K, bias, tail);
+  kernels.gemm(packed, scratch, 4 * plan.K * NR, 4 * NR, output, pixels, plan.Og, pn, plan.K, bias, tail);
 }
 
 /** Byte offset of the shared task counter (in the heap's reserved first page). */

@@ -12,8 +12,7 @@ export interface KernelExports {
   im2col(input: number, C: number, H: number, W: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
     padT: number, padL: number, Wo: number, p0: number, pn: number, col: number): void;
   packWeights(weight: number, M: number, K: number, packed: number): void;
-  gemm(packed: number, B: number, out: number, ldo: number, M: number, N: number, K: number, bias: number, tail: number): void;
-  gemmStrided(packed: number, B: number, ldb: number, out: number, ldo: number, M: number, N: number, K: number, bias: number, tail: number): void;
+  gemm(packed: number, B: number, panelBytes: number, rowBytes: number, out: number, ldo: number, M: number, N: number, K: number, bias: number, tail: number): void;
   depthwisePlane(x: number, Wp: number, w: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
     biasValue: number, Ho: number, Wo: number, out: number, tail: number): void;
   padZeros(input: number, C: number, H: number, W: number, padT: number, padL: number, Wp: number, planeFloats: number, out: number): void;

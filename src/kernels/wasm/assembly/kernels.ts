@@ -191,18 +191,20 @@ export function packWeights(weight: usize, M: i32, K: i32, packed: usize): void 
 
 /**
  * out[m][n] = bias[m] + Σ_k A[m][k] · B[k][n] for m < M, n < N: the convolution of one group as a
- * matrix product of the packed weights (M × K, in MR-row panels) and the packed pixels (K × N, in
- * NR-pixel panels, from im2col). `out` has row stride ldo. bias = 0 means none.
- * `tail` is scratch for partial tiles (MR·NR floats).
+ * matrix product of the packed weights (M × K, in MR-row panels) and the pixels B (K × N). The NR
+ * pixels n0 .. n0 + NR − 1 of row k are read at B + (n0 / NR)·panelBytes + k·rowBytes: im2col's
+ * panels (panelBytes = K·NR·4, rowBytes = NR·4) or, for 1×1, the input planes in place (panelBytes =
+ * NR·4, rowBytes = plane stride·4; rows are then read up to NR − 1 floats past N, which the host
+ * leaves room for). `out` has row stride ldo. bias = 0 means none. `tail` is scratch for partial
+ * tiles (MR·NR floats).
  *
  * Register blocking: an MR × NR = 4 × 8 tile of the output lives in 8 f32x4 accumulators while k
  * runs; each step reads 32 contiguous bytes of B and broadcasts four weights: 8 multiply-adds for
  * 6 loads, both operands streamed front to back. k is unrolled by two.
  */
 export function gemm(
-  packed: usize, B: usize, out: usize, ldo: i32, M: i32, N: i32, K: i32, bias: usize, tail: usize,
+  packed: usize, B: usize, panelBytes: i32, rowBytes: i32, out: usize, ldo: i32, M: i32, N: i32, K: i32, bias: usize, tail: usize,
 ): void {
-  const panelBytes = <usize>K * NR * 4;
   const dstRow = <usize>ldo * 4;
   let bPanel = B;
   for (let n0 = 0; n0 < N; n0 += NR) {
@@ -231,7 +233,7 @@ export function gemm(
         w = v128.load32_splat(a, 12);
         c30 = madd(w, b0, c30); c31 = madd(w, b1, c31);
         a += MR * 4;
-        b += NR * 4;
+        b += <usize>rowBytes;
       }
       panel = a;
       const rows = min(MR, M - m0);
@@ -253,67 +255,7 @@ export function gemm(
         }
       }
     }
-    bPanel += panelBytes;
-  }
-}
-
-/**
- * gemm for a 1×1 convolution, reading the input planes in place: B is K rows of row stride ldb
- * floats (the planes), and pixels n0 .. n0 + NR − 1 of row k sit at B + (k·ldb + n0)·4. Rows are
- * read up to NR − 1 floats past N; the host leaves that much room after the input. Otherwise as gemm.
- */
-export function gemmStrided(
-  packed: usize, B: usize, ldb: i32, out: usize, ldo: i32, M: i32, N: i32, K: i32, bias: usize, tail: usize,
-): void {
-  const rowBytes = <usize>ldb * 4;
-  const dstRow = <usize>ldo * 4;
-  for (let n0 = 0; n0 < N; n0 += NR) {
-    let panel = packed;
-    for (let m0 = 0; m0 < M; m0 += MR) {
-      let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-      if (bias != 0) {
-        const bp = bias + <usize>m0 * 4;
-        c00 = v128.load32_splat(bp); c01 = c00;
-        if (m0 + 1 < M) { c10 = v128.load32_splat(bp, 4); c11 = c10; }
-        if (m0 + 2 < M) { c20 = v128.load32_splat(bp, 8); c21 = c20; }
-        if (m0 + 3 < M) { c30 = v128.load32_splat(bp, 12); c31 = c30; }
-      }
-      let a = panel;
-      let b = B + <usize>n0 * 4;
-      for (let k = 0; k < K; k++) {
-        const b0 = v128.load(b);
-        const b1 = v128.load(b, 16);
-        let w = v128.load32_splat(a);
-        c00 = madd(w, b0, c00); c01 = madd(w, b1, c01);
-        w = v128.load32_splat(a, 4);
-        c10 = madd(w, b0, c10); c11 = madd(w, b1, c11);
-        w = v128.load32_splat(a, 8);
-        c20 = madd(w, b0, c20); c21 = madd(w, b1, c21);
-        w = v128.load32_splat(a, 12);
-        c30 = madd(w, b0, c30); c31 = madd(w, b1, c31);
-        a += MR * 4;
-        b += rowBytes;
-      }
-      panel = a;
-      const rows = min(MR, M - m0);
-      const cols = min(NR, N - n0);
-      const dst = out + (<usize>m0 * ldo + n0) * 4;
-      if (cols == NR) {
-        let d = dst;
-        v128.store(d, c00); v128.store(d, c01, 16);
-        if (rows > 1) { d += dstRow; v128.store(d, c10); v128.store(d, c11, 16); }
-        if (rows > 2) { d += dstRow; v128.store(d, c20); v128.store(d, c21, 16); }
-        if (rows > 3) { d += dstRow; v128.store(d, c30); v128.store(d, c31, 16); }
-      } else {
-        v128.store(tail, c00); v128.store(tail, c01, 16);
-        v128.store(tail, c10, 32); v128.store(tail, c11, 48);
-        v128.store(tail, c20, 64); v128.store(tail, c21, 80);
-        v128.store(tail, c30, 96); v128.store(tail, c31, 112);
-        for (let r = 0; r < rows; r++) {
-          memory.copy(dst + <usize>r * dstRow, tail + <usize>(r * NR) * 4, <usize>cols * 4);
-        }
-      }
-    }
+    bPanel += <usize>panelBytes;
   }
 }
 
