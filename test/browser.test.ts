@@ -14,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
+// The package's one browser dependency, gifenc, mapped as a bundler would resolve it.
+const PAGE = `<!doctype html><meta charset="utf-8">
+<script type="importmap">{ "imports": { "gifenc": "/node_modules/gifenc/dist/gifenc.esm.js" } }</script>
+<script type="module">
 let workersStarted = 0;
 const NativeWorker = globalThis.Worker;
 globalThis.Worker = class extends NativeWorker { constructor(...args) { super(...args); workersStarted++; } };
@@ -36,8 +39,19 @@ for (const [xs, ws, options] of cases) {
     for (let i = 0; i < y.data.length; i++) worst = Math.max(worst, Math.abs(y.data[i] - expected.data[i]) / (1 + Math.abs(expected.data[i])));
   }
 }
+// The renderer on the browser's own canvas: the current output cell has the theme's colour.
+const { createAnimation, drawFrame, THEMES } = await import('/dist/index.js');
+const frame = createAnimation([3, 7, 7], { outChannels: 2, kernelSize: 3, padding: 1, stride: 2, dilation: 2 }).frame(4);
+const canvas = document.createElement('canvas');
+canvas.width = frame.width; canvas.height = frame.height;
+const ctx = canvas.getContext('2d');
+drawFrame(ctx, frame);
+const cell = frame.shapes.find((s) => s.kind === 'rect' && s.fill === THEMES.light.outputCurrent);
+const [r, g, b] = ctx.getImageData(cell.x + cell.w / 2, cell.y + cell.h / 2, 1, 1).data;
+const drawn = '#' + [r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('');
 const { support } = kernelModule();
-window.result = { isolated: crossOriginIsolated, relaxed: support.relaxedSimd, available: support.available, shared: support.sharedMemory, workersStarted, worst };
+window.result = { isolated: crossOriginIsolated, relaxed: support.relaxedSimd, available: support.available, shared: support.sharedMemory, workersStarted, worst,
+  drawn, expectedColour: THEMES.light.outputCurrent };
 </script>`;
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
@@ -62,7 +76,7 @@ beforeAll(async () => {
       return;
     }
     const file = normalize(join(ROOT, path));
-    if (!file.startsWith(join(ROOT, 'dist'))) {
+    if (!file.startsWith(join(ROOT, 'dist')) && !file.startsWith(join(ROOT, 'node_modules', 'gifenc'))) {
       response.statusCode = 404;
       response.end();
       return;
@@ -112,6 +126,7 @@ describe('in Chromium', () => {
     expect(result.relaxed).toBe(true); // Chromium validates relaxed SIMD: the fused multiply-add flavour runs
     expect(result.workersStarted).toBeGreaterThanOrEqual(1); // conv2dAsync used the Web Worker pool
     expect(result.worst as number).toBeLessThan(1e-5);
+    expect(result.drawn).toBe(result.expectedColour); // drawFrame works on the browser's canvas
   }, 90_000);
 
   it('not isolated: the unshared build runs the kernels on one thread, matching the reference', async () => {
