@@ -7,6 +7,7 @@ import { registerBench } from './bench.js';
 import { registerForward } from './forward.js';
 import { registerGif } from './gif.js';
 import { registerShape } from './shape.js';
+import { registerSweep } from './sweep.js';
 
 /**
  * The `convlab` command. Exit codes: 0 success, 2 bad flags or bad files (one line on stderr, no
@@ -25,6 +26,7 @@ function buildProgram(): Command {
   registerShape(program);
   registerForward(program);
   registerGif(program);
+  registerSweep(program);
   registerBench(program);
   return program;
 }

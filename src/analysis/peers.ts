@@ -1,0 +1,20 @@
+import { resolveLayer } from '../core/describe.js';
+import { onnxConvModel } from '../bench/onnx-model.js';
+import { type Contender, randomFill } from './sweep.js';
+
+/** onnxruntime-node (a dev dependency) as a sweep contender: zero padding only, weights as initializers. */
+export function onnxruntimeContender(threads = 1): Contender {
+  return {
+    id: `onnxruntime-node-${threads}t`, label: 'onnxruntime-node', backend: 'onnxruntime-node', threads,
+    async prepare(inputShape, layer) {
+      const info = resolveLayer(inputShape, layer);
+      if (info.paddingMode !== 'zeros') return `onnxruntime's Conv has zero padding only (not ${info.paddingMode})`;
+      const ort = (await import('onnxruntime-node')).default;
+      const weight = randomFill(info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth, 2);
+      const bias = layer.bias === false ? null : randomFill(info.outChannels, 3);
+      const session = await ort.InferenceSession.create(await onnxConvModel(info, weight, bias), { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
+      const feeds = { x: new ort.Tensor('float32', randomFill(inputShape.reduce((a, b) => a * b, 1), 1), inputShape) };
+      return () => session.run(feeds);
+    },
+  };
+}

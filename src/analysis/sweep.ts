@@ -1,0 +1,229 @@
+import { cpus } from 'node:os';
+import { conv2d, conv2dAsync } from '../core/conv2d.js';
+import { type LayerOptions, describeInfo, resolveLayer } from '../core/describe.js';
+import type { IntPair, PaddingMode } from '../core/resolve.js';
+import { ConvlabError } from '../errors/index.js';
+import { measure } from '../bench/measure.js';
+
+/**
+ * Sweeps: vary one argument along the x axis (the article: out_channels 1, 2, 4, …, 256) and
+ * optionally a second one across series (one line each); for every point, the parameter count, MACs,
+ * output shape and a measured time (warm-up, repeated runs on random inputs, median and IQR) for each
+ * contender. Invalid points are skipped and listed; the whole sweep fits a time budget.
+ */
+
+export const SWEEP_ARGUMENTS = ['in-channels', 'out-channels', 'input-size', 'kernel-size', 'stride', 'padding', 'dilation', 'groups', 'batch', 'padding-mode', 'bias'] as const;
+export type SweepArgument = (typeof SWEEP_ARGUMENTS)[number];
+export type SweepValue = number | [number, number] | string | boolean;
+
+/** The layer every point starts from; the swept arguments override it. */
+export interface SweepBase {
+  batch: number;
+  inChannels: number;
+  inputSize: [number, number];
+  outChannels: number;
+  kernelSize: IntPair;
+  stride: IntPair;
+  padding: IntPair | 'same' | 'valid';
+  dilation: IntPair;
+  groups: number;
+  paddingMode: PaddingMode;
+  bias: boolean;
+}
+
+export const DEFAULT_BASE: SweepBase = {
+  batch: 1, inChannels: 16, inputSize: [64, 64], outChannels: 16, kernelSize: 3, stride: 1, padding: 0, dilation: 1, groups: 1, paddingMode: 'zeros', bias: true,
+};
+
+export interface SweepSpec {
+  /** A file-name-safe id and a title for the figure. */
+  id: string;
+  title: string;
+  base: SweepBase;
+  /** One line per value. */
+  vary?: { argument: SweepArgument; values: SweepValue[] };
+  /** The x axis. */
+  x: { argument: SweepArgument; values: SweepValue[] };
+  /** Said on the chart (e.g. that the input was scaled down to fit the budget). */
+  note?: string;
+}
+
+/** Something that can run a layer: convlab on a backend, or a peer. */
+export interface Contender {
+  id: string;
+  label: string;
+  backend: string;
+  threads: number;
+  /** A call computing the layer on fixed random data, or a reason it cannot. */
+  prepare(inputShape: number[], layer: LayerOptions): Promise<(() => unknown) | string>;
+}
+
+export interface MeasuredPoint {
+  figure: string;
+  series: string;
+  varyArgument: SweepArgument | null;
+  varyValue: SweepValue | null;
+  xArgument: SweepArgument;
+  xValue: SweepValue;
+  /** x as a number, for the axis. */
+  x: number;
+  inputShape: number[];
+  outputShape: number[];
+  parameters: number;
+  macs: number;
+  flops: number;
+  contender: string;
+  backend: string;
+  threads: number;
+  medianMs: number | null;
+  q1Ms: number | null;
+  q3Ms: number | null;
+  samples: number;
+  gflops: number | null;
+  /** Why there is no time (the contender cannot run it, or the budget ran out). */
+  unmeasured?: string;
+}
+
+export interface SweepResult {
+  spec: SweepSpec;
+  meta: { date: string; machine: string; cores: number; node: string; budgetMs: number; elapsedMs: number };
+  points: MeasuredPoint[];
+  skipped: { series: string; x: string; reason: string }[];
+}
+
+export function formatValue(value: SweepValue): string {
+  if (Array.isArray(value)) return `${value[0]}×${value[1]}`;
+  return String(value);
+}
+
+/** The number plotted for an x value: pairs by their product's square root (their "size"), booleans 0/1. */
+export function axisNumber(value: SweepValue): number {
+  if (Array.isArray(value)) return Math.sqrt(value[0] * value[1]);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') return value;
+  return Number.NaN;
+}
+
+/** The layer and input shape of one point. */
+export function pointLayer(base: SweepBase, settings: [SweepArgument, SweepValue][]): { inputShape: number[]; layer: LayerOptions } {
+  const b = { ...base };
+  for (const [argument, value] of settings) {
+    switch (argument) {
+      case 'in-channels': b.inChannels = value as number; break;
+      case 'out-channels': b.outChannels = value as number; break;
+      case 'input-size': b.inputSize = Array.isArray(value) ? value : [value as number, value as number]; break;
+      case 'kernel-size': b.kernelSize = value as IntPair; break;
+      case 'stride': b.stride = value as IntPair; break;
+      case 'padding': b.padding = value as IntPair | 'same' | 'valid'; break;
+      case 'dilation': b.dilation = value as IntPair; break;
+      case 'groups': b.groups = value as number; break;
+      case 'batch': b.batch = value as number; break;
+      case 'padding-mode': b.paddingMode = value as PaddingMode; break;
+      case 'bias': b.bias = value as boolean; break;
+    }
+  }
+  return {
+    inputShape: [b.batch, b.inChannels, b.inputSize[0], b.inputSize[1]],
+    layer: { outChannels: b.outChannels, kernelSize: b.kernelSize, stride: b.stride, padding: b.padding, dilation: b.dilation, groups: b.groups, paddingMode: b.paddingMode, bias: b.bias },
+  };
+}
+
+/** Uniform in [−1, 1), seeded: random, never all zero, the same for every contender. */
+export function randomFill(length: number, seed: number): Float32Array {
+  let state = (seed * 2654435761) >>> 0 || 1;
+  return Float32Array.from({ length }, () => {
+    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+    return state / 2 ** 31 - 1;
+  });
+}
+
+/** convlab on a backend and a thread count, writing into one reused output. */
+export function convlabContender(threads = 1, backend: 'auto' | 'reference' | 'wasm' = 'auto'): Contender {
+  return {
+    id: `convlab-${backend}-${threads}t`, label: threads === 1 ? 'convlab' : `convlab ${threads}T`, backend, threads,
+    async prepare(inputShape, layer) {
+      const info = resolveLayer(inputShape, layer);
+      const x = { data: randomFill(inputShape.reduce((a, b) => a * b, 1), 1), shape: inputShape };
+      const w = { data: randomFill(info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth, 2), shape: [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth] };
+      const b = layer.bias === false ? null : { data: randomFill(info.outChannels, 3), shape: [info.outChannels] };
+      const out = { data: new Float32Array(info.outputShape.reduce((p, q) => p * q, 1)), shape: info.outputShape };
+      const { outChannels: _o, kernelSize: _k, bias: _b, ...conv } = layer;
+      const options = { ...conv, backend, threads, out };
+      return threads === 1 ? () => conv2d(x, w, b, options) : () => conv2dAsync(x, w, b, options);
+    },
+  };
+}
+
+export interface SweepOptions {
+  contenders?: Contender[];
+  /** Total time budget, ms. */
+  budgetMs?: number;
+  /** The clock (tests pass a fake one). */
+  now?: () => number;
+  signal?: AbortSignal;
+  /** After each point: done, total, and an estimate of the time left (ms). */
+  onProgress?: (done: number, total: number, remainingMs: number) => void;
+}
+
+/** Runs the sweep. Points past the budget are kept, unmeasured, with the reason. */
+export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
+  const now = options.now ?? (() => performance.now());
+  const contenders = options.contenders ?? [convlabContender()];
+  const budgetMs = options.budgetMs ?? 60_000;
+  const start = now();
+  const seriesValues: (SweepValue | null)[] = spec.vary ? spec.vary.values : [null];
+  const jobs: { varyValue: SweepValue | null; xValue: SweepValue }[] = [];
+  for (const varyValue of seriesValues) for (const xValue of spec.x.values) jobs.push({ varyValue, xValue });
+  const points: MeasuredPoint[] = [];
+  const skipped: SweepResult['skipped'] = [];
+  let done = 0;
+  for (const { varyValue, xValue } of jobs) {
+    if (options.signal?.aborted) throw new ConvlabError('sweep', spec.id, 'the sweep was cancelled');
+    const series = spec.vary ? `${spec.vary.argument} ${formatValue(varyValue!)}` : spec.title;
+    const settings: [SweepArgument, SweepValue][] = [[spec.x.argument, xValue]];
+    if (spec.vary) settings.unshift([spec.vary.argument, varyValue!]);
+    const { inputShape, layer } = pointLayer(spec.base, settings);
+    let info;
+    try {
+      info = resolveLayer(inputShape, layer);
+    } catch (error) {
+      if (!(error instanceof ConvlabError)) throw error;
+      skipped.push({ series, x: formatValue(xValue), reason: error.message });
+      done++;
+      continue;
+    }
+    const described = describeInfo(info, inputShape);
+    for (const contender of contenders) {
+      const elapsed = now() - start;
+      const remainingJobs = (jobs.length - done) * contenders.length;
+      const share = (budgetMs - elapsed) / Math.max(1, remainingJobs);
+      const point: MeasuredPoint = {
+        figure: spec.id, series: contenders.length > 1 ? `${series} · ${contender.label}` : series,
+        varyArgument: spec.vary?.argument ?? null, varyValue, xArgument: spec.x.argument, xValue, x: axisNumber(xValue),
+        inputShape, outputShape: described.outputShape, parameters: described.parameterCount, macs: described.macs, flops: described.flops,
+        contender: contender.id, backend: contender.backend, threads: contender.threads,
+        medianMs: null, q1Ms: null, q3Ms: null, samples: 0, gflops: null,
+      };
+      if (share <= 5) {
+        point.unmeasured = 'the time budget was spent';
+      } else {
+        const run = await contender.prepare(inputShape, layer);
+        if (typeof run === 'string') point.unmeasured = run;
+        else {
+          const t = await measure(run, { now, budgetMs: Math.min(share * 0.6, 3000), warmupMs: Math.min(share * 0.2, 200), minSamples: 3, maxSamples: 21 });
+          Object.assign(point, { medianMs: t.medianMs, q1Ms: t.q1Ms, q3Ms: t.q3Ms, samples: t.samples, gflops: described.flops / t.medianMs / 1e6 });
+        }
+      }
+      points.push(point);
+    }
+    done++;
+    const spent = now() - start;
+    options.onProgress?.(done, jobs.length, Math.max(0, Math.min(budgetMs - spent, (spent / done) * (jobs.length - done))));
+  }
+  return {
+    spec,
+    meta: { date: new Date().toISOString(), machine: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, budgetMs, elapsedMs: now() - start },
+    points,
+    skipped,
+  };
+}

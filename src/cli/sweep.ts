@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { SWEEP_ARGUMENTS, type Contender, DEFAULT_BASE, formatValue, type SweepArgument, type SweepBase, type SweepSpec, type SweepValue } from '../analysis/sweep.js';
+import { UsageError, convOptionsFromFlags, parseIntPair, parseNumber, parseShape, type ConvFlagValues } from './flags.js';
+import { writeFileAtomically } from './files.js';
+
+interface SweepFlags extends ConvFlagValues {
+  preset?: string;
+  vary?: string;
+  x?: string;
+  input: string;
+  outChannels: string;
+  kernelSize: string;
+  bias: boolean;
+  backend: string;
+  threads: string;
+  budgetS: string;
+  compare?: string;
+  outDir?: string;
+}
+
+/** `1,3,5` · `3x3,5x5` (pairs) · `1..256:pow2` · `1..9` · `1..9:2` · `zeros,reflect` · `true,false`. */
+export function parseValues(flag: string, text: string): SweepValue[] {
+  const range = /^(\d+)\.\.(\d+)(?::(pow2|\d+))?$/.exec(text.trim());
+  if (range) {
+    const from = Number(range[1]), to = Number(range[2]), step = range[3] ?? '1';
+    if (from > to || from < 1) throw new UsageError(flag, text, 'a range goes up: FROM..TO with 1 ≤ FROM ≤ TO');
+    const values: number[] = [];
+    if (step === 'pow2') for (let v = from; v <= to; v *= 2) values.push(v);
+    else for (let v = from; v <= to; v += Number(step)) values.push(v);
+    if (values.length > 64) throw new UsageError(flag, text, 'at most 64 values');
+    return values;
+  }
+  return text.split(',').map((part) => {
+    const item = part.trim();
+    if (/^\d+x\d+$/.test(item)) {
+      const [h, w] = item.split('x').map(Number) as [number, number];
+      return [h, w] as [number, number];
+    }
+    if (/^-?\d+(\.\d+)?$/.test(item)) return Number(item);
+    if (item === 'true' || item === 'false') return item === 'true';
+    if (/^[a-z]+$/.test(item)) return item;
+    throw new UsageError(flag, text, `cannot read '${item}': values are integers, HxW pairs, words, or a range FROM..TO[:pow2|:STEP]`);
+  });
+}
+
+/** `ARG=VALUES`. */
+export function parseAxis(flag: string, text: string): { argument: SweepArgument; values: SweepValue[] } {
+  const at = text.indexOf('=');
+  const argument = text.slice(0, at);
+  if (at < 0 || !(SWEEP_ARGUMENTS as readonly string[]).includes(argument)) {
+    throw new UsageError(flag, text, `${flag} takes ARG=VALUES with ARG one of ${SWEEP_ARGUMENTS.join(', ')}`);
+  }
+  return { argument: argument as SweepArgument, values: parseValues(flag, text.slice(at + 1)) };
+}
+
+function baseFromFlags(flags: SweepFlags): SweepBase {
+  const shape = parseShape('--input', flags.input);
+  if (shape.length !== 3 && shape.length !== 4) throw new UsageError('--input', flags.input, '--input takes C,H,W or N,C,H,W');
+  const [batch, inChannels, h, w] = (shape.length === 4 ? shape : [1, ...shape]) as [number, number, number, number];
+  const conv = convOptionsFromFlags(flags);
+  return {
+    ...DEFAULT_BASE, batch, inChannels, inputSize: [h, w], outChannels: parseNumber('--out-channels', flags.outChannels),
+    kernelSize: parseIntPair('--kernel-size', flags.kernelSize), stride: conv.stride as SweepBase['stride'], padding: conv.padding as SweepBase['padding'],
+    dilation: conv.dilation as SweepBase['dilation'], groups: conv.groups as number, paddingMode: conv.paddingMode as SweepBase['paddingMode'], bias: flags.bias,
+  };
+}
+
+function progress(label: string): (done: number, total: number, remainingMs: number) => void {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return (done, total, remainingMs) => {
+    const line = `${label}: point ${done}/${total}, about ${Math.ceil(remainingMs / 1000)} s left`;
+    if (tty) process.stderr.write(`\r${line}   ${done === total ? '\n' : ''}`);
+    else if (Math.floor((4 * done) / total) !== last || done === total) {
+      last = Math.floor((4 * done) / total);
+      process.stderr.write(`${line}\n`);
+    }
+  };
+}
+
+/** `convlab sweep`: parameters and time as arguments grow; charts (SVG, PNG), CSV and JSON, and what the slopes say. */
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description("how parameters and time grow with each argument: charts, CSV/JSON, slopes; --preset article makes the article's seven figures")
+    .option('--preset <name>', "'article': the article's seven figures")
+    .option('--vary <arg=values>', `one line per value; ARG one of ${SWEEP_ARGUMENTS.join(', ')}`)
+    .option('--x <arg=values>', 'the x axis, e.g. out-channels=1..256:pow2')
+    .option('--input <shape>', 'base input shape: C,H,W or N,C,H,W', '16,64,64')
+    .option('--out-channels <n>', 'base output channels', '16')
+    .option('-k, --kernel-size <k>', 'base kernel size', '3')
+    .option('-s, --stride <s>', 'base stride', '1')
+    .option('-p, --padding <p>', 'base padding', '0')
+    .option('-d, --dilation <d>', 'base dilation', '1')
+    .option('-g, --groups <g>', 'base groups', '1')
+    .option('--padding-mode <mode>', 'base padding mode', 'zeros')
+    .option('--no-bias', 'the layers have no bias')
+    .option('--backend <name>', "convlab's backend: auto, reference or wasm", 'auto')
+    .option('--threads <n>', 'threads for convlab', '1')
+    .option('--budget-s <s>', 'time budget for the whole sweep, seconds', '60')
+    .option('--compare <peer>', "add a peer's line: 'onnxruntime'")
+    .option('--out-dir <dir>', 'where to write <figure>.svg, .png, .csv, .json')
+    .action(async (flags: SweepFlags) => {
+      const budgetS = parseNumber('--budget-s', flags.budgetS);
+      if (!(budgetS > 0 && budgetS <= 3600)) throw new UsageError('--budget-s', flags.budgetS, '--budget-s takes seconds from 1 to 3600');
+      if (!flags.outDir) throw new UsageError('--out-dir', '', '--out-dir DIR is required');
+      const threads = parseNumber('--threads', flags.threads);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads', flags.threads, '--threads takes an integer from 1 to 64');
+      if (!['auto', 'reference', 'wasm'].includes(flags.backend)) throw new UsageError('--backend', flags.backend, "--backend is 'auto', 'reference' or 'wasm'");
+      if (flags.compare !== undefined && flags.compare !== 'onnxruntime') throw new UsageError('--compare', flags.compare, "the peer to compare with is 'onnxruntime'");
+
+      const { runSweep, convlabContender } = await import('../analysis/sweep.js');
+      const { articlePresets } = await import('../analysis/presets.js');
+      let specs: SweepSpec[];
+      // The article's presets get the default budget of three minutes unless --budget-s is given.
+      const budgetMs = (flags.preset && flags.budgetS === '60' ? 180 : budgetS) * 1000;
+      if (flags.preset !== undefined) {
+        if (flags.preset !== 'article') throw new UsageError('--preset', flags.preset, "the only preset is 'article'");
+        specs = articlePresets(budgetMs);
+      } else {
+        if (!flags.x) throw new UsageError('--x', '', '--x ARG=VALUES is required (or use --preset article)');
+        const x = parseAxis('--x', flags.x);
+        const vary = flags.vary ? parseAxis('--vary', flags.vary) : undefined;
+        specs = [{
+          id: `sweep-${vary ? `${vary.argument}-` : ''}${x.argument}`,
+          title: `${vary ? `${vary.argument} ∈ {${vary.values.map(formatValue).join(', ')}}, ` : ''}against ${x.argument}`,
+          base: baseFromFlags(flags), x, ...(vary ? { vary } : {}),
+        }];
+      }
+      const contenders: Contender[] = [convlabContender(threads, flags.backend as 'auto')];
+      if (flags.compare) {
+        try {
+          await import('onnxruntime-node');
+        } catch {
+          throw new UsageError('--compare', flags.compare, 'onnxruntime-node is not installed (it is a dev dependency: npm install)');
+        }
+        const { onnxruntimeContender } = await import('../analysis/peers.js');
+        contenders.push(onnxruntimeContender(threads));
+      }
+      const { chartSpec, renderSvg, svgToPng } = await import('../analysis/chart.js');
+      const { explain } = await import('../analysis/explain.js');
+      const { toCsv, toJson } = await import('../analysis/data.js');
+      mkdirSync(flags.outDir, { recursive: true });
+      for (const spec of specs) {
+        const result = await runSweep(spec, { contenders, budgetMs: budgetMs / specs.length, onProgress: progress(spec.id) });
+        const svg = await renderSvg(chartSpec(result));
+        const stem = join(flags.outDir, spec.id);
+        writeFileAtomically('--out-dir', `${stem}.svg`, new TextEncoder().encode(svg));
+        writeFileAtomically('--out-dir', `${stem}.png`, await svgToPng(svg));
+        writeFileAtomically('--out-dir', `${stem}.csv`, new TextEncoder().encode(toCsv(result)));
+        writeFileAtomically('--out-dir', `${stem}.json`, new TextEncoder().encode(toJson(result)));
+        process.stdout.write(`\n${spec.title}\n${explain(result).map((line) => `  ${line}`).join('\n')}\n  wrote ${stem}.{svg,png,csv,json} (${(result.meta.elapsedMs / 1000).toFixed(1)} s)\n`);
+      }
+    });
+}
