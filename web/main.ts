@@ -1,0 +1,244 @@
+// The convlab playground: controls → describeConv2d and the frame model → the shared Canvas 2D
+// renderer; GIF/PNG export in the browser; the state lives in the URL.
+// DejaVu Sans as web fonts (split by script, loaded as needed): the font the Node renderer registers.
+import '@fontsource/dejavu-sans/400.css';
+import '@fontsource/dejavu-sans/700.css';
+import {
+  type Animation, ConvlabError, type LayerOptions, GifWriter, type VizOptions, conv2d, createAnimation, describeConv2d,
+  drawFrame, paletteFrom, selectKernel, tensor,
+} from '../src/index.js';
+import { resolveConv2dCall } from '../src/core/conv2d.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const CONTROL_IDS = ['batch', 'in-channels', 'height', 'width', 'out-channels', 'kernel-h', 'kernel-w', 'stride-h', 'stride-w', 'padding-kind',
+  'padding-h', 'padding-w', 'dilation-h', 'dilation-w', 'groups', 'padding-mode', 'bias', 'mode', 'theme'] as const;
+
+interface Configuration { inputShape: number[]; layer: LayerOptions; viz: VizOptions }
+
+/** The controls, read as the library's arguments (numbers are passed through for the library to judge). */
+function readConfiguration(): Configuration {
+  const num = (id: string) => ($<HTMLInputElement>(id).value.trim() === '' ? Number.NaN : Number($<HTMLInputElement>(id).value));
+  const pair = (name: string): [number, number] => [num(`${name}-h`), num(`${name}-w`)];
+  const kind = $<HTMLSelectElement>('padding-kind').value;
+  const batch = num('batch');
+  const inputShape = batch === 1 ? [num('in-channels'), num('height'), num('width')] : [batch, num('in-channels'), num('height'), num('width')];
+  return {
+    inputShape,
+    layer: {
+      outChannels: num('out-channels'), kernelSize: pair('kernel'), stride: pair('stride'),
+      padding: kind === 'numbers' ? pair('padding') : (kind as 'same' | 'valid'), dilation: pair('dilation'), groups: num('groups'),
+      paddingMode: $<HTMLSelectElement>('padding-mode').value as LayerOptions['paddingMode'], bias: $<HTMLInputElement>('bias').checked,
+    },
+    viz: { mode: $<HTMLSelectElement>('mode').value as VizOptions['mode'], theme: $<HTMLSelectElement>('theme').value as VizOptions['theme'] },
+  };
+}
+
+/** `nn.Conv2d(3, 2, kernel_size=3, stride=2, padding=1, dilation=2)`, defaults left out. */
+function pytorchCode(inChannels: number, layer: LayerOptions): string {
+  const show = (v: unknown) => (Array.isArray(v) ? (v[0] === v[1] ? String(v[0]) : `(${v[0]}, ${v[1]})`) : typeof v === 'string' ? `'${v}'` : String(v));
+  const isDefault = (v: unknown, d: number) => (Array.isArray(v) ? v[0] === d && v[1] === d : v === d);
+  const args = [String(inChannels), String(layer.outChannels), `kernel_size=${show(layer.kernelSize)}`];
+  if (!isDefault(layer.stride, 1)) args.push(`stride=${show(layer.stride)}`);
+  if (!isDefault(layer.padding, 0)) args.push(`padding=${show(layer.padding)}`);
+  if (!isDefault(layer.dilation, 1)) args.push(`dilation=${show(layer.dilation)}`);
+  if (layer.groups !== 1) args.push(`groups=${layer.groups}`);
+  if (layer.bias === false) args.push('bias=False');
+  if (layer.paddingMode && layer.paddingMode !== 'zeros') args.push(`padding_mode='${layer.paddingMode}'`);
+  return `import torch.nn as nn\nconv = nn.Conv2d(${args.join(', ')})`;
+}
+
+// ---- state in the URL ------------------------------------------------------------------------
+
+function restoreFromUrl(): void {
+  const params = new URLSearchParams(location.search);
+  for (const id of CONTROL_IDS) {
+    const value = params.get(id);
+    if (value === null) continue;
+    const element = $<HTMLInputElement>(id);
+    if (element.type === 'checkbox') element.checked = value === '1';
+    else element.value = value;
+  }
+}
+
+function saveToUrl(step: number): void {
+  const params = new URLSearchParams();
+  for (const id of CONTROL_IDS) {
+    const element = $<HTMLInputElement>(id);
+    params.set(id, element.type === 'checkbox' ? (element.checked ? '1' : '0') : element.value);
+  }
+  params.set('step', String(step));
+  history.replaceState(null, '', `${location.pathname}?${params}`);
+}
+
+// ---- the picture -----------------------------------------------------------------------------
+
+const canvas = $<HTMLCanvasElement>('canvas');
+const ctx = canvas.getContext('2d')!;
+let animation: Animation | null = null;
+let configuration: Configuration | null = null;
+let step = 0;
+let playing = true;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+function draw(): void {
+  if (!animation) return;
+  const frame = animation.frame(step);
+  if (canvas.width !== frame.width || canvas.height !== frame.height) {
+    canvas.width = frame.width;
+    canvas.height = frame.height;
+  }
+  drawFrame(ctx as never, frame);
+  $<HTMLInputElement>('step').value = String(step);
+  $<HTMLOutputElement>('step-label').textContent = `${step + 1} / ${animation.steps}`;
+}
+
+function schedule(): void {
+  clearTimeout(timer);
+  if (!playing || !animation) return;
+  timer = setTimeout(() => {
+    if (!animation) return;
+    step = (step + 1) % animation.steps;
+    draw();
+    schedule();
+  }, Number($<HTMLSelectElement>('speed').value));
+}
+
+function update(): void {
+  const errorBox = $<HTMLParagraphElement>('error');
+  try {
+    const next = readConfiguration();
+    const nextAnimation = createAnimation(next.inputShape, next.layer, next.viz);
+    const d = describeConv2d(next.inputShape, next.layer);
+    configuration = next;
+    animation = nextAnimation;
+    errorBox.hidden = true;
+    errorBox.textContent = '';
+    $('output-shape').textContent = `(${d.outputShape.join(', ')})`;
+    $('param-count').textContent = `${d.parameterCount.toLocaleString('en-US')} (weight ${d.parameters.weight}, bias ${d.parameters.bias})`;
+    $('macs').textContent = `${d.macs.toLocaleString('en-US')} (FLOPs ${d.flops.toLocaleString('en-US')})`;
+    $('padding-applied').textContent = `top ${d.padding.top}, bottom ${d.padding.bottom}, left ${d.padding.left}, right ${d.padding.right} (${d.paddingMode})`;
+    $('receptive-field').textContent = `${d.receptiveField.height} × ${d.receptiveField.width} cells × ${d.receptiveField.channels} channels (${d.receptiveField.taps} taps)`;
+    $('formula').textContent = `${d.formula.height}\n${d.formula.width}`;
+    $('pytorch').textContent = pytorchCode(d.inChannels, next.layer);
+    const scrubber = $<HTMLInputElement>('step');
+    scrubber.max = String(animation.steps - 1);
+    step = Math.min(step, animation.steps - 1);
+    draw();
+    schedule();
+    saveToUrl(step);
+  } catch (error) {
+    if (!(error instanceof ConvlabError)) throw error;
+    errorBox.hidden = false;
+    errorBox.textContent = error.message; // the library's own words
+  }
+}
+
+// ---- export ------------------------------------------------------------------------------------
+
+function download(blob: Blob, name: string): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+function exportGif(): void {
+  if (!animation) return;
+  const started = performance.now();
+  const first = animation.frame(0);
+  const offscreen = document.createElement('canvas');
+  offscreen.width = first.width;
+  offscreen.height = first.height;
+  const octx = offscreen.getContext('2d', { willReadFrequently: true })!;
+  const pixelsOf = (s: number) => {
+    drawFrame(octx as never, animation!.frame(s));
+    return new Uint8Array(octx.getImageData(0, 0, first.width, first.height).data.buffer.slice(0));
+  };
+  const palette = paletteFrom([pixelsOf(0), pixelsOf(animation.steps - 1)]);
+  const chunks: Uint8Array[] = [];
+  const writer = new GifWriter({ width: first.width, height: first.height, frameMs: Number($<HTMLSelectElement>('speed').value) }, palette, (c) => chunks.push(c));
+  for (let s = 0; s < animation.steps; s++) writer.add(pixelsOf(s));
+  const frames = writer.finish();
+  const blob = new Blob(chunks as BlobPart[], { type: 'image/gif' });
+  $('export-status').textContent = `GIF: ${frames} frames, ${(blob.size / 1024).toFixed(0)} KiB in ${((performance.now() - started) / 1000).toFixed(2)} s`;
+  download(blob, 'convlab.gif');
+}
+
+function exportPng(): void {
+  canvas.toBlob((blob) => { if (blob) download(blob, `convlab-step${step}.png`); }, 'image/png');
+}
+
+// ---- measured -----------------------------------------------------------------------------------
+
+function measure(): void {
+  if (!configuration) return;
+  const d = describeConv2d(configuration.inputShape, configuration.layer);
+  const shape = configuration.inputShape.length === 3 ? [1, ...configuration.inputShape] : configuration.inputShape;
+  const random = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+  const x = tensor(random(shape.reduce((a, b) => a * b, 1)), shape);
+  const [kh, kw] = Array.isArray(configuration.layer.kernelSize) ? configuration.layer.kernelSize : [configuration.layer.kernelSize, configuration.layer.kernelSize];
+  const w = tensor(random(d.outChannels * (d.inChannels / d.groups) * kh * kw), [d.outChannels, d.inChannels / d.groups, kh, kw]);
+  const b = d.bias ? tensor(random(d.outChannels), [d.outChannels]) : null;
+  const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = configuration.layer;
+  const kernel = selectKernel(resolveConv2dCall(x, w, b, options), { wasm: true });
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) conv2d(x, w, b, options);
+  for (let i = 0; i < 15; i++) {
+    const t = performance.now();
+    conv2d(x, w, b, options);
+    times.push(performance.now() - t);
+  }
+  times.sort((p, q) => p - q);
+  const ms = times[7]!;
+  $('timing').textContent = `${ms < 0.1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`} per forward pass (median of 15, kernel ${kernel}, one thread) — ` +
+    `${(d.flops / ms / 1e6).toFixed(1)} GFLOP/s`;
+}
+
+// ---- wiring -------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  await Promise.all([document.fonts.load('16px "DejaVu Sans"', 'Input — ×−·'), document.fonts.load('bold 16px "DejaVu Sans"', 'Input — ×')]);
+  restoreFromUrl();
+  const initialStep = Number(new URLSearchParams(location.search).get('step') ?? 0);
+  step = Number.isInteger(initialStep) && initialStep >= 0 ? initialStep : 0;
+  $('controls').addEventListener('input', update);
+  $('controls').addEventListener('change', update);
+  $('depthwise').addEventListener('click', () => {
+    $<HTMLInputElement>('groups').value = $<HTMLInputElement>('in-channels').value;
+    $<HTMLInputElement>('out-channels').value = $<HTMLInputElement>('in-channels').value;
+    update();
+  });
+  $('play').addEventListener('click', () => {
+    playing = !playing;
+    $('play').textContent = playing ? 'pause' : 'play';
+    schedule();
+  });
+  $('speed').addEventListener('change', schedule);
+  $('step').addEventListener('input', () => {
+    step = Number($<HTMLInputElement>('step').value);
+    playing = false;
+    $('play').textContent = 'play';
+    schedule();
+    draw();
+    saveToUrl(step);
+  });
+  canvas.addEventListener('click', () => {
+    playing = !playing; // click to pin (or release) the current step
+    $('play').textContent = playing ? 'pause' : 'play';
+    schedule();
+    saveToUrl(step);
+  });
+  $('export-gif').addEventListener('click', exportGif);
+  $('export-png').addEventListener('click', exportPng);
+  $('copy-link').addEventListener('click', () => { $('export-status').textContent = location.href; });
+  $('measure').addEventListener('click', measure);
+  if (new URLSearchParams(location.search).has('step')) {
+    playing = false;
+    $('play').textContent = 'play';
+  }
+  update();
+  document.body.dataset.ready = 'true';
+}
+
+void main();
