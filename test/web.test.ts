@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import omggif from 'omggif';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The playground in headless Chromium, against the built page (`npm test` runs `npm run build:web`
+ * first) served by Vite's preview server with the cross-origin isolation headers.
+ */
+const CONFIG = fileURLToPath(new URL('../web/vite.config.ts', import.meta.url));
+
+let server: PreviewServer;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  server = await preview({ configFile: CONFIG, preview: { port: 0, strictPort: false }, logLevel: 'silent' });
+  origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(query = ''): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ acceptDownloads: true });
+  const errors: string[] = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${origin}/${query}`);
+  await page.waitForSelector('body[data-ready=true]');
+  return { page, errors };
+}
+
+const text = (page: Page, id: string) => page.getByTestId(id).textContent();
+
+describe('the playground', () => {
+  it("loads the title figure without console errors, with the library's numbers", async () => {
+    const { page, errors } = await open();
+    expect(await text(page, 'output-shape')).toBe('(2, 3, 3)');
+    expect(await text(page, 'param-count')).toMatch(/^56 /);
+    expect(await text(page, 'pytorch')).toContain('nn.Conv2d(3, 2, kernel_size=3, stride=2, padding=1, dilation=2)');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('follows the controls, and shows a refused configuration in the library\'s words', async () => {
+    const { page, errors } = await open();
+    await page.getByTestId('out-channels').fill('4');
+    expect(await text(page, 'output-shape')).toBe('(4, 3, 3)');
+    expect(await text(page, 'param-count')).toMatch(/^112 /);
+    await page.getByTestId('groups').fill('2');
+    expect(await page.getByTestId('error').isVisible()).toBe(true);
+    expect(await text(page, 'error')).toBe('Invalid groups = 2: in_channels must be divisible by groups (in_channels = 3)');
+    await page.getByTestId('in-channels').fill('4');
+    expect(await page.getByTestId('error').isVisible()).toBe(false);
+    expect(await text(page, 'param-count')).toMatch(/^76 /); // 4·(4/2)·3·3 + 4
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('exports a GIF of the animation that decodes to one frame per step', async () => {
+    const { page } = await open();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-gif').click()]);
+    const bytes = new Uint8Array(readFileSync((await download.path())!));
+    const reader = new omggif.GifReader(bytes);
+    expect(reader.numFrames()).toBe(18);
+    expect(reader.loopCount()).toBe(0);
+    expect(await text(page, 'export-status')).toMatch(/^GIF: 18 frames/);
+    await page.close();
+  });
+
+  it('restores the whole state from the URL', async () => {
+    const { page } = await open();
+    await page.getByTestId('kernel-h').fill('5');
+    await page.getByTestId('padding-mode').selectOption('reflect');
+    await page.getByTestId('bias').uncheck();
+    const url = page.url();
+    await page.close();
+    const { page: restored } = await open(url.slice(url.indexOf('?')));
+    expect(await restored.getByTestId('kernel-h').inputValue()).toBe('5');
+    expect(await restored.getByTestId('padding-mode').inputValue()).toBe('reflect');
+    expect(await restored.getByTestId('bias').isChecked()).toBe(false);
+    expect(await text(restored, 'pytorch')).toContain("nn.Conv2d(3, 2, kernel_size=(5, 3), stride=2, padding=1, dilation=2, bias=False, padding_mode='reflect')");
+    await restored.close();
+  });
+
+  it('times the forward pass on this browser', async () => {
+    const { page } = await open();
+    await page.getByTestId('measure').click();
+    expect(await text(page, 'timing')).toMatch(/per forward pass \(median of 15, kernel small, one thread\)/);
+    await page.close();
+  });
+});
