@@ -23,6 +23,13 @@ try {
     }
     await page.close();
   }
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${origin}/?step=4`);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.getByTestId('kernel-preset').selectOption('Sobel x');
+  await page.locator('#filter').screenshot({ path: 'docs/screenshots/playground-filter-sobel.png' });
+  console.log(`filter: ${await page.getByTestId('filter-timing').textContent()}`);
+  await page.close();
 } finally {
   await browser.close();
   await server.close();

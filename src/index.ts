@@ -22,3 +22,5 @@ export { drawFrame, FONT_FAMILY } from './viz/render.js';
 export type { Context2D } from './viz/render.js';
 export { GifWriter, paletteFrom } from './viz/gif.js';
 export { ARTICLE_FIGURES } from './viz/presets.js';
+export { KERNEL_PRESETS, filterRgba } from './viz/filter.js';
+export type { KernelPreset } from './viz/filter.js';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { Canvas, Image } from '@napi-rs/canvas';
+import { Canvas, loadImage } from '@napi-rs/canvas';
 import omggif from 'omggif';
 import pixelmatch from 'pixelmatch';
 import { describe, expect, it } from 'vitest';
@@ -142,23 +142,24 @@ describe('pixel snapshots', () => {
     ['reflect-values-step3', () => framePng(createAnimation([2, 5, 6], LAYERS[3]![1], { mode: 'values' }), 3)],
     ['title-sheet', () => sheetPng(createAnimation([3, 7, 7], LAYERS[0]![1], { cellSize: 10 }))],
   ];
-  const decode = (png: Uint8Array) => {
-    const image = new Image();
-    image.src = Buffer.from(png);
+  const decode = async (png: Uint8Array) => {
+    const image = await loadImage(Buffer.from(png));
+    expect(image.width).toBeGreaterThan(0);
     const canvas = new Canvas(image.width, image.height);
     const ctx = canvas.getContext('2d');
     ctx.drawImage(image, 0, 0);
     return { width: image.width, height: image.height, data: ctx.getImageData(0, 0, image.width, image.height).data };
   };
   for (const [name, render] of cases) {
-    it(name, () => {
+    it(name, async () => {
       const path = new URL(`./snapshots/${name}.png`, import.meta.url);
       const png = render();
       if (process.env.UPDATE_SNAPSHOTS || !existsSync(path)) {
         if (!process.env.UPDATE_SNAPSHOTS) throw new Error(`missing snapshot ${name}.png: run with UPDATE_SNAPSHOTS=1 once, look at it, commit it`);
         writeFileSync(path, png);
       }
-      const actual = decode(png), expected = decode(new Uint8Array(readFileSync(path)));
+      const actual = await decode(png), expected = await decode(new Uint8Array(readFileSync(path)));
+      expect(actual.width * actual.height).toBeGreaterThan(10_000);
       expect([actual.width, actual.height]).toEqual([expected.width, expected.height]);
       const different = pixelmatch(actual.data, expected.data, undefined, actual.width, actual.height, { threshold: 0.1 });
       expect(different / (actual.width * actual.height)).toBeLessThan(0.001);

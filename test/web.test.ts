@@ -93,6 +93,32 @@ describe('the playground', () => {
     await restored.close();
   });
 
+  it('filters the sample picture with Sobel x exactly as the engine does in Node', async () => {
+    const { page, errors } = await open();
+    await page.getByTestId('kernel-preset').selectOption('Sobel x');
+    const { width, height, pixels } = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=picture-out]')!;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      return { width: canvas.width, height: canvas.height, pixels: Array.from(data) };
+    });
+    const { Canvas, loadImage } = await import('@napi-rs/canvas');
+    const { filterRgba, KERNEL_PRESETS } = await import('../src/index.js');
+    const image = await loadImage(readFileSync(fileURLToPath(new URL('../web/public/sample.png', import.meta.url))));
+    const canvas = new Canvas(image.width, image.height);
+    canvas.getContext('2d').drawImage(image, 0, 0);
+    const sobel = KERNEL_PRESETS.find((p) => p.name === 'Sobel x')!;
+    const expected = filterRgba(canvas.getContext('2d').getImageData(0, 0, image.width, image.height).data, image.width, image.height, sobel.weights, sobel.post);
+    expect([width, height]).toEqual([image.width, image.height]);
+    let worst = 0;
+    for (const i of [0, 4 * 1000 + 1, 4 * 20000, 4 * 33000 + 2, 4 * (width * height - 1), ...Array.from({ length: 200 }, (_, k) => 4 * ((k * 7919) % (width * height)))]) {
+      worst = Math.max(worst, Math.abs(pixels[i]! - expected[i]!));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(await text(page, 'filter-timing')).toMatch(/^256×256, 3 channels: [\d.]+ ms/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('times the forward pass on this browser', async () => {
     const { page } = await open();
     await page.getByTestId('measure').click();
