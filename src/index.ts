@@ -15,7 +15,7 @@ export { conv2dReference } from './kernels/reference.js';
 export { Conv2dError, ConvlabError, NpyError } from './errors/index.js';
 export { readNpy, writeNpy } from './io/npy.js';
 export { createAnimation, captionFor, THEMES } from './viz/frame.js';
-export type { Animation, Frame, Shape, VizMode, VizOptions, Theme } from './viz/frame.js';
+export type { Animation, CellTarget, Frame, Linked, Shape, VizMode, VizOptions, Theme } from './viz/frame.js';
 export { traceCell, valueFromTrace, stepCount, stepPosition } from './viz/trace.js';
 export type { CellTrace, Tap } from './viz/trace.js';
 export { drawFrame, FONT_FAMILY } from './viz/render.js';

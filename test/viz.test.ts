@@ -166,3 +166,36 @@ describe('pixel snapshots', () => {
     });
   }
 });
+
+describe('hover linking', () => {
+  it.each(LAYERS)('input → outputs is the inverse of output → inputs, and weights agree: x=%j %j', (inputShape, layer) => {
+    const animation = createAnimation(inputShape, layer);
+    const { info } = animation;
+    const key = (o: object) => JSON.stringify(o);
+    // Every (output, input) pair seen from the output side must be seen from the input side, and back.
+    const fromOutputs = new Set<string>();
+    for (let o = 0; o < info.outChannels; o++) for (let oy = 0; oy < info.outHeight; oy++) for (let ox = 0; ox < info.outWidth; ox++) {
+      for (const input of animation.linked({ kind: 'output', channel: o, oy, ox }).inputs) fromOutputs.add(key({ o, oy, ox, ...input }));
+    }
+    const fromInputs = new Set<string>();
+    const Hp = info.inHeight + info.padTop + info.padBottom, Wp = info.inWidth + info.padLeft + info.padRight;
+    for (let c = 0; c < info.inChannels; c++) for (let py = 0; py < Hp; py++) for (let px = 0; px < Wp; px++) {
+      const l = animation.linked({ kind: 'input', channel: c, py, px });
+      for (const out of l.outputs) fromInputs.add(key({ o: out.channel, oy: out.oy, ox: out.ox, channel: c, py, px }));
+    }
+    expect([...fromInputs].sort()).toEqual([...fromOutputs].sort());
+    // A weight touches one input cell per output cell of its channel.
+    const weight = animation.linked({ kind: 'weight', outputChannel: info.outChannels - 1, groupChannel: 0, ky: 0, kx: 0 });
+    expect(weight.inputs).toHaveLength(info.outHeight * info.outWidth);
+  });
+
+  it('hit-tests the cells it draws', () => {
+    const animation = createAnimation([3, 7, 7], LAYERS[0]![1]);
+    for (const target of [{ kind: 'output', channel: 1, oy: 2, ox: 1 }, { kind: 'input', channel: 2, py: 3, px: 8 },
+      { kind: 'weight', outputChannel: 1, groupChannel: 2, ky: 1, kx: 0 }] as const) {
+      const r = animation.cellRect(target);
+      expect(animation.hitTest(r.x + r.w / 2, r.y + r.h / 2)).toEqual(target);
+    }
+    expect(animation.hitTest(1, 1)).toBeNull();
+  });
+});

@@ -119,6 +119,21 @@ describe('the playground', () => {
     await page.close();
   });
 
+  it('hovering an output cell lights its receptive field and kernel', async () => {
+    const { page, errors } = await open('?step=0');
+    const point = await page.evaluate(() => {
+      const { animation } = (window as unknown as { convlab: { animation: { cellRect(t: object): { x: number; y: number; w: number; h: number } } } }).convlab;
+      const r = animation.cellRect({ kind: 'output', channel: 1, oy: 1, ox: 2 });
+      const canvas = document.querySelector('canvas')!;
+      const box = canvas.getBoundingClientRect();
+      return { x: box.left + ((r.x + r.w / 2) * box.width) / canvas.width, y: box.top + ((r.y + r.h / 2) * box.height) / canvas.height };
+    });
+    await page.mouse.move(point.x, point.y);
+    expect(await text(page, 'hover')).toBe('output [1, 1, 2] reads 27 input cells through 27 weights');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('times the forward pass on this browser', async () => {
     const { page } = await open();
     await page.getByTestId('measure').click();

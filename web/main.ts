@@ -5,7 +5,7 @@ import '@fontsource/dejavu-sans/400.css';
 import '@fontsource/dejavu-sans/700.css';
 import {
   KERNEL_PRESETS, filterRgba,
-  type Animation, ConvlabError, type LayerOptions, GifWriter, type VizOptions, conv2d, createAnimation, describeConv2d,
+  type Animation, type CellTarget, ConvlabError, type LayerOptions, GifWriter, type VizOptions, conv2d, createAnimation, describeConv2d,
   drawFrame, paletteFrom, selectKernel, tensor,
 } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/conv2d.js';
@@ -80,6 +80,14 @@ let configuration: Configuration | null = null;
 let step = 0;
 let playing = true;
 let timer: ReturnType<typeof setTimeout> | undefined;
+let hovered: CellTarget | null = null;
+
+function describeHover(target: CellTarget): string {
+  const l = animation!.linked(target);
+  if (target.kind === 'output') return `output [${target.channel}, ${target.oy}, ${target.ox}] reads ${l.inputs.length} input cells through ${l.weights.length} weights`;
+  if (target.kind === 'input') return `input cell [${target.channel}, ${target.py}, ${target.px}] (padded) feeds ${l.outputs.length} output cells`;
+  return `weight [${target.outputChannel}, ${target.groupChannel}, ${target.ky}, ${target.kx}] touches ${l.inputs.length} input cells`;
+}
 
 function draw(): void {
   if (!animation) return;
@@ -88,7 +96,8 @@ function draw(): void {
     canvas.width = frame.width;
     canvas.height = frame.height;
   }
-  drawFrame(ctx as never, frame);
+  drawFrame(ctx as never, hovered ? { ...frame, shapes: [...frame.shapes, ...animation.overlay(hovered)] } : frame);
+  $('hover').textContent = hovered ? describeHover(hovered) : 'hover a cell to see what it is linked to';
   $<HTMLInputElement>('step').value = String(step);
   $<HTMLOutputElement>('step-label').textContent = `${step + 1} / ${animation.steps}`;
 }
@@ -112,6 +121,7 @@ function update(): void {
     const d = describeConv2d(next.inputShape, next.layer);
     configuration = next;
     animation = nextAnimation;
+    hovered = null;
     errorBox.hidden = true;
     errorBox.textContent = '';
     $('output-shape').textContent = `(${d.outputShape.join(', ')})`;
@@ -299,6 +309,21 @@ async function main(): Promise<void> {
     draw();
     saveToUrl(step);
   });
+  canvas.addEventListener('mousemove', (event) => {
+    if (!animation) return;
+    const rect = canvas.getBoundingClientRect();
+    const x = ((event.clientX - rect.left) * canvas.width) / rect.width;
+    const y = ((event.clientY - rect.top) * canvas.height) / rect.height;
+    const target = animation.hitTest(x, y);
+    if (JSON.stringify(target) !== JSON.stringify(hovered)) {
+      hovered = target;
+      draw();
+    }
+  });
+  canvas.addEventListener('mouseleave', () => {
+    hovered = null;
+    draw();
+  });
   canvas.addEventListener('click', () => {
     playing = !playing; // click to pin (or release) the current step
     $('play').textContent = playing ? 'pause' : 'play';
@@ -317,6 +342,8 @@ async function main(): Promise<void> {
   await loadPicture(new URL('./sample.png', location.href).href);
   update();
   document.body.dataset.ready = 'true';
+  // For tests and the curious: the current animation (cell positions, links).
+  (window as unknown as { convlab: unknown }).convlab = { get animation() { return animation; } };
 }
 
 void main();

@@ -59,7 +59,7 @@ interface Palette {
   background: string; text: string; muted: string; grid: string;
   input: string; padding: string; paddingCopy: string; receptive: string;
   kernel: string; kernelCurrent: string; outputEmpty: string; outputDone: string; outputCurrent: string;
-  line: string; source: string;
+  line: string; source: string; hover: string;
 }
 
 export const THEMES: Record<Theme, Palette> = {
@@ -67,13 +67,13 @@ export const THEMES: Record<Theme, Palette> = {
     background: '#ffffff', text: '#1f2328', muted: '#57606a', grid: '#8c959f',
     input: '#cfe3f7', padding: '#eaeef2', paddingCopy: '#e4dcf5', receptive: '#f6c56b',
     kernel: '#e2dcf3', kernelCurrent: '#a58fe6', outputEmpty: '#ffffff', outputDone: '#bfe5c9', outputCurrent: '#3fb26b',
-    line: '#cf222e', source: '#8250df',
+    line: '#cf222e', source: '#8250df', hover: '#0969da',
   },
   dark: {
     background: '#0d1117', text: '#e6edf3', muted: '#8b949e', grid: '#6e7681',
     input: '#1f4a75', padding: '#21262d', paddingCopy: '#3b2e5a', receptive: '#b7791f',
     kernel: '#332b4d', kernelCurrent: '#7c5fd6', outputEmpty: '#0d1117', outputDone: '#1f5130', outputCurrent: '#2ea043',
-    line: '#ff7b72', source: '#d2a8ff',
+    line: '#ff7b72', source: '#d2a8ff', hover: '#58a6ff',
   },
 };
 
@@ -92,6 +92,19 @@ function fmt(value: number, digits: number): string {
   return text === `-${(0).toFixed(digits)}` ? (0).toFixed(digits) : text;
 }
 
+/** A cell of the picture: an input cell (padded coordinates), a weight, or an output cell. */
+export type CellTarget =
+  | { kind: 'input'; channel: number; py: number; px: number }
+  | { kind: 'weight'; outputChannel: number; groupChannel: number; ky: number; kx: number }
+  | { kind: 'output'; channel: number; oy: number; ox: number };
+
+/** Every cell linked to a hovered one, read from the trace. */
+export interface Linked {
+  inputs: { channel: number; py: number; px: number }[];
+  weights: { outputChannel: number; groupChannel: number; ky: number; kx: number }[];
+  outputs: { channel: number; oy: number; ox: number }[];
+}
+
 export interface Animation {
   info: Conv2dInfo;
   steps: number;
@@ -99,6 +112,17 @@ export interface Animation {
   caption: string;
   /** The frame of step `step` (0 ≤ step < steps). */
   frame(step: number): Frame;
+  /** The cell under canvas point (x, y), or null. */
+  hitTest(x: number, y: number): CellTarget | null;
+  /**
+   * Hover linking: an output cell lights its receptive field and kernel; an input cell every output
+   * it feeds (and the weights that read it); a weight every input it touches (and the outputs).
+   */
+  linked(target: CellTarget): Linked;
+  /** Outlines for the linked cells, drawn over a frame. */
+  overlay(target: CellTarget): Shape[];
+  /** The rectangle of a cell on the canvas. */
+  cellRect(target: CellTarget): { x: number; y: number; w: number; h: number };
 }
 
 /** `Input shape: (3, 7, 7) — Output shape: (2, 3, 3) — K: (3, 3) — P: (1, 1) — S: (2, 2) — D: (2, 2) — G: 1` */
@@ -302,5 +326,70 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     return { width, height, background: palette.background, shapes, step, steps, highlighted };
   }
 
-  return { info, steps, caption, frame };
+  function cellRect(target: CellTarget): { x: number; y: number; w: number; h: number } {
+    if (target.kind === 'input') return { x: inputX + target.px * S, y: inputY(target.channel) + target.py * S, w: S, h: S };
+    if (target.kind === 'output') return { x: outputX + target.ox * S, y: outputY(target.channel) + target.oy * S, w: S, h: S };
+    const g = Math.floor(target.outputChannel / Og), j = target.outputChannel % Og;
+    return { x: kernelCellX(j, target.kx), y: kernelCellY(g, target.groupChannel, target.ky), w: S, h: S };
+  }
+
+  function hitTest(x: number, y: number): CellTarget | null {
+    const within = (rx: number, ry: number, w: number, h: number) => x >= rx && x < rx + w && y >= ry && y < ry + h;
+    for (let c = 0; c < C; c++) {
+      if (within(inputX, inputY(c), Wp * S, Hp * S)) return { kind: 'input', channel: c, py: Math.floor((y - inputY(c)) / S), px: Math.floor((x - inputX) / S) };
+    }
+    for (let o = 0; o < O; o++) {
+      if (within(outputX, outputY(o), Wo * S, Ho * S)) return { kind: 'output', channel: o, oy: Math.floor((y - outputY(o)) / S), ox: Math.floor((x - outputX) / S) };
+    }
+    for (let g = 0; g < groups; g++) for (let j = 0; j < Og; j++) for (let c = 0; c < Cg; c++) {
+      const x0 = kernelCellX(j, 0), y0 = kernelCellY(g, c, 0);
+      if (within(x0, y0, kW * S, kH * S)) {
+        return { kind: 'weight', outputChannel: g * Og + j, groupChannel: c, ky: Math.floor((y - y0) / S), kx: Math.floor((x - x0) / S) };
+      }
+    }
+    return null;
+  }
+
+  function linked(target: CellTarget): Linked {
+    const result: Linked = { inputs: [], weights: [], outputs: [] };
+    const outputsOfGroup = (g: number) => Array.from({ length: Og }, (_, j) => g * Og + j);
+    if (target.kind === 'output') {
+      const trace = traceCell(info, target.channel, target.oy, target.ox);
+      result.outputs.push({ channel: target.channel, oy: target.oy, ox: target.ox });
+      for (const tap of trace.taps) {
+        result.inputs.push({ channel: tap.inputChannel, py: tap.py, px: tap.px });
+        result.weights.push({ outputChannel: target.channel, groupChannel: tap.groupChannel, ky: tap.ky, kx: tap.kx });
+      }
+      return result;
+    }
+    const g = target.kind === 'input' ? Math.floor(target.channel / Cg) : Math.floor(target.outputChannel / Og);
+    const channels = target.kind === 'input' ? outputsOfGroup(g) : [target.outputChannel];
+    for (const o of channels) for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) {
+      for (const tap of traceCell(info, o, oy, ox).taps) {
+        const hit = target.kind === 'input'
+          ? tap.inputChannel === target.channel && tap.py === target.py && tap.px === target.px
+          : tap.groupChannel === target.groupChannel && tap.ky === target.ky && tap.kx === target.kx;
+        if (!hit) continue;
+        result.outputs.push({ channel: o, oy, ox });
+        if (target.kind === 'input') result.weights.push({ outputChannel: o, groupChannel: tap.groupChannel, ky: tap.ky, kx: tap.kx });
+        else result.inputs.push({ channel: tap.inputChannel, py: tap.py, px: tap.px });
+      }
+    }
+    if (target.kind === 'input') result.inputs.push({ channel: target.channel, py: target.py, px: target.px });
+    else result.weights.push({ outputChannel: target.outputChannel, groupChannel: target.groupChannel, ky: target.ky, kx: target.kx });
+    return result;
+  }
+
+  function overlay(target: CellTarget): Shape[] {
+    const l = linked(target);
+    const outline = (rect: { x: number; y: number; w: number; h: number }): Shape => ({ kind: 'rect', ...rect, stroke: palette.hover, lineWidth: 2 });
+    return [
+      ...l.inputs.map((c) => outline(cellRect({ kind: 'input', ...c }))),
+      ...l.weights.map((w) => outline(cellRect({ kind: 'weight', ...w }))),
+      ...l.outputs.map((o) => outline(cellRect({ kind: 'output', ...o }))),
+      { kind: 'rect', ...cellRect(target), stroke: palette.text, lineWidth: 3 },
+    ];
+  }
+
+  return { info, steps, caption, frame, hitTest, linked, overlay, cellRect };
 }
