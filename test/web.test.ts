@@ -67,6 +67,16 @@ describe('the playground', () => {
     await page.close();
   });
 
+  it('bounds come from validity, and say why', async () => {
+    const { page } = await open();
+    // 7×7 input, padding 1, dilation 2: a kernel of at most floor((9 − 1) / 2) + 1 = 5 fits.
+    expect(await page.getByTestId('kernel-h').getAttribute('max')).toBe('5');
+    expect(await page.getByTestId('kernel-h').getAttribute('title')).toBe('at most 5: dilation·(kernel−1)+1 must fit the padded input');
+    await page.getByTestId('padding-mode').selectOption('reflect');
+    expect(await page.getByTestId('padding-w').getAttribute('max')).toBe('6');
+    await page.close();
+  });
+
   it('exports a GIF of the animation that decodes to one frame per step', async () => {
     const { page } = await open();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-gif').click()]);

@@ -131,6 +131,7 @@ function update(): void {
     $('receptive-field').textContent = `${d.receptiveField.height} × ${d.receptiveField.width} cells × ${d.receptiveField.channels} channels (${d.receptiveField.taps} taps)`;
     $('formula').textContent = `${d.formula.height}\n${d.formula.width}`;
     $('pytorch').textContent = pytorchCode(d.inChannels, next.layer);
+    setBounds(nextAnimation);
     const scrubber = $<HTMLInputElement>('step');
     scrubber.max = String(animation.steps - 1);
     step = Math.min(step, animation.steps - 1);
@@ -141,6 +142,30 @@ function update(): void {
     if (!(error instanceof ConvlabError)) throw error;
     errorBox.hidden = false;
     errorBox.textContent = error.message; // the library's own words
+  }
+}
+
+/**
+ * Control bounds from validity: the largest kernel and dilation that still fit the padded input, and
+ * the padding a copying mode allows. Each bound says why in its tooltip.
+ */
+function setBounds(a: Animation): void {
+  const { info } = a;
+  const bound = (id: string, max: number, why: string) => {
+    const input = $<HTMLInputElement>(id);
+    input.max = String(max);
+    input.title = `at most ${max}: ${why}`;
+  };
+  const axes = [
+    { axis: 'h', padded: info.inHeight + info.padTop + info.padBottom, kernel: info.kernelHeight, dilation: info.dilationHeight, size: info.inHeight },
+    { axis: 'w', padded: info.inWidth + info.padLeft + info.padRight, kernel: info.kernelWidth, dilation: info.dilationWidth, size: info.inWidth },
+  ];
+  for (const { axis, padded, kernel, dilation, size } of axes) {
+    bound(`kernel-${axis}`, Math.floor((padded - 1) / dilation) + 1, 'dilation·(kernel−1)+1 must fit the padded input');
+    if (kernel > 1) bound(`dilation-${axis}`, Math.floor((padded - 1) / (kernel - 1)), 'the dilated kernel must fit the padded input');
+    if (info.paddingMode === 'reflect') bound(`padding-${axis}`, size - 1, 'reflect padding must be smaller than the input');
+    else if (info.paddingMode === 'circular') bound(`padding-${axis}`, size, 'circular padding can wrap around at most once');
+    else $<HTMLInputElement>(`padding-${axis}`).removeAttribute('max');
   }
 }
 
