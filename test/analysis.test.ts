@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeConv2d } from '../src/index.js';
-import { chartSpec, renderSvg } from '../src/analysis/chart.js';
+import { chartSpec } from '../src/analysis/chart.js';
+import { renderSvg } from '../src/analysis/chart-node.js';
 import { parseCsv, toCsv, toJson } from '../src/analysis/data.js';
 import { explain } from '../src/analysis/explain.js';
 import { articlePresets } from '../src/analysis/presets.js';

@@ -144,6 +144,22 @@ describe('the playground', () => {
     await page.close();
   });
 
+  it('runs a sweep for the current layer in a worker and charts it', async () => {
+    const { page, errors } = await open();
+    await page.getByTestId('sweep-vary').selectOption('kernel-size');
+    await page.locator('#sweep-budget').selectOption('3000');
+    await page.getByTestId('sweep').click();
+    // The page stays responsive while the worker measures.
+    await page.getByTestId('out-channels').fill('3');
+    expect(await text(page, 'output-shape')).toBe('(3, 3, 3)');
+    await page.waitForSelector('[data-testid=sweep-chart] svg', { timeout: 60_000 });
+    const svg = await page.locator('[data-testid=sweep-chart]').innerHTML();
+    for (const words of ['trainable parameters', 'forward time (ms)', 'GFLOP/s']) expect(svg).toContain(words);
+    expect(await text(page, 'sweep-explain')).toMatch(/kernel-size 1 → 3: time ×[\d.]+, MACs ×/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   it('times the forward pass on this browser', async () => {
     const { page } = await open();
     await page.getByTestId('measure').click();

@@ -9,6 +9,7 @@ import {
   drawFrame, paletteFrom, selectKernel, tensor,
 } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/conv2d.js';
+import type { SweepBase, SweepResult, SweepSpec, SweepValue } from '../src/analysis/sweep.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const CONTROL_IDS = ['batch', 'in-channels', 'height', 'width', 'out-channels', 'kernel-h', 'kernel-w', 'stride-h', 'stride-w', 'padding-kind',
@@ -231,6 +232,49 @@ function measure(): void {
     `${(d.flops / ms / 1e6).toFixed(1)} GFLOP/s`;
 }
 
+// ---- sweeps, in a worker -------------------------------------------------------------------------
+
+let sweepWorker: Worker | null = null;
+
+function runSweepInWorker(): void {
+  if (!configuration) return;
+  sweepWorker?.terminate(); // a new sweep replaces a running one
+  const worker = new Worker(new URL('./sweep-worker.ts', import.meta.url), { type: 'module' });
+  sweepWorker = worker;
+  const { inputShape, layer } = configuration;
+  const [batch, inChannels, h, w] = (inputShape.length === 4 ? inputShape : [1, ...inputShape]) as [number, number, number, number];
+  const base: SweepBase = {
+    batch, inChannels, inputSize: [h, w], outChannels: layer.outChannels, kernelSize: layer.kernelSize, stride: layer.stride ?? 1,
+    padding: layer.padding ?? 0, dilation: layer.dilation ?? 1, groups: 1, paddingMode: layer.paddingMode ?? 'zeros', bias: layer.bias !== false,
+  };
+  const varied = $<HTMLSelectElement>('sweep-vary').value;
+  const values: Record<string, SweepValue[]> = {
+    'kernel-size': [1, 3, 5], stride: [1, 2], dilation: [1, 2], 'in-channels': [inChannels, 2 * inChannels],
+  };
+  const spec: SweepSpec = {
+    id: 'playground', title: `this layer${varied ? `, one line per ${varied}` : ''}, against out_channels (groups 1)`, base,
+    x: { argument: 'out-channels', values: [1, 2, 4, 8, 16, 32, 64] },
+    ...(varied ? { vary: { argument: varied as SweepSpec['x']['argument'], values: values[varied]! } } : {}),
+  };
+  $('sweep-status').textContent = 'starting…';
+  worker.addEventListener('message', async (event: MessageEvent<{ progress?: { done: number; total: number; remainingMs: number }; result?: SweepResult; error?: string }>) => {
+    const { progress, result, error } = event.data;
+    if (progress) $('sweep-status').textContent = `point ${progress.done}/${progress.total}, about ${Math.ceil(progress.remainingMs / 1000)} s left`;
+    if (error) $('sweep-status').textContent = error;
+    if (!result) return;
+    worker.terminate();
+    const [{ chartSpec }, { explain }, vega, vegaLite] = await Promise.all([
+      import('../src/analysis/chart.js'), import('../src/analysis/explain.js'), import('vega'), import('vega-lite'),
+    ]);
+    const view = new vega.View(vega.parse(vegaLite.compile(chartSpec(result) as never).spec), { renderer: 'none' });
+    $('sweep-chart').innerHTML = await view.toSVG();
+    view.finalize();
+    $('sweep-explain').textContent = explain(result).join('\n');
+    $('sweep-status').textContent = `${result.points.length} points in ${(result.meta.elapsedMs / 1000).toFixed(1)} s`;
+  });
+  worker.postMessage({ spec, budgetMs: Number($<HTMLSelectElement>('sweep-budget').value) });
+}
+
 // ---- filter a picture ---------------------------------------------------------------------------
 
 const pictureIn = $<HTMLCanvasElement>('picture-in');
@@ -359,6 +403,7 @@ async function main(): Promise<void> {
   $('export-png').addEventListener('click', exportPng);
   $('copy-link').addEventListener('click', () => { $('export-status').textContent = location.href; });
   $('measure').addEventListener('click', measure);
+  $('sweep').addEventListener('click', runSweepInWorker);
   if (new URLSearchParams(location.search).has('step')) {
     playing = false;
     $('play').textContent = 'play';

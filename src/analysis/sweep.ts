@@ -1,9 +1,9 @@
-import { cpus } from 'node:os';
 import { conv2d, conv2dAsync } from '../core/conv2d.js';
 import { type LayerOptions, describeInfo, resolveLayer } from '../core/describe.js';
 import type { IntPair, PaddingMode } from '../core/resolve.js';
 import { ConvlabError } from '../errors/index.js';
 import { measure } from '../bench/measure.js';
+import { CORES, MACHINE, RUNTIME } from '../core/platform.js';
 
 /**
  * Sweeps: vary one argument along the x axis (the article: out_channels 1, 2, 4, …, 256) and
@@ -222,7 +222,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   }
   return {
     spec,
-    meta: { date: new Date().toISOString(), machine: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, budgetMs, elapsedMs: now() - start },
+    meta: { date: new Date().toISOString(), machine: MACHINE, cores: CORES, node: RUNTIME, budgetMs, elapsedMs: now() - start },
     points,
     skipped,
   };

@@ -139,7 +139,8 @@ export function registerSweep(program: Command): void {
         const { onnxruntimeContender } = await import('../analysis/peers.js');
         contenders.push(onnxruntimeContender(threads));
       }
-      const { chartSpec, renderSvg, svgToPng } = await import('../analysis/chart.js');
+      const { chartSpec } = await import('../analysis/chart.js');
+      const { renderSvg, svgToPng } = await import('../analysis/chart-node.js');
       const { explain } = await import('../analysis/explain.js');
       const { toCsv, toJson } = await import('../analysis/data.js');
       mkdirSync(flags.outDir, { recursive: true });
