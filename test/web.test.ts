@@ -164,6 +164,13 @@ describe('the playground', () => {
     const { page } = await open();
     await page.getByTestId('measure').click();
     expect(await text(page, 'timing')).toMatch(/per forward pass \(median of 15, kernel small, one thread\)/);
+    // A layer big enough for threads: the engine's Web Workers run it (the page is cross-origin isolated).
+    await page.getByTestId('in-channels').fill('16');
+    await page.getByTestId('height').fill('40');
+    await page.getByTestId('width').fill('40');
+    await page.getByTestId('out-channels').fill('32');
+    await page.getByTestId('measure').click();
+    await page.waitForFunction(() => /with conv2dAsync on \d+ threads/.test(document.querySelector('[data-testid=timing]')!.textContent ?? ''), undefined, { timeout: 30_000 });
     await page.close();
   });
 });

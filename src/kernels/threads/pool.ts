@@ -43,7 +43,9 @@ async function startWorker(heap: WasmHeap): Promise<PoolWorker | null> {
   }
   const scope = globalThis as { Worker?: typeof Worker; crossOriginIsolated?: boolean };
   if (!scope.Worker || !scope.crossOriginIsolated) return null;
-  const worker = new scope.Worker(workerUrl(), { type: 'module' });
+  // Written out literally so that bundlers (Vite, webpack) find the worker and bundle it; in the
+  // built package worker.js sits beside this file.
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.postMessage({ init });
   return {
     post: (message) => worker.postMessage(message),
