@@ -18,6 +18,12 @@ try {
     console.log(`${name}: first load ${Date.now() - start} ms (navigation to ready)`);
     await page.screenshot({ path: `docs/screenshots/playground-${name}.png`, fullPage: true });
     if (name === 'structure') {
+      const redraws = [];
+      for (const value of ['3', '4', '5', '2']) {
+        await page.getByTestId('out-channels').fill(value);
+        redraws.push(Number(await page.evaluate(() => document.body.dataset.lastUpdateMs)));
+      }
+      console.log(`parameter change → redraw: ${redraws.map((ms) => `${ms} ms`).join(', ')} (one animation frame is 16.7 ms)`);
       await page.getByTestId('export-gif').click();
       console.log(`title figure GIF export: ${await page.getByTestId('export-status').textContent()}`);
     }

@@ -116,6 +116,7 @@ function schedule(): void {
 
 function update(): void {
   const errorBox = $<HTMLParagraphElement>('error');
+  const started = performance.now();
   try {
     const next = readConfiguration();
     const nextAnimation = createAnimation(next.inputShape, next.layer, next.viz);
@@ -139,6 +140,7 @@ function update(): void {
     draw();
     schedule();
     saveToUrl(step);
+    document.body.dataset.lastUpdateMs = (performance.now() - started).toFixed(2);
   } catch (error) {
     if (!(error instanceof ConvlabError)) throw error;
     errorBox.hidden = false;
@@ -208,9 +210,16 @@ function exportPng(): void {
 
 // ---- measured -----------------------------------------------------------------------------------
 
+/** Above this many MACs the page does not time on its own thread (it would freeze): use the CLI or a sweep. */
+const MAX_MEASURED_MACS = 2e9;
+
 function measure(): void {
   if (!configuration) return;
   const d = describeConv2d(configuration.inputShape, configuration.layer);
+  if (d.macs > MAX_MEASURED_MACS) {
+    $('timing').textContent = `${d.macs.toExponential(1)} MACs is too much to time on the page's thread (limit ${MAX_MEASURED_MACS.toExponential(0)}): use npx convlab bench or sweep`;
+    return;
+  }
   const shape = configuration.inputShape.length === 3 ? [1, ...configuration.inputShape] : configuration.inputShape;
   const random = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
   const x = tensor(random(shape.reduce((a, b) => a * b, 1)), shape);
