@@ -7,9 +7,10 @@ import { checkIntegerAtLeast } from './validate.js';
 export interface ExecutionOptions {
   /**
    * `'auto'` (default) picks the fastest path for the layer; `'reference'` forces the plain reference
-   * loops; `'wasm'` forces the WebAssembly SIMD kernels (an error where they are unavailable).
+   * loops; `'wasm'` forces the WebAssembly SIMD kernels (an error where they are unavailable);
+   * `'webgpu'` runs on the GPU (`conv2dAsync` only: the GPU answers asynchronously).
    */
-  backend?: 'auto' | 'reference' | 'wasm';
+  backend?: 'auto' | 'reference' | 'wasm' | 'webgpu';
   /**
    * Threads for `conv2dAsync` (default: the machine's cores). `conv2d`, being synchronous, always runs
    * on the calling thread.
@@ -23,7 +24,7 @@ export interface ExecutionOptions {
 }
 
 export const EXECUTION_OPTION_KEYS = ['backend', 'threads', 'out'] as const;
-export const BACKENDS = ['auto', 'reference', 'wasm'] as const;
+export const BACKENDS = ['auto', 'reference', 'wasm', 'webgpu'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 /** The most threads convlab will start. */

@@ -5,7 +5,7 @@ import type { Conv2dInfo } from '../core/resolve.js';
  * force and report.
  */
 
-export type KernelName = 'reference' | 'small' | 'gemm-1x1' | 'im2col-gemm' | 'depthwise';
+export type KernelName = 'reference' | 'small' | 'gemm-1x1' | 'im2col-gemm' | 'depthwise' | 'webgpu-direct';
 
 export interface Capabilities {
   /** WebAssembly SIMD128 with shared memory is available. */
@@ -47,7 +47,8 @@ export function isPointwise(info: Conv2dInfo): boolean {
  * `backend` forces a path: `'reference'` always the reference loop, `'wasm'` always a WebAssembly
  * kernel, even for small layers (which is how the tests run every kernel on every fixture).
  */
-export function selectKernel(info: Conv2dInfo, capabilities: Capabilities, backend: 'auto' | 'reference' | 'wasm' = 'auto'): KernelName {
+export function selectKernel(info: Conv2dInfo, capabilities: Capabilities, backend: 'auto' | 'reference' | 'wasm' | 'webgpu' = 'auto'): KernelName {
+  if (backend === 'webgpu') return 'webgpu-direct';
   if (backend === 'reference' || !capabilities.wasm) return 'reference';
   if (backend === 'auto' && macsOf(info) < SMALL_LAYER_MACS) return 'small';
   if (isDepthwise(info)) return 'depthwise';

@@ -1,4 +1,5 @@
-import { conv2d } from '../core/conv2d.js';
+import { conv2d, conv2dAsync } from '../core/conv2d.js';
+import type { ExecutionOptions } from '../core/execution.js';
 import { type Conv2dDescription, describeInfo, resolveLayer } from '../core/describe.js';
 import { checkSeed, fillUniform, initBound, randomSeed, seededRandom } from '../core/init.js';
 import { type Conv2dOptions, type IntPair, type LayerSettings, type PaddingMode, CONV2D_OPTION_KEYS, resolveSettings } from '../core/resolve.js';
@@ -122,6 +123,11 @@ export class Conv2d {
   /** Applies the layer to (N, C, H, W) or (C, H, W). */
   forward(input: Tensor): Tensor {
     return conv2d(input, this.#weight, this.#bias, this.options);
+  }
+
+  /** Applies the layer with {@link conv2dAsync}: worker threads, or the GPU with `{ backend: 'webgpu' }`. */
+  forwardAsync(input: Tensor, execution: ExecutionOptions = {}): Promise<Tensor> {
+    return conv2dAsync(input, this.#weight, this.#bias, { ...this.options, ...execution });
   }
 
   /** {@link describeConv2d} for this layer applied to an input of `inputShape`. */

@@ -1,0 +1,50 @@
+import { IS_NODE } from '../../core/platform.js';
+import { Conv2dError } from '../../errors/index.js';
+
+/**
+ * The GPU, through WebGPU: `navigator.gpu` in browsers, the optional `webgpu` package (dawn.node) in
+ * Node. The object dawn.node's `create()` returns is kept for the life of the process: if it were
+ * garbage-collected, dawn.node would crash at the next await (../shared/GPU.md).
+ */
+
+let keepAlive: unknown = null;
+let devicePromise: Promise<GPUDevice> | null = null;
+
+async function acquire(): Promise<GPUDevice> {
+  let gpu: GPU | undefined;
+  if (IS_NODE) {
+    let webgpu: { create(flags: string[]): GPU; globals: Record<string, unknown> };
+    try {
+      webgpu = (await import('webgpu')) as never;
+    } catch {
+      throw new Conv2dError('backend', 'webgpu', "WebGPU in Node needs the optional dependency 'webgpu' (npm install webgpu)");
+    }
+    Object.assign(globalThis, webgpu.globals);
+    gpu = webgpu.create([]);
+    keepAlive = gpu;
+  } else {
+    gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  }
+  if (!gpu) throw new Conv2dError('backend', 'webgpu', 'this platform has no WebGPU (navigator.gpu is missing)');
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) {
+    throw new Conv2dError('backend', 'webgpu', 'no WebGPU adapter was found (in Node on a machine without a GPU, point VK_ICD_FILENAMES at a Vulkan driver such as SwiftShader)');
+  }
+  return adapter.requestDevice();
+}
+
+/** The device, acquired once; a failure is reported and retried on the next call. */
+export function gpuDevice(): Promise<GPUDevice> {
+  if (!devicePromise) {
+    devicePromise = acquire().catch((error) => {
+      devicePromise = null;
+      throw error;
+    });
+  }
+  return devicePromise;
+}
+
+/** Whether a device is held (keepAlive is read so bundlers keep it). */
+export function holdsDevice(): boolean {
+  return keepAlive !== null || devicePromise !== null;
+}
