@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { LayerOptions } from '../core/describe.js';
 import { type VizOptions, createAnimation } from '../viz/frame.js';
 import { ARTICLE_FIGURES } from '../viz/presets.js';
-import { type LayerFlagValues, UsageError, addLayerFlags, layerFromFlags, parseNumber } from './flags.js';
+import { type LayerFlagValues, UsageError, addConvFlags, addLayerFlags, layerFromFlags, parseNumber } from './flags.js';
 import { writeFileAtomically, writeStreamAtomically } from './files.js';
 
 interface VizFlags extends LayerFlagValues {
@@ -78,12 +78,8 @@ export function registerGif(program: Command): void {
     .option('--out-dir <dir>', 'with --preset: the folder for the figures')
     .option('--input <shape>', 'input shape: C,H,W or N,C,H,W')
     .option('--out-channels <n>', 'output channels')
-    .option('-k, --kernel-size <k>', 'kernel size: an integer or h,w')
-    .option('-s, --stride <s>', 'stride: an integer or h,w', '1')
-    .option('-p, --padding <p>', "padding: an integer, h,w, 'same' or 'valid'", '0')
-    .option('-d, --dilation <d>', 'dilation: an integer or h,w', '1')
-    .option('-g, --groups <g>', 'groups', '1')
-    .option('--padding-mode <mode>', 'what the padding holds', 'zeros')
+    .option('-k, --kernel-size <k>', 'kernel size: an integer or h,w');
+  addConvFlags(gif)
     .option('--no-bias', 'the layer has no bias')
     .option('--frame-ms <ms>', 'time per frame', '500')
     .option('--output <file>', 'the GIF to write (written whole or not at all)');

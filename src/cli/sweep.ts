@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SWEEP_ARGUMENTS, type Contender, DEFAULT_BASE, formatValue, type SweepArgument, type SweepBase, type SweepSpec, type SweepValue } from '../analysis/sweep.js';
-import { UsageError, convOptionsFromFlags, parseIntPair, parseNumber, parseShape, type ConvFlagValues } from './flags.js';
+import { UsageError, addConvFlags, convOptionsFromFlags, parseIntPair, parseNumber, parseShape, type ConvFlagValues } from './flags.js';
 import { writeFileAtomically } from './files.js';
 
 interface SweepFlags extends ConvFlagValues {
@@ -82,20 +82,16 @@ function progress(label: string): (done: number, total: number, remainingMs: num
 
 /** `convlab sweep`: parameters and time as arguments grow; charts (SVG, PNG), CSV and JSON, and what the slopes say. */
 export function registerSweep(program: Command): void {
-  program
+  const command = program
     .command('sweep')
     .description("how parameters and time grow with each argument: charts, CSV/JSON, slopes; --preset article makes the article's seven figures")
     .option('--preset <name>', "'article': the article's seven figures")
     .option('--vary <arg=values>', `one line per value; ARG one of ${SWEEP_ARGUMENTS.join(', ')}`)
     .option('--x <arg=values>', 'the x axis, e.g. out-channels=1..256:pow2')
-    .option('--input <shape>', 'base input shape: C,H,W or N,C,H,W', '16,64,64')
+    .option('--input <shape>', 'base input shape: C,H,W or N,C,H,W (the base layer; the swept arguments override it)', '16,64,64')
     .option('--out-channels <n>', 'base output channels', '16')
-    .option('-k, --kernel-size <k>', 'base kernel size', '3')
-    .option('-s, --stride <s>', 'base stride', '1')
-    .option('-p, --padding <p>', 'base padding', '0')
-    .option('-d, --dilation <d>', 'base dilation', '1')
-    .option('-g, --groups <g>', 'base groups', '1')
-    .option('--padding-mode <mode>', 'base padding mode', 'zeros')
+    .option('-k, --kernel-size <k>', 'base kernel size', '3');
+  addConvFlags(command)
     .option('--no-bias', 'the layers have no bias')
     .option('--backend <name>', "convlab's backend: auto, reference or wasm", 'auto')
     .option('--threads <n>', 'threads for convlab', '1')

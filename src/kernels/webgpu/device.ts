@@ -7,7 +7,8 @@ import { Conv2dError } from '../../errors/index.js';
  * garbage-collected, dawn.node would crash at the next await (../shared/GPU.md).
  */
 
-let keepAlive: unknown = null;
+/** dawn.node's GPU object, held so it is never collected (read by nothing else, on purpose). */
+export let keepAlive: unknown = null;
 let devicePromise: Promise<GPUDevice> | null = null;
 
 async function acquire(): Promise<GPUDevice> {
@@ -42,9 +43,4 @@ export function gpuDevice(): Promise<GPUDevice> {
     });
   }
   return devicePromise;
-}
-
-/** Whether a device is held (keepAlive is read so bundlers keep it). */
-export function holdsDevice(): boolean {
-  return keepAlive !== null || devicePromise !== null;
 }
