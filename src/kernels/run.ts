@@ -25,12 +25,12 @@ function heapFor(backend: Backend, use: 'sync' | 'async' = 'sync'): WasmHeap | n
  */
 export function runConv2d(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array,
   backend: Backend, force?: KernelName): KernelName {
-  if (backend === 'webgpu' || force === 'webgpu-direct') {
+  if (backend === 'webgpu' || force === 'webgpu-direct' || force === 'webgpu-gemm') {
     throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync (or Conv2d.forwardAsync)');
   }
   const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend);
   const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
-  if (kernel === 'webgpu-direct') throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync');
+  if (kernel === 'webgpu-direct' || kernel === 'webgpu-gemm') throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync');
   if (kernel === 'reference' || kernel === 'small') conv2dReference(info, input, weight, bias, output);
   else conv2dWasm(heap!, info, input, weight, bias, output, kernel);
   return kernel;
@@ -62,15 +62,14 @@ let heapQueue: Promise<unknown> = Promise.resolve();
 /** Runs the convolution with up to `threads` threads; returns the kernel that ran. `force` as in {@link runConv2d}. */
 export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
   output: Float32Array, backend: Backend, threads: number, force?: KernelName): Promise<KernelName> {
-  if (backend === 'webgpu' || force === 'webgpu-direct') {
+  if (backend === 'webgpu' || force === 'webgpu-direct' || force === 'webgpu-gemm') {
     const { conv2dWebgpu } = await import('./webgpu/direct.js');
-    await conv2dWebgpu(info, input, weight, bias, output);
-    return 'webgpu-direct';
+    return conv2dWebgpu(info, input, weight, bias, output, force === 'webgpu-direct' || force === 'webgpu-gemm' ? force : undefined);
   }
   const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend, 'async');
   const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
   const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
-  if (kernel === 'reference' || kernel === 'small' || kernel === 'webgpu-direct' || threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
+  if (kernel === 'reference' || kernel === 'small' || kernel === 'webgpu-direct' || kernel === 'webgpu-gemm' || threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
     const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
     if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);

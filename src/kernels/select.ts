@@ -5,7 +5,7 @@ import type { Conv2dInfo } from '../core/resolve.js';
  * force and report.
  */
 
-export type KernelName = 'reference' | 'small' | 'gemm-1x1' | 'im2col-gemm' | 'depthwise' | 'webgpu-direct';
+export type KernelName = 'reference' | 'small' | 'gemm-1x1' | 'im2col-gemm' | 'depthwise' | 'webgpu-direct' | 'webgpu-gemm';
 
 export interface Capabilities {
   /** WebAssembly SIMD128 with shared memory is available. */

@@ -1,5 +1,6 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
 import { gpuDevice } from './device.js';
+import { tiledConvWgsl, tiledDispatch } from './gemm.js';
 
 /**
  * conv2d on the GPU: a WGSL kernel generated for each resolved configuration, one invocation per
@@ -9,7 +10,7 @@ import { gpuDevice } from './device.js';
  */
 
 /** Where padded coordinate i reads from on an axis of `size` cells (−1: a zero), in WGSL. */
-function sourceIndexWgsl(mode: Conv2dInfo['paddingMode']): string {
+export function sourceIndexWgsl(mode: Conv2dInfo['paddingMode']): string {
   const body = {
     zeros: 'return -1;',
     reflect: 'if (i < 0) { return -i; } return 2 * (size - 1) - i;',
@@ -80,10 +81,18 @@ function storage(device: GPUDevice, data: Float32Array, usage = 0): GPUBuffer {
   return buffer;
 }
 
-/** Runs the convolution on the GPU and writes the result into `output`. */
-export async function conv2dWebgpu(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array): Promise<void> {
+export type WebgpuKernel = 'webgpu-direct' | 'webgpu-gemm';
+
+/** The tiled GEMM where a 64 × 64 tile has enough work (≥ 8 output channels per group); the direct kernel otherwise. */
+export function webgpuKernelFor(info: Conv2dInfo): WebgpuKernel {
+  return info.outChannelsPerGroup >= 8 && info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth >= 8 ? 'webgpu-gemm' : 'webgpu-direct';
+}
+
+/** Runs the convolution on the GPU and writes the result into `output`; returns the kernel that ran. */
+export async function conv2dWebgpu(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array,
+  kernel: WebgpuKernel = webgpuKernelFor(info)): Promise<WebgpuKernel> {
   const device = await gpuDevice();
-  const code = directConvWgsl(info);
+  const code = kernel === 'webgpu-gemm' ? tiledConvWgsl(info) : directConvWgsl(info);
   let pipeline = pipelines.get(code);
   if (!pipeline) {
     pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
@@ -101,9 +110,14 @@ export async function conv2dWebgpu(info: Conv2dInfo, input: Float32Array, weight
       layout: pipeline.getBindGroupLayout(0),
       entries: [...buffers, out].map((buffer, binding) => ({ binding, resource: { buffer } })),
     }));
-    const workgroups = Math.ceil(output.length / WORKGROUP_SIZE);
-    const x = Math.min(workgroups, MAX_WORKGROUPS_X);
-    if (workgroups > 0) pass.dispatchWorkgroups(x, Math.ceil(workgroups / x));
+    if (kernel === 'webgpu-gemm') {
+      const [x, y, z] = tiledDispatch(info);
+      if (y > 0) pass.dispatchWorkgroups(x, y, z);
+    } else {
+      const workgroups = Math.ceil(output.length / WORKGROUP_SIZE);
+      const x = Math.min(workgroups, MAX_WORKGROUPS_X);
+      if (workgroups > 0) pass.dispatchWorkgroups(x, Math.ceil(workgroups / x));
+    }
     pass.end();
     encoder.copyBufferToBuffer(out, 0, read, 0, outBytes);
     device.queue.submit([encoder.finish()]);
@@ -113,4 +127,5 @@ export async function conv2dWebgpu(info: Conv2dInfo, input: Float32Array, weight
   } finally {
     for (const buffer of [...buffers, out, read]) buffer.destroy();
   }
+  return kernel;
 }
