@@ -54,6 +54,28 @@ window.result = { isolated: crossOriginIsolated, relaxed: support.relaxedSimd, a
   drawn, expectedColour: THEMES.light.outputCurrent };
 </script>`;
 
+// The GPU backend in the browser: navigator.gpu (SwiftShader here), both WGSL kernels.
+const GPU_PAGE = `<!doctype html><meta charset="utf-8">
+<script type="importmap">{ "imports": { "gifenc": "/node_modules/gifenc/dist/gifenc.esm.js" } }</script>
+<script type="module">
+const { conv2d, conv2dAsync, tensor } = await import('/dist/index.js');
+let seed = 11;
+const make = (shape) => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5), shape);
+const cases = [
+  [[1, 16, 20, 20], [32, 16, 3, 3], { padding: 1 }],
+  [[2, 4, 9, 11], [6, 2, 3, 2], { groups: 2, stride: [2, 1], dilation: 2, padding: 'valid' }],
+  [[1, 3, 8, 8], [3, 1, 3, 3], { groups: 3, padding: 2, paddingMode: 'reflect' }],
+];
+let worst = 0;
+for (const [xs, ws, options] of cases) {
+  const x = make(xs), w = make(ws), b = make([ws[0]]);
+  const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
+  const y = await conv2dAsync(x, w, b, { ...options, backend: 'webgpu' });
+  for (let i = 0; i < y.data.length; i++) worst = Math.max(worst, Math.abs(y.data[i] - expected.data[i]) / (1 + Math.abs(expected.data[i])));
+}
+window.result = { hasGpu: !!navigator.gpu, worst };
+</script>`;
+
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
 
 let server: Server;
@@ -70,9 +92,9 @@ beforeAll(async () => {
       response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     }
     const path = url.pathname;
-    if (path === '/') {
+    if (path === '/' || path === '/gpu') {
       response.setHeader('Content-Type', 'text/html');
-      response.end(PAGE);
+      response.end(path === '/gpu' ? GPU_PAGE : PAGE);
       return;
     }
     const file = normalize(join(ROOT, path));
@@ -94,8 +116,9 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    // WebGPU on SwiftShader (../shared/GPU.md), for the GPU backend's test.
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
   });
 });
 
@@ -127,6 +150,12 @@ describe('in Chromium', () => {
     expect(result.workersStarted).toBeGreaterThanOrEqual(1); // conv2dAsync used the Web Worker pool
     expect(result.worst as number).toBeLessThan(1e-5);
     expect(result.drawn).toBe(result.expectedColour); // drawFrame works on the browser's canvas
+  }, 90_000);
+
+  it('the WebGPU backend (navigator.gpu, SwiftShader here) matches the reference', async () => {
+    const result = await runPage('/gpu');
+    expect(result.hasGpu).toBe(true);
+    expect(result.worst as number).toBeLessThan(1e-5);
   }, 90_000);
 
   it('not isolated: the unshared build runs the kernels on one thread, matching the reference', async () => {
