@@ -215,6 +215,7 @@ const MAX_MEASURED_MACS = 2e9;
 
 function measure(): void {
   if (!configuration) return;
+  $('timing').dataset.done = 'false';
   const d = describeConv2d(configuration.inputShape, configuration.layer);
   if (d.macs > MAX_MEASURED_MACS) {
     $('timing').textContent = `${d.macs.toExponential(1)} MACs is too much to time on the page's thread (limit ${MAX_MEASURED_MACS.toExponential(0)}): use npx convlab bench or sweep`;
@@ -239,19 +240,34 @@ function measure(): void {
   const ms = times[7]!;
   const show = (t: number) => (t < 0.1 ? `${(t * 1000).toFixed(1)} µs` : `${t.toFixed(2)} ms`);
   $('timing').textContent = `${show(ms)} per forward pass (median of 15, kernel ${kernel}, one thread) — ${(d.flops / ms / 1e6).toFixed(1)} GFLOP/s`;
-  if (!crossOriginIsolated) return;
-  // With cross-origin isolation the engine can use its worker threads too.
-  const threads = navigator.hardwareConcurrency || 1;
-  void (async () => {
-    for (let i = 0; i < 3; i++) await conv2dAsync(x, w, b, { ...options, threads });
-    const async: number[] = [];
+  const medianOf = async (run: () => Promise<unknown>) => {
+    for (let i = 0; i < 3; i++) await run();
+    const times: number[] = [];
     for (let i = 0; i < 15; i++) {
       const t = performance.now();
-      await conv2dAsync(x, w, b, { ...options, threads });
-      async.push(performance.now() - t);
+      await run();
+      times.push(performance.now() - t);
     }
-    async.sort((p, q) => p - q);
-    $('timing').textContent += `; ${show(async[7]!)} with conv2dAsync on ${threads} threads`;
+    return times.sort((p, q) => p - q)[7]!;
+  };
+  void (async () => {
+    // With cross-origin isolation the engine can use its worker threads too.
+    if (crossOriginIsolated) {
+      const threads = navigator.hardwareConcurrency || 1;
+      const ms = await medianOf(() => conv2dAsync(x, w, b, { ...options, threads }));
+      $('timing').textContent += `; ${show(ms)} with conv2dAsync on ${threads} threads`;
+    }
+    // And the GPU, where the browser has one (end to end: upload, run, read back).
+    if ('gpu' in navigator) {
+      try {
+        const ms = await medianOf(() => conv2dAsync(x, w, b, { ...options, backend: 'webgpu' }));
+        $('timing').textContent += `; ${show(ms)} on the GPU (WebGPU, with upload and read-back)`;
+      } catch (error) {
+        if (!(error instanceof ConvlabError)) throw error;
+        $('timing').textContent += `; no GPU: ${error.rule}`;
+      }
+    }
+    $('timing').dataset.done = 'true';
   })();
 }
 
