@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { kernelModule } from '../kernels/wasm/runtime.js';
 import { writeLayerData } from './data.js';
 import { type BenchLayer, LAYER_SUITE } from './layers.js';
-import { PEERS } from './peers.js';
+import { OPTIONAL_PEERS, PEERS } from './peers.js';
 import type { RunnerResult } from './runner.js';
 
 /**
@@ -113,7 +113,7 @@ function runPeer(peerId: string, layers: string[], dir: string, budgetMs: number
 
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
   const layers = LAYER_SUITE.filter((l) => !options.layers || options.layers.includes(l.id));
-  const peers = PEERS.filter((p) => !options.peers || options.peers.includes(p.id));
+  const peers = [...PEERS, ...OPTIONAL_PEERS].filter((p) => (options.peers ? options.peers.includes(p.id) : PEERS.includes(p)));
   const progress = options.onProgress ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'convlab-bench-'));
   try {

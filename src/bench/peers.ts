@@ -161,6 +161,24 @@ function tfjsPeer(backend: 'wasm' | 'cpu'): Peer {
   };
 }
 
+/** convlab on the GPU (WebGPU), end to end: upload, run, read back. */
+function webgpuPeer(): Peer {
+  return {
+    id: 'convlab-webgpu', label: 'convlab WebGPU', threads: 1, native: false,
+    unsupported: () => null,
+    async prepare({ layer, input, weight, bias }) {
+      const x = { data: input, shape: layer.input }, w = { data: weight, shape: layer.weight }, b = { data: bias, shape: [layer.weight[0]] };
+      const options = { ...layer.options, backend: 'webgpu' as const };
+      await conv2dAsync(x, w, b, options); // acquires the device, or reports why not
+      const run = () => conv2dAsync(x, w, b, options);
+      return { run, output: async () => (await run()).data, detail: 'webgpu' };
+    },
+  };
+}
+
+/** Contenders run only when asked (`--backend webgpu`). */
+export const OPTIONAL_PEERS: readonly Peer[] = [webgpuPeer()];
+
 export const PEERS: readonly Peer[] = [
   convlabPeer(1), convlabPeer(2),
   onnxruntimePeer('web', 1), onnxruntimePeer('web', 2),

@@ -3,7 +3,7 @@
 import { readLayerData } from './data.js';
 import { LAYER_SUITE } from './layers.js';
 import { measure } from './measure.js';
-import { PEERS } from './peers.js';
+import { OPTIONAL_PEERS, PEERS } from './peers.js';
 
 export interface RunnerResult {
   peer: string;
@@ -35,7 +35,7 @@ function compare(output: Float32Array, reference: Float32Array): { maxError: num
 
 async function main(): Promise<void> {
   const [peerId, layerList, dir, budget] = process.argv.slice(2);
-  const peer = PEERS.find((p) => p.id === peerId);
+  const peer = [...PEERS, ...OPTIONAL_PEERS].find((p) => p.id === peerId);
   if (!peer) throw new Error(`unknown peer ${peerId}`);
   for (const id of layerList!.split(',')) {
     const layer = LAYER_SUITE.find((l) => l.id === id)!;

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { LAYER_SUITE } from '../bench/layers.js';
-import { PEERS } from '../bench/peers.js';
+import { OPTIONAL_PEERS, PEERS } from '../bench/peers.js';
 import { UsageError } from './flags.js';
 
-interface BenchFlags { layers?: string; peers?: string; out: string; budgetMs: string; rounds: string }
+interface BenchFlags { layers?: string; peers?: string; out: string; budgetMs: string; rounds: string; backend?: string }
 
 function pick(flag: string, text: string | undefined, known: readonly string[]): string[] | undefined {
   if (text === undefined) return undefined;
@@ -19,13 +19,18 @@ export function registerBench(program: Command): void {
     .command('bench')
     .description('benchmark convlab against onnxruntime (node, web) and TensorFlow.js (wasm, cpu) on the layer suite')
     .option('--layers <ids>', `comma-separated layer ids (${LAYER_SUITE.map((l) => l.id).join(',')})`)
-    .option('--peers <ids>', `comma-separated contenders (${PEERS.map((p) => p.id).join(',')})`)
+    .option('--peers <ids>', `comma-separated contenders (${[...PEERS, ...OPTIONAL_PEERS].map((p) => p.id).join(',')})`)
+    .option('--backend <name>', "'webgpu' adds convlab on the GPU (where an adapter exists) to the contenders")
     .option('--out <dir>', 'where to write latest.md and latest.json', 'bench/results')
     .option('--budget-ms <ms>', 'time budget per contender, layer and round', '1000')
     .option('--rounds <n>', 'rounds over all contenders; each keeps its best median', '2')
     .action(async (flags: BenchFlags) => {
       const layers = pick('--layers', flags.layers, LAYER_SUITE.map((l) => l.id));
-      const peers = pick('--peers', flags.peers, PEERS.map((p) => p.id));
+      let peers = pick('--peers', flags.peers, [...PEERS, ...OPTIONAL_PEERS].map((p) => p.id));
+      if (flags.backend !== undefined) {
+        if (flags.backend !== 'webgpu') throw new UsageError('--backend', flags.backend, "--backend adds 'webgpu' to the contenders");
+        peers = [...(peers ?? PEERS.map((p) => p.id)), 'convlab-webgpu'];
+      }
       const budgetMs = Number(flags.budgetMs);
       if (!Number.isFinite(budgetMs) || budgetMs <= 0) throw new UsageError('--budget-ms', flags.budgetMs, '--budget-ms takes a positive number of milliseconds');
       const rounds = Number(flags.rounds);
