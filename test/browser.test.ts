@@ -14,17 +14,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-// The package's one browser dependency, gifenc, mapped as a bundler would resolve it.
-const PAGE = `<!doctype html><meta charset="utf-8">
+/**
+ * What both test pages start with: the package's one browser dependency, gifenc, mapped as a bundler
+ * would resolve it; an optional count of Workers started; the package; a seeded random tensor maker.
+ */
+const prelude = (seed: number, countWorkers = false) => `<!doctype html><meta charset="utf-8">
 <script type="importmap">{ "imports": { "gifenc": "/node_modules/gifenc/dist/gifenc.esm.js" } }</script>
 <script type="module">
 let workersStarted = 0;
-const NativeWorker = globalThis.Worker;
-globalThis.Worker = class extends NativeWorker { constructor(...args) { super(...args); workersStarted++; } };
+${countWorkers ? 'const NativeWorker = globalThis.Worker;\nglobalThis.Worker = class extends NativeWorker { constructor(...args) { super(...args); workersStarted++; } };' : ''}
 const { conv2d, conv2dAsync, tensor } = await import('/dist/index.js');
-const { kernelModule } = await import('/dist/kernels/wasm/runtime.js');
-let seed = 7;
+let seed = ${seed};
 const make = (shape) => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5), shape);
+`;
+
+const PAGE = `${prelude(7, true)}
+const { kernelModule } = await import('/dist/kernels/wasm/runtime.js');
 const cases = [
   [[1, 16, 40, 40], [32, 16, 3, 3], { padding: 1 }],
   [[2, 8, 33, 35], [12, 4, 3, 2], { groups: 2, stride: [2, 1], dilation: 2, padding: 'valid' }],
@@ -55,12 +60,7 @@ window.result = { isolated: crossOriginIsolated, relaxed: support.relaxedSimd, a
 </script>`;
 
 // The GPU backend in the browser: navigator.gpu (SwiftShader here), both WGSL kernels.
-const GPU_PAGE = `<!doctype html><meta charset="utf-8">
-<script type="importmap">{ "imports": { "gifenc": "/node_modules/gifenc/dist/gifenc.esm.js" } }</script>
-<script type="module">
-const { conv2d, conv2dAsync, tensor } = await import('/dist/index.js');
-let seed = 11;
-const make = (shape) => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5), shape);
+const GPU_PAGE = `${prelude(11)}
 const cases = [
   [[1, 16, 20, 20], [32, 16, 3, 3], { padding: 1 }],
   [[2, 4, 9, 11], [6, 2, 3, 2], { groups: 2, stride: [2, 1], dilation: 2, padding: 'valid' }],

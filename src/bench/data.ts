@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conv2d, resolveConv2dCall } from '../core/conv2d.js';
+import { randomFill } from '../analysis/sweep.js';
 import type { BenchLayer } from './layers.js';
 import type { LayerData } from './peers.js';
 
@@ -10,14 +11,9 @@ import type { LayerData } from './peers.js';
  * reference kernel's output, which every contender's output is checked against.
  */
 
+/** Uniform in [−scale, scale), seeded: the sweeps' generator, scaled. */
 function uniform(length: number, seed: number, scale: number): Float32Array {
-  let state = (seed * 2654435761) >>> 0 || 1;
-  const data = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
-    data[i] = (state / 2 ** 31 - 1) * scale;
-  }
-  return data;
+  return randomFill(length, seed).map((v) => v * scale);
 }
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

@@ -10,6 +10,11 @@ import { type WasmHeap, kernelModule, mainHeap } from './wasm/runtime.js';
 
 /** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
 
+/** The kernels that run on the GPU (and only through conv2dAsync). */
+function isGpuKernel(kernel: KernelName | undefined): kernel is 'webgpu-direct' | 'webgpu-gemm' {
+  return kernel === 'webgpu-direct' || kernel === 'webgpu-gemm';
+}
+
 function heapFor(backend: Backend, use: 'sync' | 'async' = 'sync'): WasmHeap | null {
   if (backend === 'reference') return null;
   const heap = mainHeap(use);
@@ -25,12 +30,12 @@ function heapFor(backend: Backend, use: 'sync' | 'async' = 'sync'): WasmHeap | n
  */
 export function runConv2d(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array,
   backend: Backend, force?: KernelName): KernelName {
-  if (backend === 'webgpu' || force === 'webgpu-direct' || force === 'webgpu-gemm') {
+  if (backend === 'webgpu' || isGpuKernel(force)) {
     throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync (or Conv2d.forwardAsync)');
   }
   const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend);
   const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
-  if (kernel === 'webgpu-direct' || kernel === 'webgpu-gemm') throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync');
+  if (isGpuKernel(kernel)) throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync'); // (narrows the type)
   if (kernel === 'reference' || kernel === 'small') conv2dReference(info, input, weight, bias, output);
   else conv2dWasm(heap!, info, input, weight, bias, output, kernel);
   return kernel;
@@ -62,14 +67,14 @@ let heapQueue: Promise<unknown> = Promise.resolve();
 /** Runs the convolution with up to `threads` threads; returns the kernel that ran. `force` as in {@link runConv2d}. */
 export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
   output: Float32Array, backend: Backend, threads: number, force?: KernelName): Promise<KernelName> {
-  if (backend === 'webgpu' || force === 'webgpu-direct' || force === 'webgpu-gemm') {
+  if (backend === 'webgpu' || isGpuKernel(force)) {
     const { conv2dWebgpu } = await import('./webgpu/direct.js');
-    return conv2dWebgpu(info, input, weight, bias, output, force === 'webgpu-direct' || force === 'webgpu-gemm' ? force : undefined);
+    return conv2dWebgpu(info, input, weight, bias, output, isGpuKernel(force) ? force : undefined);
   }
   const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend, 'async');
   const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
   const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
-  if (kernel === 'reference' || kernel === 'small' || kernel === 'webgpu-direct' || kernel === 'webgpu-gemm' || threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
+  if (kernel === 'reference' || kernel === 'small' || isGpuKernel(kernel) || threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
     const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
     if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);
