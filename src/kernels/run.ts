@@ -2,6 +2,7 @@ import { Conv2dError } from '../errors/index.js';
 import type { Backend } from '../core/execution.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import { conv2dReference } from './reference.js';
+import type { WebgpuKernel } from './webgpu/plan.js';
 import { type KernelName, THREADED_LAYER_MACS, macsOf, selectKernel } from './select.js';
 import { WorkerPool } from './threads/pool.js';
 import { biasView, conv2dWasm, prepare, readOutput } from './wasm/conv.js';
@@ -11,8 +12,8 @@ import { type WasmHeap, kernelModule, mainHeap } from './wasm/runtime.js';
 /** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
 
 /** The kernels that run on the GPU (and only through conv2dAsync). */
-function isGpuKernel(kernel: KernelName | undefined): kernel is 'webgpu-direct' | 'webgpu-gemm' {
-  return kernel === 'webgpu-direct' || kernel === 'webgpu-gemm';
+function isGpuKernel(kernel: KernelName | undefined): kernel is WebgpuKernel {
+  return kernel === 'webgpu-direct' || kernel === 'webgpu-depthwise' || kernel === 'webgpu-gemm';
 }
 
 function heapFor(backend: Backend, use: 'sync' | 'async' = 'sync'): WasmHeap | null {
@@ -68,7 +69,7 @@ let heapQueue: Promise<unknown> = Promise.resolve();
 export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
   output: Float32Array, backend: Backend, threads: number, force?: KernelName): Promise<KernelName> {
   if (backend === 'webgpu' || isGpuKernel(force)) {
-    const { conv2dWebgpu } = await import('./webgpu/direct.js');
+    const { conv2dWebgpu } = await import('./webgpu/conv.js');
     return conv2dWebgpu(info, input, weight, bias, output, isGpuKernel(force) ? force : undefined);
   }
   const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend, 'async');

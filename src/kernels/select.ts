@@ -5,7 +5,7 @@ import type { Conv2dInfo } from '../core/resolve.js';
  * force and report.
  */
 
-export type KernelName = 'reference' | 'small' | 'gemm-1x1' | 'im2col-gemm' | 'depthwise' | 'webgpu-direct' | 'webgpu-gemm';
+export type KernelName = 'reference' | 'small' | 'gemm-1x1' | 'im2col-gemm' | 'depthwise' | 'webgpu-direct' | 'webgpu-depthwise' | 'webgpu-gemm';
 
 export interface Capabilities {
   /** WebAssembly SIMD128 with shared memory is available. */
@@ -48,7 +48,7 @@ export function isPointwise(info: Conv2dInfo): boolean {
  * kernel, even for small layers (which is how the tests run every kernel on every fixture).
  */
 export function selectKernel(info: Conv2dInfo, capabilities: Capabilities, backend: 'auto' | 'reference' | 'wasm' | 'webgpu' = 'auto'): KernelName {
-  if (backend === 'webgpu') return 'webgpu-direct';
+  if (backend === 'webgpu') throw new Error('convlab: the GPU kernels are chosen by webgpu/plan.ts');
   if (backend === 'reference' || !capabilities.wasm) return 'reference';
   if (backend === 'auto' && macsOf(info) < SMALL_LAYER_MACS) return 'small';
   if (isDepthwise(info)) return 'depthwise';

@@ -2,7 +2,7 @@ import type { Conv2dInfo } from '../../core/resolve.js';
 import { type KernelName, isDepthwise, isPointwise } from '../select.js';
 
 /** The kernels that run on WebAssembly. */
-export type WasmKernelName = Exclude<KernelName, 'reference' | 'small' | 'webgpu-direct' | 'webgpu-gemm'>;
+export type WasmKernelName = Exclude<KernelName, 'reference' | 'small' | 'webgpu-direct' | 'webgpu-depthwise' | 'webgpu-gemm'>;
 
 /** The WebAssembly kernel the layer's shape suggests. */
 export function wasmKernelFor(info: Conv2dInfo): WasmKernelName {

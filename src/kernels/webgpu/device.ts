@@ -21,7 +21,9 @@ async function acquire(): Promise<GPUDevice> {
       throw new Conv2dError('backend', 'webgpu', "WebGPU in Node needs the optional dependency 'webgpu' (npm install webgpu)");
     }
     Object.assign(globalThis, webgpu.globals);
-    gpu = webgpu.create([]);
+    // Dawn rounds GPU timestamps to 100 µs by default (a browser's guard against timing attacks);
+    // a Node process measures its own kernels, so it asks for them unrounded.
+    gpu = webgpu.create(['disable-dawn-features=timestamp_quantization']);
     keepAlive = gpu;
   } else {
     gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
@@ -31,7 +33,19 @@ async function acquire(): Promise<GPUDevice> {
   if (!adapter) {
     throw new Conv2dError('backend', 'webgpu', 'no WebGPU adapter was found (in Node on a machine without a GPU, point VK_ICD_FILENAMES at a Vulkan driver such as SwiftShader)');
   }
-  return adapter.requestDevice();
+  // The kernels want more than WebGPU's default limits where the adapter has them: larger
+  // workgroup memory for the GEMM tiles, storage buffers as large as the layer's tensors.
+  const limits: Record<string, number> = {};
+  for (const name of ['maxComputeWorkgroupStorageSize', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeInvocationsPerWorkgroup'] as const) {
+    limits[name] = adapter.limits[name];
+  }
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ requiredLimits: limits, requiredFeatures });
+  // A lost device is reported once and acquired afresh on the next call.
+  void device.lost.then(() => {
+    devicePromise = null;
+  });
+  return device;
 }
 
 /** The device, acquired once; a failure is reported and retried on the next call. */

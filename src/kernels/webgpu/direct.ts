@@ -1,13 +1,12 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
-import { gpuDevice } from './device.js';
-import { tiledConvWgsl, tiledDispatch } from './gemm.js';
 import { wgslPreamble } from './wgsl.js';
 
 /**
  * conv2d on the GPU: a WGSL kernel generated for each resolved configuration, one invocation per
  * output element, every argument baked in as a constant — strides, dilations, padding (with the
  * padding modes as the same index maps as the reference kernel), groups, bias. This is the direct
- * path; it is the correctness baseline for the tiled implicit-GEMM kernels to come.
+ * path, for layers too small or too narrow for the tiled kernels (fewer than 8 output channels per
+ * group), and the plainest statement of the arithmetic on the GPU.
  */
 
 export const WORKGROUP_SIZE = 64;
@@ -46,62 +45,4 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
   output[index] = sum;
 }
 `;
-}
-
-const pipelines = new Map<string, GPUComputePipeline>();
-const MAX_WORKGROUPS_X = 65535;
-
-function storage(device: GPUDevice, data: Float32Array, usage = 0): GPUBuffer {
-  const buffer = device.createBuffer({ size: Math.max(16, Math.ceil(data.byteLength / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | usage });
-  device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
-  return buffer;
-}
-
-export type WebgpuKernel = 'webgpu-direct' | 'webgpu-gemm';
-
-/** The tiled GEMM where a 64 × 64 tile has enough work (≥ 8 output channels per group); the direct kernel otherwise. */
-export function webgpuKernelFor(info: Conv2dInfo): WebgpuKernel {
-  return info.outChannelsPerGroup >= 8 && info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth >= 8 ? 'webgpu-gemm' : 'webgpu-direct';
-}
-
-/** Runs the convolution on the GPU and writes the result into `output`; returns the kernel that ran. */
-export async function conv2dWebgpu(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array,
-  kernel: WebgpuKernel = webgpuKernelFor(info)): Promise<WebgpuKernel> {
-  const device = await gpuDevice();
-  const code = kernel === 'webgpu-gemm' ? tiledConvWgsl(info) : directConvWgsl(info);
-  let pipeline = pipelines.get(code);
-  if (!pipeline) {
-    pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
-    pipelines.set(code, pipeline);
-  }
-  const buffers = [storage(device, input), storage(device, weight), storage(device, bias ?? new Float32Array(4))];
-  const outBytes = Math.max(16, Math.ceil(output.byteLength / 16) * 16);
-  const out = device.createBuffer({ size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-  const read = device.createBuffer({ size: outBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  try {
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [...buffers, out].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    }));
-    if (kernel === 'webgpu-gemm') {
-      const [x, y, z] = tiledDispatch(info);
-      if (y > 0) pass.dispatchWorkgroups(x, y, z);
-    } else {
-      const workgroups = Math.ceil(output.length / WORKGROUP_SIZE);
-      const x = Math.min(workgroups, MAX_WORKGROUPS_X);
-      if (workgroups > 0) pass.dispatchWorkgroups(x, Math.ceil(workgroups / x));
-    }
-    pass.end();
-    encoder.copyBufferToBuffer(out, 0, read, 0, outBytes);
-    device.queue.submit([encoder.finish()]);
-    await read.mapAsync(GPUMapMode.READ);
-    output.set(new Float32Array(read.getMappedRange(), 0, output.length));
-    read.unmap();
-  } finally {
-    for (const buffer of [...buffers, out, read]) buffer.destroy();
-  }
-  return kernel;
 }
