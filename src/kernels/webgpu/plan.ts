@@ -8,16 +8,19 @@ import { GEMM_TILES, type GemmTile, gemmK, gemmWorkgroupCount } from './gemm.js'
  * - depthwise layers → the depthwise kernel (memory-bound; no reduction to tile);
  * - fewer than 8 output channels per group, or fewer than 8 taps → the direct kernel (a GEMM tile of
  *   32 channels would be mostly empty);
- * - everything else → the implicit GEMM. Its tile, from the timings of every candidate tile on the
- *   layer suite on an H200 (bench/gpu/check.mjs, results in docs/gpu.md): 64 × 64 for groups of up to
- *   64 output channels, 32 × 128 (or 32 × 64 when that leaves too few workgroups) for groups of up to
- *   32, 128 × 128 for wider layers that give it enough workgroups; and K split across workgroups
- *   where the tiles are still too few to fill the GPU (batch 1, deep layers): the latency of a layer
- *   with few tiles is the time of one workgroup's walk along K, and splitting shortens the walk.
+ * - everything else → the implicit GEMM, with the tile chosen from the timings of every candidate
+ *   tile on the layer suite at batch 1 and 32 on an H200 (bench/gpu/check.mjs; docs/gpu.md):
+ *   - groups of ≤ 32 output channels: 32 × 64;
+ *   - ≤ 64: 64 × 128 with 8 × 8 a thread where that gives four workgroups per SM, 64 × 128 with
+ *     4 × 8 where it gives one, else 64 × 64;
+ *   - wider: 128 × 128 with two workgroups per SM, 128 × 64 with one, else 64 × 64;
+ *   and K split across workgroups where there are still fewer workgroups than SMs (batch 1, deep
+ *   layers: the latency of a layer with few tiles is one workgroup's walk along K, and splitting
+ *   shortens the walk), or fewer than two per SM on a long K (≥ 32 steps).
  *
- * "Enough workgroups": WebGPU does not say how many multiprocessors the GPU has; the planner aims at
- * FILL_WORKGROUPS (four per SM of a 132-SM H100/H200). On a smaller GPU this only means smaller
- * tiles or more splitting than it needs, never a wrong answer.
+ * WebGPU does not say how many multiprocessors (SMs) a GPU has: the planner assumes 132 (an
+ * H100/H200). On a smaller GPU this only means smaller tiles or more splitting than it needs,
+ * never a wrong answer.
  */
 
 export type WebgpuKernel = 'webgpu-direct' | 'webgpu-depthwise' | 'webgpu-gemm';
@@ -28,12 +31,11 @@ export interface WebgpuPlan {
   tile?: GemmTile;
 }
 
-const FILL_WORKGROUPS = 528;
-/** Big tiles need fewer workgroups to be efficient (each does 4× the work of a 64 × 64 one). */
-const FILL_WORKGROUPS_128 = 264;
+const SMS = 132;
 /** Each slice of a split K keeps at least this many BK steps. */
 const MIN_TILES_PER_SPLIT = 2;
 const MAX_SPLIT = 16;
+const LONG_K_TILES = 32;
 
 export function webgpuKernelFor(info: Conv2dInfo): WebgpuKernel {
   // (The depthwise kernel unrolls the window: past 11 × 11 the direct kernel's loops serve better.)
@@ -44,15 +46,16 @@ export function webgpuKernelFor(info: Conv2dInfo): WebgpuKernel {
 /** The tile for the GEMM kernel: see the module comment. */
 export function gemmTileFor(info: Conv2dInfo): GemmTile {
   const m = info.outChannelsPerGroup;
+  const fills = (tile: GemmTile, workgroups: number): boolean => gemmWorkgroupCount(info, tile) >= workgroups;
   let tile: GemmTile;
-  if (m <= 32) tile = gemmWorkgroupCount(info, GEMM_TILES.m32n128) >= FILL_WORKGROUPS ? GEMM_TILES.m32n128 : GEMM_TILES.m32n64;
-  else if (m > 64 && gemmWorkgroupCount(info, GEMM_TILES.m128n128) >= FILL_WORKGROUPS_128) tile = GEMM_TILES.m128n128;
-  else tile = GEMM_TILES.m64n64;
+  if (m <= 32) tile = GEMM_TILES.m32n64;
+  else if (m <= 64) tile = fills(GEMM_TILES.m64n128t8, 4 * SMS) ? GEMM_TILES.m64n128t8 : fills(GEMM_TILES.m64n128, SMS) ? GEMM_TILES.m64n128 : GEMM_TILES.m64n64;
+  else tile = fills(GEMM_TILES.m128n128, 2 * SMS) ? GEMM_TILES.m128n128 : fills(GEMM_TILES.m128n64, SMS) ? GEMM_TILES.m128n64 : GEMM_TILES.m64n64;
   const workgroups = gemmWorkgroupCount(info, tile);
   const kTiles = Math.ceil(gemmK(info) / tile.bk);
-  if (workgroups < FILL_WORKGROUPS / 2 && kTiles >= 2 * MIN_TILES_PER_SPLIT) {
-    const splitK = Math.min(MAX_SPLIT, Math.floor(kTiles / MIN_TILES_PER_SPLIT), Math.ceil(FILL_WORKGROUPS / workgroups));
-    tile = { ...tile, splitK };
+  if (workgroups < SMS || (workgroups < 2 * SMS && kTiles >= LONG_K_TILES)) {
+    const splitK = Math.min(MAX_SPLIT, Math.floor(kTiles / MIN_TILES_PER_SPLIT), Math.ceil((2 * SMS) / workgroups));
+    if (splitK >= 2) tile = { ...tile, splitK };
   }
   return tile;
 }
