@@ -3,6 +3,10 @@ import { Conv2d, Conv2dError, conv2d, conv2dAsync, tensor } from '../src/index.j
 import { decode, expectClose, loadTorchFixtures, randomData } from './helpers.js';
 import { resolveConv2dCall } from '../src/core/conv2d.js';
 import { runConv2dAsync } from '../src/kernels/run.js';
+import { isDepthwise } from '../src/kernels/select.js';
+import { GEMM_TILES, type GemmTile, gemmUsesTapTable } from '../src/kernels/webgpu/gemm.js';
+import { WebgpuConv } from '../src/kernels/webgpu/layer.js';
+import { planWebgpu } from '../src/kernels/webgpu/plan.js';
 
 /**
  * The WebGPU backend on every PyTorch fixture — on SwiftShader (a CPU Vulkan driver) here and in CI,
@@ -11,12 +15,18 @@ import { runConv2dAsync } from '../src/kernels/run.js';
 const fixtures = loadTorchFixtures();
 
 describe('conv2dAsync on WebGPU matches PyTorch', () => {
-  // SwiftShader compiles the tiled kernel slowly (~2 s a configuration): it runs every 12th fixture,
-  // the direct kernel all of them.
-  for (const [kernel, every] of [['webgpu-direct', 1], ['webgpu-gemm', 12]] as const) {
-    it(`${kernel}: ${every === 1 ? 'every fixture' : `every ${every}th fixture`}`, async () => {
+  // SwiftShader compiles the tiled kernel slowly (~2–5 s a configuration): it runs every 12th
+  // fixture, the direct kernel all of them, the depthwise kernel every depthwise one.
+  const depthwiseFixtures = fixtures.valid.filter((c) => isDepthwise(resolveConv2dCall(decode(c.input), decode(c.weight), c.bias ? decode(c.bias) : null, c.options)));
+  for (const [kernel, cases, label] of [
+    ['webgpu-direct', fixtures.valid, 'every fixture'],
+    ['webgpu-gemm', fixtures.valid.filter((_, i) => i % 12 === 0), 'every 12th fixture'],
+    ['webgpu-depthwise', depthwiseFixtures, `every depthwise fixture (${depthwiseFixtures.length})`],
+  ] as const) {
+    it(`${kernel}: ${label}`, async () => {
+      expect(cases.length).toBeGreaterThan(kernel === 'webgpu-depthwise' ? 5 : 15);
       let worst = '';
-      for (const c of fixtures.valid.filter((_, i) => i % every === 0)) {
+      for (const c of cases) {
         const input = decode(c.input), weight = decode(c.weight), bias = c.bias ? decode(c.bias) : null;
         const info = resolveConv2dCall(input, weight, bias, c.options);
         const output = new Float32Array(info.outputShape.reduce((a, b) => a * b, 1));
@@ -45,6 +55,64 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
       expectClose({ data: output, shape: info.outputShape }, conv2d(x, w, b, { ...options, backend: 'reference' }));
     }
   }, 60_000);
+
+  it('every GEMM tile, with and without split-K, through the tap table and through the padding-mode maps', async () => {
+    // Two layers that cross tile edges in every direction (M = 40 and 72 channels a group, P not a
+    // multiple of any tile's width, K not a multiple of BK), one with zero padding (tap table), one
+    // reflecting (coordinates through sourceIndex).
+    const layers: [number[], number[], object][] = [
+      [[2, 10, 11, 9], [80, 5, 3, 2], { groups: 2, padding: [1, 2], stride: [2, 1], dilation: [1, 2] }],
+      [[1, 6, 9, 13], [72, 6, 3, 3], { padding: 2, paddingMode: 'reflect', dilation: [2, 1] }],
+    ];
+    for (const [index, [xs, ws, options]] of layers.entries()) {
+      const x = tensor(randomData(xs.reduce((a, b) => a * b, 1), 11), xs), w = tensor(randomData(ws.reduce((a, b) => a * b, 1), 12), ws);
+      const b = tensor(randomData(ws[0]!, 13), [ws[0]!]);
+      const info = resolveConv2dCall(x, w, b, options);
+      expect(gemmUsesTapTable(info)).toBe(index === 0);
+      const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
+      const tiles: [string, GemmTile][] = index === 0
+        ? Object.entries(GEMM_TILES).flatMap(([name, tile]) => [[name, tile], ...(name === 'm64n64' || name === 'm32n128t8' ? [[`${name} split 3`, { ...tile, splitK: 3 }]] : [])] as [string, GemmTile][])
+        : [['m64n64', GEMM_TILES.m64n64], ['m128n128 split 2', { ...GEMM_TILES.m128n128, splitK: 2 }]];
+      for (const [name, tile] of tiles) {
+        const layer = await WebgpuConv.create(info, planWebgpu(info, 'webgpu-gemm', tile));
+        const output = new Float32Array(expected.data.length);
+        await layer.run(x.data, output, { weight: w.data, bias: b.data });
+        layer.destroy();
+        try {
+          expectClose({ data: output, shape: info.outputShape }, expected);
+        } catch (error) {
+          throw new Error(`tile ${name}, layer ${index}: ${(error as Error).message}`);
+        }
+      }
+    }
+  }, 180_000);
+
+  it('weights stay on the GPU between calls, and an edit in place is seen', async () => {
+    const layer = new Conv2d(6, 16, 3, { padding: 1, seed: 4 });
+    const x = tensor(randomData(2 * 6 * 10 * 10, 8), [2, 6, 10, 10]);
+    expectClose(await layer.forwardAsync(x, { backend: 'webgpu' }), layer.forward(x));
+    layer.weight.data[7] = 5; // in place: same array, new value
+    layer.bias!.data[3] = -2;
+    expectClose(await layer.forwardAsync(x, { backend: 'webgpu' }), layer.forward(x));
+    layer.weight = tensor(randomData(16 * 6 * 9, 9), [16, 6, 3, 3]); // replaced
+    layer.bias = null;
+    expectClose(await layer.forwardAsync(x, { backend: 'webgpu' }), layer.forward(x));
+    // Calls that overlap keep their own inputs and outputs.
+    const inputs = [1, 2, 3].map((seed) => tensor(randomData(2 * 6 * 10 * 10, seed), [2, 6, 10, 10]));
+    const outputs = await Promise.all(inputs.map((input) => layer.forwardAsync(input, { backend: 'webgpu' })));
+    outputs.forEach((output, i) => expectClose(output, layer.forward(inputs[i]!)));
+  }, 60_000);
+
+  it('timestamps time the kernels where the adapter has them', async () => {
+    const info = resolveConv2dCall(tensor(randomData(64, 1), [1, 1, 8, 8]), tensor(randomData(9, 2), [1, 1, 3, 3]), null, {});
+    const layer = await WebgpuConv.create(info);
+    await layer.run(randomData(64, 1), new Float32Array(36), { weight: randomData(9, 2), bias: null });
+    const { source, microseconds } = await layer.timeKernels(3);
+    layer.destroy();
+    expect(['timestamps', 'wall']).toContain(source);
+    expect(microseconds.length).toBe(source === 'timestamps' ? 3 : 1);
+    for (const us of microseconds) expect(us).toBeGreaterThan(0);
+  });
 
   it('Conv2d.forwardAsync on the GPU equals forward on the CPU', async () => {
     const layer = new Conv2d(8, 12, [3, 2], { stride: [2, 1], padding: 'valid', dilation: 2, groups: 4, seed: 3 });
