@@ -59,10 +59,52 @@ window.result = { isolated: crossOriginIsolated, relaxed: support.relaxedSimd, a
   drawn, expectedColour: THEMES.light.outputCurrent };
 </script>`;
 
-// The GPU backend in the browser: navigator.gpu (SwiftShader here), both WGSL kernels.
+// The GPU backend in the browser: navigator.gpu (SwiftShader here). Every PyTorch fixture through
+// the planner's kernel (direct or depthwise: the fixtures are narrow), a sample through the GEMM
+// forced, with and without split-K; the planner's GEMM, split-K GEMM, depthwise and direct kernels on
+// a few wider layers of our own.
 const GPU_PAGE = `${prelude(11)}
+const fixtures = JSON.parse(await (await fetch('/test/fixtures/conv2d-torch.json')).text(),
+  (key, value) => value && typeof value === 'object' && 'nonFinite' in value ? Number(value.nonFinite) : value);
+const decode = (encoded) => {
+  const bytes = Uint8Array.from(atob(encoded.data), (c) => c.charCodeAt(0));
+  return tensor(new Float32Array(bytes.buffer), encoded.shape);
+};
+const { absolute, relative } = fixtures.tolerance;
+const { resolveConv2dCall } = await import('/dist/core/conv2d.js');
+const { WebgpuConv } = await import('/dist/kernels/webgpu/layer.js');
+const { planWebgpu } = await import('/dist/kernels/webgpu/plan.js');
+const { GEMM_TILES } = await import('/dist/kernels/webgpu/gemm.js');
+const failures = [];
+let checked = 0;
+for (const [index, c] of fixtures.valid.entries()) {
+  const x = decode(c.input), w = decode(c.weight), b = c.bias ? decode(c.bias) : null;
+  const expected = decode(c.output).data;
+  const info = resolveConv2dCall(x, w, b, c.options);
+  // The public path (the planner's kernel) on every fixture; the GEMM forced (the fixtures are too
+  // narrow for the planner to choose it) on every 16th, with its K split in two on every 48th —
+  // SwiftShader takes seconds to compile each GEMM configuration.
+  const outputs = [['planned', (await conv2dAsync(x, w, b, { ...c.options, backend: 'webgpu' })).data]];
+  const forced = [];
+  if (index % 16 === 0) forced.push(['gemm', planWebgpu(info, 'webgpu-gemm')]);
+  if (index % 48 === 0) forced.push(['gemm split 2', planWebgpu(info, 'webgpu-gemm', { ...GEMM_TILES.m32n64, splitK: 2 })]);
+  for (const [name, plan] of forced) {
+    const layer = await WebgpuConv.create(info, plan);
+    const output = new Float32Array(expected.length);
+    await layer.run(x.data, output, { weight: w.data, bias: b ? b.data : null });
+    layer.destroy();
+    outputs.push([name, output]);
+  }
+  for (const [name, y] of outputs) {
+    checked++;
+    for (let i = 0; i < expected.length; i++) {
+      if (!(Math.abs(y[i] - expected[i]) <= absolute + relative * Math.abs(expected[i])) && !Object.is(y[i], expected[i])) { failures.push(c.name + ' ' + name); break; }
+    }
+  }
+}
 const cases = [
   [[1, 16, 20, 20], [32, 16, 3, 3], { padding: 1 }],
+  [[1, 64, 6, 6], [64, 64, 3, 3], { padding: 1 }], // few tiles, long K: split-K
   [[2, 4, 9, 11], [6, 2, 3, 2], { groups: 2, stride: [2, 1], dilation: 2, padding: 'valid' }],
   [[1, 3, 8, 8], [3, 1, 3, 3], { groups: 3, padding: 2, paddingMode: 'reflect' }],
 ];
@@ -73,7 +115,7 @@ for (const [xs, ws, options] of cases) {
   const y = await conv2dAsync(x, w, b, { ...options, backend: 'webgpu' });
   for (let i = 0; i < y.data.length; i++) worst = Math.max(worst, Math.abs(y.data[i] - expected.data[i]) / (1 + Math.abs(expected.data[i])));
 }
-window.result = { hasGpu: !!navigator.gpu, worst };
+window.result = { hasGpu: !!navigator.gpu, worst, checked, failures };
 </script>`;
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
@@ -98,7 +140,8 @@ beforeAll(async () => {
       return;
     }
     const file = normalize(join(ROOT, path));
-    if (!file.startsWith(join(ROOT, 'dist')) && !file.startsWith(join(ROOT, 'node_modules', 'gifenc'))) {
+    const served = [join(ROOT, 'dist'), join(ROOT, 'node_modules', 'gifenc'), join(ROOT, 'test', 'fixtures', 'conv2d-torch.json')];
+    if (!served.some((prefix) => file.startsWith(prefix))) {
       response.statusCode = 404;
       response.end();
       return;
@@ -132,7 +175,7 @@ async function runPage(path: string): Promise<Record<string, unknown>> {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${origin}${path}`);
-  await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, { timeout: 60_000 })
+  await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, { timeout: 140_000 })
     .catch(() => { throw new Error(`the page did not finish: ${errors.join('; ')}`); });
   const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
   await page.close();
@@ -155,8 +198,10 @@ describe('in Chromium', () => {
   it('the WebGPU backend (navigator.gpu, SwiftShader here) matches the reference', async () => {
     const result = await runPage('/gpu');
     expect(result.hasGpu).toBe(true);
+    expect(result.checked as number).toBeGreaterThanOrEqual(197 + 13 + 5);
+    expect(result.failures).toEqual([]);
     expect(result.worst as number).toBeLessThan(1e-5);
-  }, 90_000);
+  }, 150_000);
 
   it('not isolated: the unshared build runs the kernels on one thread, matching the reference', async () => {
     const result = await runPage('/?plain');

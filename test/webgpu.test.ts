@@ -103,6 +103,18 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     outputs.forEach((output, i) => expectClose(output, layer.forward(inputs[i]!)));
   }, 60_000);
 
+  it('a tile beyond the device limits is refused with an error, never run; the planner stays within them', async () => {
+    const info = resolveConv2dCall(tensor(randomData(2 * 8 * 6 * 6, 1), [2, 8, 6, 6]), tensor(randomData(16 * 8 * 9, 2), [16, 8, 3, 3]), null, { padding: 1 });
+    const huge: GemmTile = { bm: 128, bn: 128, bk: 64, tm: 8, tn: 8, splitK: 1 }; // 128 KiB of workgroup memory
+    await expect(WebgpuConv.create(info, { kernel: 'webgpu-gemm', tile: huge })).rejects.toThrow(/refused the kernel/);
+    const small = { maxComputeWorkgroupStorageSize: 16384, maxComputeInvocationsPerWorkgroup: 256 };
+    expect(() => planWebgpu(info, 'webgpu-gemm', huge, small)).toThrow(Conv2dError);
+    // L9 at batch 32 gets 64 × 128 × 16 (24 KiB) where the device allows it, 64 × 64 (16 KiB) where not.
+    const l9 = resolveConv2dCall(tensor(new Float32Array(32 * 32 * 32 * 32), [32, 32, 32, 32]), tensor(new Float32Array(64 * 32 * 9), [64, 32, 3, 3]), null, { padding: 1 });
+    expect(planWebgpu(l9, 'webgpu-gemm', undefined, { maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256 }).tile).toEqual(GEMM_TILES.m64n128);
+    expect(planWebgpu(l9, 'webgpu-gemm', undefined, small).tile).toEqual(GEMM_TILES.m64n64);
+  });
+
   it('timestamps time the kernels where the adapter has them', async () => {
     const info = resolveConv2dCall(tensor(randomData(64, 1), [1, 1, 8, 8]), tensor(randomData(9, 2), [1, 1, 3, 3]), null, {});
     const layer = await WebgpuConv.create(info);

@@ -29,6 +29,8 @@ const CUDNN_US = { L1: [56, 489], L2: [47, 275], L3: [37, 154], L4: [75, 190], L
 // in place of GPU.md's figures.
 const cudnnMeasured = process.env.CUDNN && existsSync(process.env.CUDNN) ? JSON.parse(readFileSync(process.env.CUDNN, 'utf8')) : null;
 const cudnnUsFor = (id, batch) => cudnnMeasured?.results.find((r) => r.layer === id && r.batch === batch)?.graphUs ?? CUDNN_US[id][batch === 1 ? 0 : 1];
+// TILES='{"name": {"bm":…,"bn":…,"bk":…,"tm":…,"tn":…,"splitK":1}, …}' tries these tiles instead of GEMM_TILES.
+const candidateTiles = process.env.TILES ? JSON.parse(process.env.TILES) : GEMM_TILES;
 const only = process.env.LAYERS?.split(',');
 const batches = (process.env.BATCHES ?? '1,32').split(',').map(Number);
 const tune = process.env.TUNE !== '0';
@@ -121,12 +123,12 @@ for (const layer of LAYER_SUITE.filter((l) => !only || only.includes(l.id))) {
       await conv2dAsync(x, w, b, { ...layer.options, backend: 'webgpu' });
       wall.push(performance.now() - t);
     }
-    const chosen = planWebgpu(info);
+    const chosen = planWebgpu(info, undefined, undefined, device.limits);
     const plans = [chosen];
     if (tune) {
       plans.push(planWebgpu(info, 'webgpu-direct'));
       if (chosen.kernel === 'webgpu-gemm' || chosen.kernel === 'webgpu-direct') {
-        for (const tile of Object.values(GEMM_TILES)) {
+        for (const tile of Object.values(candidateTiles)) {
           const fewWorkgroups = gemmWorkgroupCount(info, tile) < 264;
           for (const splitK of fewWorkgroups ? [1, 2, 4, 8, 16] : [1]) plans.push(planWebgpu(info, 'webgpu-gemm', { ...tile, splitK }));
         }

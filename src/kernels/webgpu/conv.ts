@@ -1,4 +1,5 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
+import { gpuDevice } from './device.js';
 import { WebgpuConv } from './layer.js';
 import { type WebgpuKernel, planWebgpu } from './plan.js';
 
@@ -14,7 +15,7 @@ const CACHED_BYTES = 1 << 30;
 const layers = new Map<string, Promise<WebgpuConv>>();
 
 async function preparedLayer(info: Conv2dInfo, kernel?: WebgpuKernel): Promise<WebgpuConv> {
-  const plan = planWebgpu(info, kernel);
+  const plan = planWebgpu(info, kernel, undefined, (await gpuDevice()).limits);
   const key = JSON.stringify([info, plan]);
   let layer = layers.get(key);
   if (layer) {

@@ -30,6 +30,10 @@ function layouts(device: GPUDevice): { layout: GPUBindGroupLayout; pipelineLayou
   return bindGroupLayout;
 }
 
+function forgetPipelines(codes: string[]): void {
+  for (const code of codes) pipelines.delete(code);
+}
+
 function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
   const { pipelineLayout } = layouts(device);
   let pipeline = pipelines.get(code);
@@ -64,6 +68,8 @@ export class WebgpuConv {
   readonly plan: WebgpuPlan;
   readonly device: GPUDevice;
   readonly #passes: Pass[];
+  /** The WGSL sources of the passes. */
+  readonly codes: string[] = [];
   readonly #buffers: { input: GPUBuffer; output: GPUBuffer; partials: GPUBuffer | null; readBack: GPUBuffer; weight: GPUBuffer; bias: GPUBuffer };
   readonly #outputLength: number;
   #bindGroups: GPUBindGroup[] = [];
@@ -72,9 +78,25 @@ export class WebgpuConv {
   #queue: Promise<unknown> = Promise.resolve();
   #destroyed = false;
 
-  /** Compiles (or finds) the pipelines and allocates the buffers for `info`. */
-  static async create(info: Conv2dInfo, plan: WebgpuPlan = planWebgpu(info)): Promise<WebgpuConv> {
-    return new WebgpuConv(await gpuDevice(), info, plan);
+  /**
+   * Compiles (or finds) the pipelines and allocates the buffers for `info`. A kernel the GPU refuses
+   * (its validation errors are captured here) is an error, never a layer that computes garbage.
+   */
+  static async create(info: Conv2dInfo, plan?: WebgpuPlan): Promise<WebgpuConv> {
+    const device = await gpuDevice();
+    device.pushErrorScope('validation');
+    let layer: WebgpuConv | null = null;
+    try {
+      layer = new WebgpuConv(device, info, plan ?? planWebgpu(info, undefined, undefined, device.limits));
+    } finally {
+      const error = await device.popErrorScope();
+      if (error) {
+        layer?.destroy();
+        forgetPipelines(layer?.codes ?? []);
+        throw new Conv2dError('backend', 'webgpu', `the GPU refused the kernel generated for this layer: ${error.message.split('\n')[0]}`);
+      }
+    }
+    return layer!;
   }
 
   private constructor(device: GPUDevice, info: Conv2dInfo, plan: WebgpuPlan) {
@@ -100,16 +122,20 @@ export class WebgpuConv {
       weight: storage(weightLength, GPUBufferUsage.COPY_DST),
       bias: storage(info.hasBias ? info.outChannels : 4, GPUBufferUsage.COPY_DST),
     };
+    const pipeline = (code: string): GPUComputePipeline => {
+      this.codes.push(code);
+      return pipelineFor(device, code);
+    };
     if (plan.kernel === 'webgpu-gemm') {
       const tile = plan.tile!;
-      this.#passes = [{ pipeline: pipelineFor(device, gemmWgsl(info, tile)), workgroups: fold(gemmWorkgroupCount(info, tile)), reads: 'input', writes: splitK > 1 ? 'partials' : 'output' }];
+      this.#passes = [{ pipeline: pipeline(gemmWgsl(info, tile)), workgroups: fold(gemmWorkgroupCount(info, tile)), reads: 'input', writes: splitK > 1 ? 'partials' : 'output' }];
       if (splitK > 1) {
-        this.#passes.push({ pipeline: pipelineFor(device, splitKReduceWgsl(info, splitK)), workgroups: fold(Math.ceil(this.#outputLength / 256)), reads: 'partials', writes: 'output' });
+        this.#passes.push({ pipeline: pipeline(splitKReduceWgsl(info, splitK)), workgroups: fold(Math.ceil(this.#outputLength / 256)), reads: 'partials', writes: 'output' });
       }
     } else if (plan.kernel === 'webgpu-depthwise') {
-      this.#passes = [{ pipeline: pipelineFor(device, depthwiseWgsl(info)), workgroups: fold(Math.ceil(depthwiseOutputThreads(info) / 128)), reads: 'input', writes: 'output' }];
+      this.#passes = [{ pipeline: pipeline(depthwiseWgsl(info)), workgroups: fold(Math.ceil(depthwiseOutputThreads(info) / 128)), reads: 'input', writes: 'output' }];
     } else {
-      this.#passes = [{ pipeline: pipelineFor(device, directConvWgsl(info)), workgroups: fold(Math.ceil(this.#outputLength / DIRECT_WORKGROUP)), reads: 'input', writes: 'output' }];
+      this.#passes = [{ pipeline: pipeline(directConvWgsl(info)), workgroups: fold(Math.ceil(this.#outputLength / DIRECT_WORKGROUP)), reads: 'input', writes: 'output' }];
     }
     const { layout } = layouts(device);
     this.#bindGroups = this.#passes.map((pass) => device.createBindGroup({

@@ -1,6 +1,7 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
 import { isDepthwise } from '../select.js';
-import { GEMM_TILES, type GemmTile, gemmK, gemmWorkgroupCount } from './gemm.js';
+import { Conv2dError } from '../../errors/index.js';
+import { GEMM_TILES, type GemmTile, gemmK, gemmThreads, gemmWorkgroupBytes, gemmWorkgroupCount } from './gemm.js';
 
 /**
  * Which GPU kernel runs a layer, and with which tile — in one place, like selectKernel for the CPU.
@@ -60,8 +61,30 @@ export function gemmTileFor(info: Conv2dInfo): GemmTile {
   return tile;
 }
 
-/** The plan for `info`; `kernel` forces one (tests, benchmarks), `tile` a GEMM tile. */
-export function planWebgpu(info: Conv2dInfo, kernel: WebgpuKernel = webgpuKernelFor(info), tile?: GemmTile): WebgpuPlan {
+/** What a device allows a workgroup (WebGPU guarantees at least 16 KiB and 256 invocations). */
+export interface WorkgroupLimits {
+  maxComputeWorkgroupStorageSize: number;
+  maxComputeInvocationsPerWorkgroup: number;
+}
+
+export function tileFits(tile: GemmTile, limits: WorkgroupLimits): boolean {
+  return gemmWorkgroupBytes(tile) <= limits.maxComputeWorkgroupStorageSize && gemmThreads(tile) <= limits.maxComputeInvocationsPerWorkgroup;
+}
+
+/**
+ * The plan for `info`; `kernel` forces one (tests, benchmarks), `tile` a GEMM tile. With the device's
+ * `limits`, a chosen tile the device cannot run is replaced by 32 × 64 or 64 × 64 (16 KiB, 256
+ * threads: within every WebGPU device's limits), and a forced one is refused.
+ */
+export function planWebgpu(info: Conv2dInfo, kernel: WebgpuKernel = webgpuKernelFor(info), tile?: GemmTile, limits?: WorkgroupLimits): WebgpuPlan {
   if (kernel === 'webgpu-depthwise' && !isDepthwise(info)) throw new Error('convlab: the depthwise GPU kernel needs a depthwise layer');
-  return kernel === 'webgpu-gemm' ? { kernel, tile: tile ?? gemmTileFor(info) } : { kernel };
+  if (kernel !== 'webgpu-gemm') return { kernel };
+  if (tile && limits && !tileFits(tile, limits)) {
+    throw new Conv2dError('tile', `${tile.bm}×${tile.bn}×${tile.bk}`, `needs ${gemmWorkgroupBytes(tile)} bytes of workgroup memory and ${gemmThreads(tile)} threads; this GPU allows ${limits.maxComputeWorkgroupStorageSize} and ${limits.maxComputeInvocationsPerWorkgroup}`);
+  }
+  let chosen = tile ?? gemmTileFor(info);
+  if (limits && !tileFits(chosen, limits)) {
+    chosen = { ...(info.outChannelsPerGroup <= 32 ? GEMM_TILES.m32n64 : GEMM_TILES.m64n64), splitK: chosen.splitK };
+  }
+  return { kernel, tile: chosen };
 }
