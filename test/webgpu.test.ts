@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Conv2d, Conv2dError, conv2d, conv2dAsync, tensor } from '../src/index.js';
 import { decode, expectClose, loadTorchFixtures, randomData } from './helpers.js';
@@ -136,5 +141,35 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     const x = tensor(randomData(9, 1), [1, 3, 3]);
     expect(() => conv2d(x, tensor([1], [1, 1, 1, 1]), null, { backend: 'webgpu' })).toThrow(Conv2dError);
     expect(() => conv2d(x, tensor([1], [1, 1, 1, 1]), null, { backend: 'webgpu' })).toThrow(/use conv2dAsync/);
+  });
+});
+
+describe('without a GPU', () => {
+  // A fresh Node process calls the GPU backend and prints the error's name and message.
+  const INDEX = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'index.js')).href;
+  const script = `import { conv2dAsync, tensor } from '${INDEX}';
+try {
+  await conv2dAsync(tensor(new Float32Array(9), [1, 1, 3, 3]), tensor(new Float32Array(1), [1, 1, 1, 1]), null, { backend: 'webgpu' });
+  console.log('ran');
+} catch (error) { console.log(error.name + ': ' + error.message); }
+process.exit(0);`;
+  const run = (args: string[], env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', ...env } });
+
+  it('no adapter: a Conv2dError that says so', () => {
+    const result = run([], { VK_ICD_FILENAMES: '/nonexistent/icd.json' });
+    expect(result.stdout).toMatch(/^Conv2dError: .*no WebGPU adapter was found/m);
+  });
+
+  it("no 'webgpu' package: a Conv2dError naming the optional dependency", () => {
+    // A module hook makes the package unresolvable, as on an install that skipped it.
+    const dir = mkdtempSync(join(tmpdir(), 'convlab-no-webgpu-'));
+    writeFileSync(join(dir, 'hooks.mjs'), `export async function resolve(specifier, context, next) {
+  if (specifier === 'webgpu') throw Object.assign(new Error('Cannot find package webgpu'), { code: 'ERR_MODULE_NOT_FOUND' });
+  return next(specifier, context);
+}`);
+    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);`);
+    const result = run(['--import', pathToFileURL(join(dir, 'register.mjs')).href], {});
+    expect(result.stdout).toMatch(/^Conv2dError: .*optional dependency 'webgpu'/m);
   });
 });
