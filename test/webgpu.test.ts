@@ -11,6 +11,7 @@ import { runConv2dAsync } from '../src/kernels/run.js';
 import { isDepthwise } from '../src/kernels/select.js';
 import { GEMM_TILES, type GemmTile, gemmUsesTapTable } from '../src/kernels/webgpu/gemm.js';
 import { WebgpuConv } from '../src/kernels/webgpu/layer.js';
+import { cachedLayerCount } from '../src/kernels/webgpu/conv.js';
 import { planWebgpu } from '../src/kernels/webgpu/plan.js';
 
 /**
@@ -119,6 +120,16 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     expect(planWebgpu(l9, 'webgpu-gemm', undefined, { maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256 }).tile).toEqual(GEMM_TILES.m64n128);
     expect(planWebgpu(l9, 'webgpu-gemm', undefined, small).tile).toEqual(GEMM_TILES.m64n64);
   });
+
+  it('many configurations at once: each call keeps its prepared layer until it is done; the cache stays bounded', async () => {
+    const calls = Array.from({ length: 12 }, (_, i) => {
+      const xs = [1, 2, 5 + i, 6], ws = [3, 2, 2, 2];
+      const x = tensor(randomData(xs.reduce((a, b) => a * b, 1), i + 1), xs), w = tensor(randomData(24, i + 50), ws);
+      return { x, w, promise: conv2dAsync(x, w, null, { backend: 'webgpu' }) };
+    });
+    for (const { x, w, promise } of calls) expectClose(await promise, conv2d(x, w, null, { backend: 'reference' }));
+    expect(cachedLayerCount()).toBeLessThanOrEqual(8);
+  }, 60_000);
 
   it('timestamps time the kernels where the adapter has them', async () => {
     const info = resolveConv2dCall(tensor(randomData(64, 1), [1, 1, 8, 8]), tensor(randomData(9, 2), [1, 1, 3, 3]), null, {});

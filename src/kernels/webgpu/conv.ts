@@ -5,40 +5,36 @@ import { type WebgpuKernel, planWebgpu } from './plan.js';
 
 /**
  * conv2dAsync's GPU path. Prepared layers (pipelines, buffers, uploaded weights) are kept per
- * configuration, the most recently used first, so calling one layer again — a Conv2d's forwardAsync
+ * configuration, the most recently used last, so calling one layer again — a Conv2d's forwardAsync
  * in a loop, say — uploads only its input; its weights stay on the GPU until their values change.
- * The cache holds at most CACHED_LAYERS layers and CACHED_BYTES of GPU memory.
+ * The cache keeps at most CACHED_LAYERS layers and CACHED_BYTES of GPU memory; a layer is freed only
+ * when no call is using it (calls in flight count their layer as used).
  */
 
 const CACHED_LAYERS = 8;
 const CACHED_BYTES = 1 << 30;
-const layers = new Map<string, Promise<WebgpuConv>>();
 
-async function preparedLayer(info: Conv2dInfo, kernel?: WebgpuKernel): Promise<WebgpuConv> {
-  const plan = planWebgpu(info, kernel, undefined, (await gpuDevice()).limits);
-  const key = JSON.stringify([info, plan]);
-  let layer = layers.get(key);
-  if (layer) {
-    layers.delete(key); // re-inserted below: most recent last
-  } else {
-    layer = WebgpuConv.create(info, plan);
-  }
-  layers.set(key, layer);
-  layer.catch(() => layers.delete(key));
-  await evict();
-  return layer;
+interface Entry {
+  layer: Promise<WebgpuConv>;
+  /** The layer once created. */
+  ready: WebgpuConv | null;
+  /** Calls in flight on it. */
+  users: number;
 }
 
-async function evict(): Promise<void> {
-  const entries = [...layers.entries()];
+const entries = new Map<string, Entry>();
+
+/** Frees the least recently used idle layers beyond the cache's limits. */
+function evict(): void {
+  const list = [...entries.entries()];
   let total = 0;
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const [key, promise] = entries[i]!;
-    const layer = await promise.catch(() => null);
-    total += layer?.bytes ?? 0;
-    if (i < entries.length - CACHED_LAYERS || (total > CACHED_BYTES && i < entries.length - 1)) {
-      layers.delete(key);
-      layer?.release(); // after the runs already queued on it
+  for (let i = list.length - 1; i >= 0; i--) {
+    const [key, entry] = list[i]!;
+    total += entry.ready?.bytes ?? 0;
+    const beyond = i < list.length - CACHED_LAYERS || (total > CACHED_BYTES && i < list.length - 1);
+    if (beyond && entry.users === 0 && entry.ready) {
+      entries.delete(key);
+      entry.ready.destroy();
     }
   }
 }
@@ -46,7 +42,29 @@ async function evict(): Promise<void> {
 /** Runs the convolution on the GPU and writes the result into `output`; returns the kernel that ran. */
 export async function conv2dWebgpu(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array,
   kernel?: WebgpuKernel): Promise<WebgpuKernel> {
-  const layer = await preparedLayer(info, kernel);
-  await layer.run(input, output, { weight, bias });
-  return layer.plan.kernel;
+  const plan = planWebgpu(info, kernel, undefined, (await gpuDevice()).limits);
+  const key = JSON.stringify([info, plan]);
+  let entry = entries.get(key);
+  if (entry) {
+    entries.delete(key); // re-inserted below: most recent last
+  } else {
+    const created: Entry = { layer: WebgpuConv.create(info, plan), ready: null, users: 0 };
+    created.layer.then((layer) => { created.ready = layer; }, () => { if (entries.get(key) === created) entries.delete(key); });
+    entry = created;
+  }
+  entries.set(key, entry);
+  entry.users++;
+  try {
+    const layer = await entry.layer;
+    await layer.run(input, output, { weight, bias });
+    return layer.plan.kernel;
+  } finally {
+    entry.users--;
+    evict();
+  }
+}
+
+/** Prepared layers held now (for tests). */
+export function cachedLayerCount(): number {
+  return entries.size;
 }

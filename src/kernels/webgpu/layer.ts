@@ -230,11 +230,6 @@ export class WebgpuConv {
     }
   }
 
-  /** Frees the layer's buffers once the runs already asked for are done. */
-  release(): void {
-    this.#queue = this.#queue.then(() => this.destroy());
-  }
-
   /** Frees the layer's GPU buffers now (the pipelines stay cached). */
   destroy(): void {
     this.#destroyed = true;
