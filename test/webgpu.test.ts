@@ -168,7 +168,7 @@ process.exit(0);`;
     spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', ...env } });
 
   it('no adapter: a Conv2dError that says so', () => {
-    const result = run([], { VK_ICD_FILENAMES: '/nonexistent/icd.json' });
+    const result = run([], { VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' });
     expect(result.stdout).toMatch(/^Conv2dError: .*no WebGPU adapter was found/m);
   });
 
