@@ -16,6 +16,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 // Only modules with no npm imports: the device has the \`webgpu\` package and nothing else.
 import { conv2dAsync, resolveConv2dCall } from '../../dist/core/conv2d.js';
 import { LAYER_SUITE } from '../../dist/bench/layers.js';
+import { measure } from '../../dist/bench/measure.js';
+import { macsOf } from '../../dist/core/resolve.js';
+import { elementCount } from '../../dist/core/tensor.js';
 import { randomFill } from '../../dist/analysis/sweep.js';
 import { gpuDevice } from '../../dist/kernels/webgpu/device.js';
 import { WebgpuConv } from '../../dist/kernels/webgpu/layer.js';
@@ -109,20 +112,17 @@ for (const layer of LAYER_SUITE.filter((l) => !only || only.includes(l.id))) {
   for (const batch of batches) {
     const started = performance.now();
     const inputShape = [batch, ...layer.input.slice(1)];
-    const x = { data: randomFill(inputShape.reduce((a, b) => a * b, 1), 1), shape: inputShape };
-    const w = { data: randomFill(layer.weight.reduce((a, b) => a * b, 1), 2), shape: layer.weight };
+    const x = { data: randomFill(elementCount(inputShape), 1), shape: inputShape };
+    const w = { data: randomFill(elementCount(layer.weight), 2), shape: layer.weight };
     const b = { data: randomFill(layer.weight[0], 3), shape: [layer.weight[0]] };
     const info = resolveConv2dCall(x, w, b, layer.options);
     const cpu = (await conv2dAsync(x, w, b, { ...layer.options, backend: 'wasm', threads: 16 })).data;
     const gpu = await conv2dAsync(x, w, b, { ...layer.options, backend: 'webgpu' });
-    const flops = 2 * info.batch * info.outChannels * info.outHeight * info.outWidth * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
-    const wall = [];
-    for (let i = 0; i < 3; i++) await conv2dAsync(x, w, b, { ...layer.options, backend: 'webgpu' });
-    for (let i = 0; i < (batch === 1 ? 30 : 10); i++) {
-      const t = performance.now();
-      await conv2dAsync(x, w, b, { ...layer.options, backend: 'webgpu' });
-      wall.push(performance.now() - t);
-    }
+    const flops = 2 * macsOf(info);
+    // End to end: single calls (no batching of calls into one sample), after two warm-up calls.
+    const samples = batch === 1 ? 30 : 10;
+    const wall = await measure(() => conv2dAsync(x, w, b, { ...layer.options, backend: 'webgpu' }),
+      { minSampleMs: 0, warmupMs: 0, minSamples: samples, maxSamples: samples, budgetMs: 0 });
     const chosen = planWebgpu(info, undefined, undefined, device.limits);
     const plans = [chosen];
     if (tune) {
@@ -140,7 +140,7 @@ for (const layer of LAYER_SUITE.filter((l) => !only || only.includes(l.id))) {
     const cudnnUs = cudnnUsFor(layer.id, batch);
     rows.push({
       layer: layer.id, batch, plan: describePlan(chosen), relativeError: relativeError(gpu.data, cpu), kernelUs: planned.us ?? NaN, timing: planned.source,
-      tflops: flops / planned.us / 1e6, cudnnUs, cudnnTflops: flops / cudnnUs / 1e6, wallMs: median(wall), best, candidates,
+      tflops: flops / planned.us / 1e6, cudnnUs, cudnnTflops: flops / cudnnUs / 1e6, wallMs: wall.medianMs, best, candidates,
       seconds: (performance.now() - started) / 1000,
     });
     const r = rows.at(-1);

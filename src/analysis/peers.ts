@@ -1,6 +1,6 @@
 import { resolveLayer } from '../core/describe.js';
 import { onnxConvModel } from '../bench/onnx-model.js';
-import { type Contender, randomFill } from './sweep.js';
+import { type Contender, pointData } from './sweep.js';
 
 /** onnxruntime-node (a dev dependency) as a sweep contender: zero padding only, weights as initializers. */
 export function onnxruntimeContender(threads = 1): Contender {
@@ -10,10 +10,9 @@ export function onnxruntimeContender(threads = 1): Contender {
       const info = resolveLayer(inputShape, layer);
       if (info.paddingMode !== 'zeros') return `onnxruntime's Conv has zero padding only (not ${info.paddingMode})`;
       const ort = (await import('onnxruntime-node')).default;
-      const weight = randomFill(info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth, 2);
-      const bias = layer.bias === false ? null : randomFill(info.outChannels, 3);
-      const session = await ort.InferenceSession.create(await onnxConvModel(info, weight, bias), { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
-      const feeds = { x: new ort.Tensor('float32', randomFill(inputShape.reduce((a, b) => a * b, 1), 1), inputShape) };
+      const { x, w, b } = pointData(inputShape, info, layer.bias !== false);
+      const session = await ort.InferenceSession.create(await onnxConvModel(info, w.data, b?.data ?? null), { intraOpNumThreads: threads, graphOptimizationLevel: 'all' });
+      const feeds = { x: new ort.Tensor('float32', x.data, inputShape) };
       return () => session.run(feeds);
     },
   };

@@ -1,4 +1,5 @@
 import { resolveLayer } from '../core/describe.js';
+import { macsOf } from '../core/resolve.js';
 import { DEFAULT_BASE, type SweepBase, type SweepSpec, type SweepValue, pointLayer } from './sweep.js';
 
 /**
@@ -44,9 +45,7 @@ function estimateMs(spec: SweepSpec): number {
       if (spec.vary && v !== null) settings.unshift([spec.vary.argument, v]);
       const { inputShape, layer } = pointLayer(spec.base, settings);
       try {
-        const info = resolveLayer(inputShape, layer);
-        const macs = info.batch * info.outChannels * info.outHeight * info.outWidth * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
-        total += 30 + CALLS_PER_POINT * macs / PLANNING_MACS_PER_MS;
+        total += 30 + CALLS_PER_POINT * macsOf(resolveLayer(inputShape, layer)) / PLANNING_MACS_PER_MS;
       } catch {
         /* invalid points cost nothing */
       }

@@ -1,6 +1,7 @@
 import { conv2d, conv2dAsync } from '../core/conv2d.js';
 import { type LayerOptions, describeInfo, resolveLayer } from '../core/describe.js';
-import type { IntPair, PaddingMode } from '../core/resolve.js';
+import type { Conv2dInfo, IntPair, PaddingMode } from '../core/resolve.js';
+import { type Tensor, elementCount } from '../core/tensor.js';
 import { ConvlabError } from '../errors/index.js';
 import { measure } from '../bench/measure.js';
 import { CORES, MACHINE, RUNTIME } from '../core/platform.js';
@@ -137,16 +138,24 @@ export function randomFill(length: number, seed: number): Float32Array {
   });
 }
 
+/** A contender's seeded data for a point: input, weight (O, C/groups, kH, kW) and bias (null without one). */
+export function pointData(inputShape: number[], info: Conv2dInfo, withBias: boolean): { x: Tensor; w: Tensor; b: Tensor | null } {
+  const weightShape = [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth];
+  return {
+    x: { data: randomFill(elementCount(inputShape), 1), shape: inputShape },
+    w: { data: randomFill(elementCount(weightShape), 2), shape: weightShape },
+    b: withBias ? { data: randomFill(info.outChannels, 3), shape: [info.outChannels] } : null,
+  };
+}
+
 /** convlab on a backend and a thread count, writing into one reused output. */
 export function convlabContender(threads = 1, backend: 'auto' | 'reference' | 'wasm' = 'auto'): Contender {
   return {
     id: `convlab-${backend}-${threads}t`, label: threads === 1 ? 'convlab' : `convlab ${threads}T`, backend, threads,
     async prepare(inputShape, layer) {
       const info = resolveLayer(inputShape, layer);
-      const x = { data: randomFill(inputShape.reduce((a, b) => a * b, 1), 1), shape: inputShape };
-      const w = { data: randomFill(info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth, 2), shape: [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth] };
-      const b = layer.bias === false ? null : { data: randomFill(info.outChannels, 3), shape: [info.outChannels] };
-      const out = { data: new Float32Array(info.outputShape.reduce((p, q) => p * q, 1)), shape: info.outputShape };
+      const { x, w, b } = pointData(inputShape, info, layer.bias !== false);
+      const out = { data: new Float32Array(elementCount(info.outputShape)), shape: info.outputShape };
       const { outChannels: _o, kernelSize: _k, bias: _b, ...conv } = layer;
       const options = { ...conv, backend, threads, out };
       return threads === 1 ? () => conv2d(x, w, b, options) : () => conv2dAsync(x, w, b, options);

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { resolveLayer } from '../core/describe.js';
+import { macsOf } from '../core/resolve.js';
 import { kernelModule } from '../kernels/wasm/runtime.js';
 import { writeLayerData } from './data.js';
 import { type BenchLayer, LAYER_SUITE } from './layers.js';
@@ -47,14 +49,10 @@ export interface BenchReport {
   layers: LayerReport[];
 }
 
+/** FLOPs = 2·MACs, through the same resolve step as the engine (so 'same', tuples and groups count right). */
 export function layerFlops(layer: BenchLayer): number {
-  const [n, , h, w] = layer.input;
-  const [o, cg, kh, kw] = layer.weight;
-  const pair = (v: number | readonly [number, number] | string | undefined, d: number): [number, number] =>
-    typeof v === 'number' ? [v, v] : Array.isArray(v) ? [v[0], v[1]] : [d, d];
-  const [sh, sw] = pair(layer.options.stride, 1), [ph, pw] = pair(layer.options.padding as never, 0), [dh, dw] = pair(layer.options.dilation, 1);
-  const ho = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1, wo = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-  return 2 * n * o * ho * wo * cg * kh * kw; // FLOPs = 2·N·C_out·H_out·W_out·(C_in/groups)·kH·kW
+  const [outChannels, , kernelHeight, kernelWidth] = layer.weight;
+  return 2 * macsOf(resolveLayer(layer.input, { ...layer.options, outChannels: outChannels!, kernelSize: [kernelHeight!, kernelWidth!] }));
 }
 
 function siblingScript(name: string): string {

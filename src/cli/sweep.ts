@@ -2,17 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SWEEP_ARGUMENTS, type Contender, DEFAULT_BASE, formatValue, type SweepArgument, type SweepBase, type SweepSpec, type SweepValue } from '../analysis/sweep.js';
-import { UsageError, addConvFlags, convOptionsFromFlags, parseIntPair, parseNumber, parseShape, type ConvFlagValues } from './flags.js';
+import { UsageError, addConvFlags, convOptionsFromFlags, parseIntPair, parseNumber, parseShape, type LayerFlagValues } from './flags.js';
 import { writeFileAtomically } from './files.js';
 
-interface SweepFlags extends ConvFlagValues {
+interface SweepFlags extends LayerFlagValues {
   preset?: string;
   vary?: string;
   x?: string;
-  input: string;
-  outChannels: string;
-  kernelSize: string;
-  bias: boolean;
   backend: string;
   threads: string;
   budgetS: string;

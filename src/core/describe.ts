@@ -1,5 +1,5 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
-import { type Conv2dInfo, type Conv2dOptions, type IntPair, type PaddingMode, CONV2D_OPTION_KEYS, resolveConv2d, resolveSettings } from './resolve.js';
+import { type Conv2dInfo, type Conv2dOptions, type IntPair, type PaddingMode, CONV2D_OPTION_KEYS, macsOf, resolveConv2d, resolveSettings } from './resolve.js';
 import { checkShape } from './tensor.js';
 import { checkIntPair, checkIntegerAtLeast, checkOptionKeys } from './validate.js';
 
@@ -54,7 +54,7 @@ export function describeInfo(info: Conv2dInfo, inputShape: readonly number[]): C
   const weightCount = info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
   const biasCount = info.hasBias ? info.outChannels : 0;
   const taps = info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
-  const macs = info.batch * info.outChannels * info.outHeight * info.outWidth * taps;
+  const macs = macsOf(info);
   return {
     inputShape: [...inputShape],
     outputShape: [...info.outputShape],

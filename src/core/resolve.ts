@@ -116,6 +116,11 @@ export interface Conv2dInfo extends Omit<Conv2dGeometry, 'kernelArgument'> {
   outputShape: number[];
 }
 
+/** Multiply-accumulates of the convolution: N·O·H_out·W_out·(C/groups)·kH·kW (FLOPs are twice this). */
+export function macsOf(info: Conv2dInfo): number {
+  return info.batch * info.outChannels * info.outHeight * info.outWidth * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+}
+
 /** Padding for one axis under 'same': the total dilation·(kernel−1), the smaller half before (as PyTorch). */
 function samePadding(kernel: number, dilation: number): [number, number] {
   const total = dilation * (kernel - 1);

@@ -1,9 +1,9 @@
 import { Conv2dError } from '../errors/index.js';
 import type { Backend } from '../core/execution.js';
-import type { Conv2dInfo } from '../core/resolve.js';
+import { type Conv2dInfo, macsOf } from '../core/resolve.js';
 import { conv2dReference } from './reference.js';
 import type { WebgpuKernel } from './webgpu/plan.js';
-import { type KernelName, THREADED_LAYER_MACS, macsOf, selectKernel } from './select.js';
+import { type KernelName, THREADED_LAYER_MACS, selectKernel } from './select.js';
 import { WorkerPool } from './threads/pool.js';
 import { biasView, conv2dWasm, prepare, readOutput } from './wasm/conv.js';
 import { TASK_COUNTER, runTasksFromCounter } from './wasm/plan.js';

@@ -1,4 +1,4 @@
-import type { Conv2dInfo } from '../core/resolve.js';
+import { type Conv2dInfo, macsOf } from '../core/resolve.js';
 
 /**
  * Choosing the kernel for a layer, in one place. Every choice is a name the tests and benchmarks can
@@ -25,10 +25,6 @@ export const SMALL_LAYER_MACS = 16_384;
  * bound is an estimate from those, not a measured crossover.
  */
 export const THREADED_LAYER_MACS = 2_000_000;
-
-export function macsOf(info: Conv2dInfo): number {
-  return info.batch * info.outChannels * info.outHeight * info.outWidth * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
-}
 
 /** Depthwise: one input channel per group (with any channel multiplier O/C). */
 export function isDepthwise(info: Conv2dInfo): boolean {

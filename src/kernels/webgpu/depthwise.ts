@@ -22,8 +22,13 @@ export function depthwiseRun(info: Conv2dInfo): number {
   return info.outHeight >= 8 ? 8 : info.outHeight >= 4 ? 4 : 1;
 }
 
-export function depthwiseOutputThreads(info: Conv2dInfo): number {
+function depthwiseOutputThreads(info: Conv2dInfo): number {
   return info.batch * info.outChannels * Math.ceil(info.outHeight / depthwiseRun(info)) * info.outWidth;
+}
+
+/** Workgroups to dispatch: one thread a run of outputs down a column. */
+export function depthwiseWorkgroupCount(info: Conv2dInfo): number {
+  return Math.ceil(depthwiseOutputThreads(info) / WORKGROUP);
 }
 
 export function depthwiseWgsl(info: Conv2dInfo): string {

@@ -1,4 +1,5 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
+import { elementCount } from '../../core/tensor.js';
 import { wgslBindings, wgslConstants } from './wgsl.js';
 
 /**
@@ -87,6 +88,12 @@ export function gemmUsesTapTable(info: Conv2dInfo): boolean {
 /** A row offset no window reaches: the bounds check fails for taps past K and pixels past P. */
 const OUTSIDE = 1 << 24;
 
+/** Floats of the packed weight buffer: [g][K padded][M padded], then the tap table where used. */
+export function gemmPackedLength(info: Conv2dInfo, tile: GemmTile): number {
+  const { kPadded, mPadded } = packedSizes(info, tile);
+  return info.groups * kPadded * mPadded + (gemmUsesTapTable(info) ? 4 * kPadded : 0);
+}
+
 /**
  * The weight (O, C/groups, kH, kW) as the kernel reads it: [g][k][m], zero-padded to whole tiles;
  * then, where the kernel uses it, the tap table (one vec4 of i32 bits per k, up to K padded).
@@ -95,14 +102,12 @@ export function packGemmWeight(info: Conv2dInfo, tile: GemmTile, weight: Float32
   const { kPadded, mPadded } = packedSizes(info, tile);
   const K = gemmK(info), M = info.outChannelsPerGroup;
   const weights = info.groups * kPadded * mPadded;
-  const packed = new Float32Array(weights + (gemmUsesTapTable(info) ? 4 * kPadded : 0));
-  if (weight.length > 0) {
-    for (let g = 0; g < info.groups; g++) {
-      for (let m = 0; m < M; m++) {
-        const row = (g * M + m) * K;
-        const column = g * kPadded * mPadded + m;
-        for (let k = 0; k < K; k++) packed[column + k * mPadded] = weight[row + k]!;
-      }
+  const packed = new Float32Array(gemmPackedLength(info, tile));
+  for (let g = 0; g < info.groups; g++) {
+    for (let m = 0; m < M; m++) {
+      const row = (g * M + m) * K;
+      const column = g * kPadded * mPadded + m;
+      for (let k = 0; k < K; k++) packed[column + k * mPadded] = weight[row + k]!;
     }
   }
   if (gemmUsesTapTable(info)) {
@@ -117,7 +122,7 @@ export function packGemmWeight(info: Conv2dInfo, tile: GemmTile, weight: Float32
   return packed;
 }
 
-/** The split of K that keeps each slice at least a few tiles long. */
+/** A tile the generator can unroll: vec4 rows and columns, and whole rows of the input tile per load pass. */
 function checkTile(tile: GemmTile): void {
   const threads = gemmThreads(tile);
   const ok = tile.tm % 4 === 0 && tile.tn % 4 === 0 && tile.bm % tile.tm === 0 && tile.bn % tile.tn === 0 &&
@@ -142,6 +147,14 @@ export function gemmWgsl(info: Conv2dInfo, tile: GemmTile): string {
   const tilesPerSplit = Math.ceil(kTiles / splitK);
   const rowVecs = tm / 4, colVecs = tn / 4;
   const lines = (count: number, line: (i: number) => string): string => Array.from({ length: count }, (_, i) => line(i)).join('\n');
+  // The loads of one K step, starting at k0 (a WGSL expression): each thread's share of the weight
+  // tile (vec4 r of it is element t + r·threads) and of the input tile (rows krow + r·kStep of its column).
+  const weightVec = (k0: string, r: number): string => `weight[weightBase + (${k0} + (t + ${r * threads}) / ${bm / 4}) * (M_PADDED / 4) + (t + ${r * threads}) % ${bm / 4}]`;
+  const inputValue = (k0: string, r: number): string => `gather(${k0} + krow + ${r * kStep}, iy0, ix0, base)`;
+  const storeTiles = (buffer: string, weightVecOf: (r: number) => string, inputValueOf: (r: number) => string): string => [
+    lines(loadsA, (r) => `{ let i = t + ${r * threads}; if (i < ${vecsA}) { As[${buffer} * ${vecsA} + i] = ${weightVecOf(r)}; } }`),
+    lines(loadsB, (r) => `Bs[${buffer} * ${(bk * bn) / 4} + ((krow + ${r * kStep}) * ${bn} + col) / 4][col % 4] = ${inputValueOf(r)};`),
+  ].join('\n');
 
   // The micro-kernel for one k: TM/4 + TN/4 vec4 reads of workgroup memory, TM·TN/4 vec4 FMAs.
   const accumulators = lines(tm * colVecs, (i) => `  var acc${i}: vec4<f32> = vec4<f32>(0.0);`);
@@ -194,7 +207,7 @@ ${wgslBindings({ weight: 'vec4<f32>' })}
 
 ${wgslConstants(info)}
 const K: i32 = ${gemmK(info)}; const P: i32 = ${gemmP(info)}; const HWO: i32 = ${info.outHeight * info.outWidth};
-const OUT_SIZE: i32 = ${info.batch * info.outChannels * info.outHeight * info.outWidth};
+const OUT_SIZE: i32 = ${elementCount(info.outputShape)};
 const K_TILES: i32 = ${kTiles}; const K_PADDED: i32 = ${kPadded}; const M_PADDED: i32 = ${mPadded};
 const P_TILES: i32 = ${Math.ceil(gemmP(info) / bn)}; const M_TILES: i32 = ${Math.ceil(info.outChannelsPerGroup / bm)};
 const SPLIT: i32 = ${splitK}; const WORKGROUPS: i32 = ${gemmWorkgroupCount(info, tile)};
@@ -250,8 +263,8 @@ ${lines(loadsB, (r) => `  var rb${r}: f32;`)}
 
   // Prologue: the first tiles into buffer 0.
   if (ktBegin < ktEnd) {
-${lines(loadsA, (r) => `    { let i = t + ${r * threads}; if (i < ${vecsA}) { As[i] = weight[weightBase + (ktBegin * ${bk} + i / ${bm / 4}) * (M_PADDED / 4) + i % ${bm / 4}]; } }`)}
-${lines(loadsB, (r) => `    Bs[((krow + ${r * kStep}) * ${bn} + col) / 4][col % 4] = gather(ktBegin * ${bk} + krow + ${r * kStep}, iy0, ix0, base);`)}
+    let k0 = ktBegin * ${bk};
+${storeTiles('0', (r) => weightVec('k0', r), (r) => inputValue('k0', r))}
   }
   workgroupBarrier();
 
@@ -260,8 +273,8 @@ ${lines(loadsB, (r) => `    Bs[((krow + ${r * kStep}) * ${bn} + col) / 4][col % 
     let hasNext = kt + 1 < ktEnd;
     if (hasNext) {
       let k0 = (kt + 1) * ${bk};
-${lines(loadsA, (r) => `      { let i = t + ${r * threads}; if (i < ${vecsA}) { ra${r} = weight[weightBase + (k0 + i / ${bm / 4}) * (M_PADDED / 4) + i % ${bm / 4}]; } }`)}
-${lines(loadsB, (r) => `      rb${r} = gather(k0 + krow + ${r * kStep}, iy0, ix0, base);`)}
+${lines(loadsA, (r) => `      if (t + ${r * threads} < ${vecsA}) { ra${r} = ${weightVec('k0', r)}; }`)}
+${lines(loadsB, (r) => `      rb${r} = ${inputValue('k0', r)};`)}
     }
     for (var kk = 0; kk < ${bk}; kk++) {
       let aBase = cur * ${vecsA} + kk * ${bm / 4};
@@ -270,8 +283,7 @@ ${microKernel}
     }
     if (hasNext) {
       let next = 1 - cur;
-${lines(loadsA, (r) => `      { let i = t + ${r * threads}; if (i < ${vecsA}) { As[next * ${vecsA} + i] = ra${r}; } }`)}
-${lines(loadsB, (r) => `      Bs[next * ${(bk * bn) / 4} + ((krow + ${r * kStep}) * ${bn} + col) / 4][col % 4] = rb${r};`)}
+${storeTiles('next', (r) => `ra${r}`, (r) => `rb${r}`)}
     }
     workgroupBarrier();
   }
@@ -281,17 +293,24 @@ ${epilogue}
 `;
 }
 
+const REDUCE_WORKGROUP = 256;
+
+/** Workgroups of the split-K sum: one thread an output. */
+export function splitKReduceWorkgroupCount(info: Conv2dInfo): number {
+  return Math.ceil(elementCount(info.outputShape) / REDUCE_WORKGROUP);
+}
+
 /** The second pass of split-K: output = bias + Σ_s partial[s] (partials bound as `input`). */
 export function splitKReduceWgsl(info: Conv2dInfo, splitK: number): string {
   return `// Generated by convlab (src/kernels/webgpu/gemm.ts): the split-K sum.
 ${wgslBindings()}
 const O: i32 = ${info.outChannels}; const HWO: i32 = ${info.outHeight * info.outWidth};
-const OUT_SIZE: i32 = ${info.batch * info.outChannels * info.outHeight * info.outWidth};
+const OUT_SIZE: i32 = ${elementCount(info.outputShape)};
 const HAS_BIAS: bool = ${info.hasBias};
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(${REDUCE_WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = i32(id.x + id.y * nwg.x * 256u);
+  let i = i32(id.x + id.y * nwg.x * ${REDUCE_WORKGROUP}u);
   if (i >= OUT_SIZE) { return; }
   var sum: f32 = 0.0;
   if (HAS_BIAS) { sum = bias[(i / HWO) % O]; }

@@ -1,9 +1,10 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
 import { Conv2dError } from '../../errors/index.js';
-import { depthwiseOutputThreads, depthwiseWgsl } from './depthwise.js';
+import { elementCount } from '../../core/tensor.js';
+import { depthwiseWgsl, depthwiseWorkgroupCount } from './depthwise.js';
 import { gpuDevice } from './device.js';
-import { WORKGROUP_SIZE as DIRECT_WORKGROUP, directConvWgsl } from './direct.js';
-import { gemmWgsl, gemmWorkgroupCount, packGemmWeight, splitKReduceWgsl } from './gemm.js';
+import { directConvWgsl, directWorkgroupCount } from './direct.js';
+import { gemmPackedLength, gemmWgsl, gemmWorkgroupCount, packGemmWeight, splitKReduceWgsl, splitKReduceWorkgroupCount } from './gemm.js';
 import { type WebgpuPlan, planWebgpu } from './plan.js';
 
 /**
@@ -72,7 +73,7 @@ export class WebgpuConv {
   readonly codes: string[] = [];
   readonly #buffers: { input: GPUBuffer; output: GPUBuffer; partials: GPUBuffer | null; readBack: GPUBuffer; weight: GPUBuffer; bias: GPUBuffer };
   readonly #outputLength: number;
-  #bindGroups: GPUBindGroup[] = [];
+  readonly #bindGroups: GPUBindGroup[];
   /** The weight and bias last uploaded (the caller's arrays) and a copy of their values then. */
   #uploaded: { weight: Float32Array; bias: Float32Array | null; weightCopy: Float32Array; biasCopy: Float32Array | null } | null = null;
   #queue: Promise<unknown> = Promise.resolve();
@@ -104,9 +105,9 @@ export class WebgpuConv {
     this.info = info;
     this.plan = plan;
     const inputLength = info.batch * info.inChannels * info.inHeight * info.inWidth;
-    this.#outputLength = info.batch * info.outChannels * info.outHeight * info.outWidth;
+    this.#outputLength = elementCount(info.outputShape);
     const splitK = plan.tile?.splitK ?? 1;
-    const weightLength = plan.kernel === 'webgpu-gemm' ? packGemmWeight(info, plan.tile!, new Float32Array(0)).length : info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+    const weightLength = plan.kernel === 'webgpu-gemm' ? gemmPackedLength(info, plan.tile!) : info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
     const limit = device.limits.maxStorageBufferBindingSize;
     for (const [name, floats] of [['input', inputLength], ['output', this.#outputLength * splitK], ['weight', weightLength]] as const) {
       if (floats * 4 > limit) {
@@ -130,12 +131,12 @@ export class WebgpuConv {
       const tile = plan.tile!;
       this.#passes = [{ pipeline: pipeline(gemmWgsl(info, tile)), workgroups: fold(gemmWorkgroupCount(info, tile)), reads: 'input', writes: splitK > 1 ? 'partials' : 'output' }];
       if (splitK > 1) {
-        this.#passes.push({ pipeline: pipeline(splitKReduceWgsl(info, splitK)), workgroups: fold(Math.ceil(this.#outputLength / 256)), reads: 'partials', writes: 'output' });
+        this.#passes.push({ pipeline: pipeline(splitKReduceWgsl(info, splitK)), workgroups: fold(splitKReduceWorkgroupCount(info)), reads: 'partials', writes: 'output' });
       }
     } else if (plan.kernel === 'webgpu-depthwise') {
-      this.#passes = [{ pipeline: pipeline(depthwiseWgsl(info)), workgroups: fold(Math.ceil(depthwiseOutputThreads(info) / 128)), reads: 'input', writes: 'output' }];
+      this.#passes = [{ pipeline: pipeline(depthwiseWgsl(info)), workgroups: fold(depthwiseWorkgroupCount(info)), reads: 'input', writes: 'output' }];
     } else {
-      this.#passes = [{ pipeline: pipeline(directConvWgsl(info)), workgroups: fold(Math.ceil(this.#outputLength / DIRECT_WORKGROUP)), reads: 'input', writes: 'output' }];
+      this.#passes = [{ pipeline: pipeline(directConvWgsl(info)), workgroups: fold(directWorkgroupCount(info)), reads: 'input', writes: 'output' }];
     }
     const { layout } = layouts(device);
     this.#bindGroups = this.#passes.map((pass) => device.createBindGroup({
