@@ -1,22 +1,34 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Canvas, GlobalFonts } from '@napi-rs/canvas';
 import type { Animation, Frame } from './frame.js';
 import { GifWriter, paletteFrom } from './gif.js';
-import { type Context2D, FONT_FAMILY, drawFrame } from './render.js';
+import { type Context2D, CJK_FONT_FAMILY, FONT_FAMILY, drawFrame } from './render.js';
 
 /**
- * Rendering in Node with @napi-rs/canvas: frames to RGBA, PNG and GIF. The font is registered from
- * the `dejavu-fonts-ttf` package, so frames are identical on every machine whatever fonts it has.
+ * Rendering in Node with @napi-rs/canvas: frames to RGBA, PNG and GIF. The fonts are registered from
+ * files, so frames are identical on every machine whatever fonts it has: DejaVu Sans from the
+ * `dejavu-fonts-ttf` package, and the package's own subset of Noto Sans SC for Chinese.
  */
 
 let fontsRegistered = false;
 
+/** The font files the frames and charts use: DejaVu Sans regular and bold, the CJK subset regular and bold. */
+export function fontFiles(): { latin: string[]; cjk: string[] } {
+  const dejavu = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  const cjk = fileURLToPath(new URL('../../assets/fonts/', import.meta.url));
+  return {
+    latin: [join(dejavu, 'DejaVuSans.ttf'), join(dejavu, 'DejaVuSans-Bold.ttf')],
+    cjk: [join(cjk, 'NotoSansSC-convlab-Regular.ttf'), join(cjk, 'NotoSansSC-convlab-Bold.ttf')],
+  };
+}
+
 function registerFonts(): void {
   if (fontsRegistered) return;
-  const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  GlobalFonts.registerFromPath(join(dir, 'DejaVuSans.ttf'), FONT_FAMILY);
-  GlobalFonts.registerFromPath(join(dir, 'DejaVuSans-Bold.ttf'), FONT_FAMILY);
+  const { latin, cjk } = fontFiles();
+  for (const file of latin) GlobalFonts.registerFromPath(file, FONT_FAMILY);
+  for (const file of cjk) GlobalFonts.registerFromPath(file, CJK_FONT_FAMILY);
   fontsRegistered = true;
 }
 

@@ -10,6 +10,7 @@ export interface Context2D {
   fillStyle: unknown;
   strokeStyle: unknown;
   lineWidth: number;
+  lineCap: string;
   font: string;
   textAlign: string;
   textBaseline: string;
@@ -18,18 +19,25 @@ export interface Context2D {
   beginPath(): void;
   moveTo(x: number, y: number): void;
   lineTo(x: number, y: number): void;
+  closePath(): void;
   stroke(): void;
+  fill(): void;
   fillText(text: string, x: number, y: number): void;
   setLineDash(segments: number[]): void;
 }
 
-/** The font the frames use: DejaVu Sans, shipped by the `dejavu-fonts-ttf` package and registered by the Node renderer. */
+/** The frames' Latin font: DejaVu Sans, from the `dejavu-fonts-ttf` package, registered by the Node renderer. */
 export const FONT_FAMILY = 'DejaVu Sans';
+/** The frames' Chinese font: a subset of Noto Sans SC shipped with the package (fonts/). */
+export const CJK_FONT_FAMILY = 'Noto Sans SC convlab';
+/** The CSS font list: Latin glyphs from DejaVu Sans, the rest from the CJK subset. */
+export const FONT_STACK = `"${FONT_FAMILY}", "${CJK_FONT_FAMILY}"`;
 
 export function drawFrame(ctx: Context2D, frame: Frame): void {
   ctx.fillStyle = frame.background;
   ctx.fillRect(0, 0, frame.width, frame.height);
   ctx.textBaseline = 'alphabetic';
+  ctx.lineCap = 'round';
   for (const shape of frame.shapes) {
     switch (shape.kind) {
       case 'rect':
@@ -54,9 +62,17 @@ export function drawFrame(ctx: Context2D, frame: Frame): void {
         ctx.lineTo(shape.x2, shape.y2);
         ctx.stroke();
         break;
+      case 'polygon':
+        ctx.fillStyle = shape.fill;
+        ctx.beginPath();
+        ctx.moveTo(shape.points[0]!, shape.points[1]!);
+        for (let i = 2; i < shape.points.length; i += 2) ctx.lineTo(shape.points[i]!, shape.points[i + 1]!);
+        ctx.closePath();
+        ctx.fill();
+        break;
       case 'text':
         ctx.fillStyle = shape.color;
-        ctx.font = `${shape.bold ? 'bold ' : ''}${shape.size}px "${FONT_FAMILY}"`;
+        ctx.font = `${shape.bold ? 'bold ' : ''}${shape.size}px ${FONT_STACK}`;
         ctx.textAlign = shape.align;
         ctx.fillText(shape.text, shape.x, shape.y);
         break;
