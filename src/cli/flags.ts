@@ -27,6 +27,9 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   cellSize: '--cell-size',
   batch: '--batch',
   step: '--step',
+  lang: '--lang',
+  title: '--title',
+  maxFrames: '--max-frames',
   weight: '--weight',
   output: '--output',
 };

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { LayerOptions } from '../core/describe.js';
 import { type VizOptions, createAnimation } from '../viz/frame.js';
+import { DEFAULT_FRAME_MS, GIF_PIXEL_BUDGET, MIN_LAST_FRAME_MS } from '../viz/gif.js';
+import type { GifRenderOptions } from '../viz/node.js';
 import { ARTICLE_FIGURES } from '../viz/presets.js';
 import { type LayerFlagValues, UsageError, addConvFlags, addLayerFlags, layerFromFlags, parseNumber } from './flags.js';
 import { writeFileAtomically, writeStreamAtomically } from './files.js';
@@ -10,19 +12,22 @@ import { writeFileAtomically, writeStreamAtomically } from './files.js';
 interface VizFlags extends LayerFlagValues {
   mode: string;
   theme: string;
+  lang: string;
+  title?: string;
   cellSize?: string;
-  frameMs: string;
   batch?: string;
 }
 
-interface GifFlags extends VizFlags { output?: string; preset?: string; outDir?: string }
+interface GifFlags extends VizFlags { output?: string; preset?: string; outDir?: string; frameMs: string; lastFrameMs?: string; maxFrames?: string }
 interface FrameFlags extends VizFlags { step?: string; sheet?: boolean; output: string }
 
 function addVizFlags(command: Command): Command {
   return command
     .option('--mode <mode>', "'structure' (the article's look) or 'values' (numbers, products, sums)", 'structure')
     .option('--theme <theme>', "'light' or 'dark'", 'light')
-    .option('--cell-size <px>', 'cell size in pixels (default 24, or 40 in values mode)')
+    .option('--lang <lang>', "language of the words: 'en' or 'zh' (Simplified Chinese)", 'en')
+    .option('--title <text>', 'the title line (default: named from the arguments that differ from the defaults)')
+    .option('--cell-size <px>', 'cell size in pixels (default 24, or 32 in values mode)')
     .option('--batch <n>', 'which image of a batched input to show (values mode)');
 }
 
@@ -30,6 +35,8 @@ function vizOptions(flags: VizFlags): VizOptions {
   return {
     mode: flags.mode as VizOptions['mode'],
     theme: flags.theme as VizOptions['theme'],
+    lang: flags.lang as VizOptions['lang'],
+    ...(flags.title === undefined ? {} : { title: flags.title }),
     ...(flags.cellSize === undefined ? {} : { cellSize: parseNumber('--cell-size', flags.cellSize) }),
     ...(flags.batch === undefined ? {} : { batch: parseNumber('--batch', flags.batch) }),
   };
@@ -51,22 +58,37 @@ function progress(label: string): (done: number, total: number) => void {
   };
 }
 
-async function writeGif(path: string, inputShape: number[], layer: LayerOptions, options: VizOptions, frameMs: number): Promise<number> {
+async function writeGif(path: string, inputShape: number[], layer: LayerOptions, options: VizOptions, timing: GifRenderOptions): Promise<number> {
   const animation = createAnimation(inputShape, layer, options);
-  const { renderGif } = await import('../viz/node.js');
+  const { renderGif, checkGifBudget } = await import('../viz/node.js');
+  // Refused before the file is opened: the budget depends only on the frame count and the canvas.
+  const { width, height } = animation.frame(0);
+  checkGifBudget(animation.steps, width, height, timing.maxFrames);
   let frames = 0;
   writeStreamAtomically('--output', path, (write) => {
-    frames = renderGif(animation, frameMs, write, progress(path));
+    frames = renderGif(animation, timing, write, progress(path));
   });
   return frames;
 }
 
-function frameMsOf(flags: VizFlags): number {
-  const frameMs = parseNumber('--frame-ms', flags.frameMs);
-  if (!Number.isInteger(frameMs) || frameMs < 10 || frameMs > 60_000) {
-    throw new UsageError('--frame-ms', flags.frameMs, '--frame-ms takes an integer from 10 to 60000 (GIF delays are in hundredths of a second)');
+function millisecondsOf(flag: string, text: string): number {
+  const ms = parseNumber(flag, text);
+  if (!Number.isInteger(ms) || ms < 10 || ms > 60_000) {
+    throw new UsageError(flag, text, `${flag} takes an integer from 10 to 60000 (GIF delays are in hundredths of a second)`);
   }
-  return frameMs;
+  return ms;
+}
+
+function timingOf(flags: GifFlags): GifRenderOptions {
+  const maxFrames = flags.maxFrames === undefined ? undefined : parseNumber('--max-frames', flags.maxFrames);
+  if (maxFrames !== undefined && (!Number.isInteger(maxFrames) || maxFrames < 1)) {
+    throw new UsageError('--max-frames', flags.maxFrames!, '--max-frames takes a positive integer');
+  }
+  return {
+    frameMs: millisecondsOf('--frame-ms', flags.frameMs),
+    ...(flags.lastFrameMs === undefined ? {} : { lastFrameMs: millisecondsOf('--last-frame-ms', flags.lastFrameMs) }),
+    ...(maxFrames === undefined ? {} : { maxFrames }),
+  };
 }
 
 /** `convlab gif` and `convlab frame`: the article's animations, for any configuration. */
@@ -81,18 +103,20 @@ export function registerGif(program: Command): void {
     .option('-k, --kernel-size <k>', 'kernel size: an integer or h,w');
   addConvFlags(gif)
     .option('--no-bias', 'the layer has no bias')
-    .option('--frame-ms <ms>', 'time per frame', '500')
+    .option('--frame-ms <ms>', 'time per frame (the article: 300)', String(DEFAULT_FRAME_MS))
+    .option('--last-frame-ms <ms>', `time the last frame stays (default: at least ${MIN_LAST_FRAME_MS})`)
+    .option('--max-frames <n>', `allow this many frames (by default a GIF is refused past ${GIF_PIXEL_BUDGET.toExponential(0)} px of frames × canvas)`)
     .option('--output <file>', 'the GIF to write (written whole or not at all)');
   addVizFlags(gif).action(async (flags: GifFlags) => {
     const options = vizOptions(flags);
-    const frameMs = frameMsOf(flags);
+    const timing = timingOf(flags);
     if (flags.preset !== undefined) {
       if (flags.preset !== 'article') throw new UsageError('--preset', flags.preset, "the only preset is 'article'");
       if (!flags.outDir) throw new UsageError('--out-dir', flags.outDir ?? '', '--preset article needs --out-dir DIR');
       mkdirSync(flags.outDir, { recursive: true });
       for (const figure of ARTICLE_FIGURES) {
         const path = join(flags.outDir, `${figure.name}.gif`);
-        const frames = await writeGif(path, figure.inputShape, figure.layer, options, frameMs);
+        const frames = await writeGif(path, figure.inputShape, figure.layer, options, timing);
         process.stdout.write(`wrote ${path} (${frames} frames)\n`);
       }
       return;
@@ -101,7 +125,7 @@ export function registerGif(program: Command): void {
       if (value === undefined) throw new UsageError(flag, '', `${flag} is required (or use --preset article --out-dir DIR)`);
     }
     const { inputShape, layer } = layerFromFlags(flags);
-    const frames = await writeGif(flags.output!, inputShape, layer as unknown as LayerOptions, options, frameMs);
+    const frames = await writeGif(flags.output!, inputShape, layer as unknown as LayerOptions, options, timing);
     process.stdout.write(`wrote ${flags.output} (${frames} frames)\n`);
   });
 
@@ -111,7 +135,6 @@ export function registerGif(program: Command): void {
   addVizFlags(addLayerFlags(frame))
     .option('--step <n>', 'the step to draw, from 0', '0')
     .option('--sheet', 'every step on one sheet instead')
-    .option('--frame-ms <ms>', '(unused for PNG)', '500')
     .requiredOption('--output <file>', 'the PNG to write')
     .action(async (flags: FrameFlags) => {
       const { inputShape, layer } = layerFromFlags(flags);

@@ -4,7 +4,7 @@ declare module 'gifenc' {
   export interface Encoder {
     writeHeader(): void;
     writeFrame(index: Uint8Array, width: number, height: number, options?: {
-      palette?: Palette; first?: boolean; transparent?: boolean; delay?: number; repeat?: number; dispose?: number;
+      palette?: Palette; first?: boolean; transparent?: boolean; transparentIndex?: number; delay?: number; repeat?: number; dispose?: number;
     }): void;
     finish(): void;
     bytesView(): Uint8Array;

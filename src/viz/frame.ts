@@ -26,7 +26,7 @@ import { stepCount, stepPosition } from './trace.js';
  * - the kernels, the current filter lit; a +b cell beside each output channel, lit when used;
  * - the outputs filling in; connectors over every cell, with a halo: from the right-hand corners of
  *   each channel's receptive-field box to the left-hand corners of its kernel slice, and from the
- *   slice's right-hand corners to the centre of the output cell (drawn again over its lines);
+ *   filter's outer right-hand corners to the centre of the output cell (drawn again over its lines);
  * - grouped layers as bands, one per group, and a bracket showing the concatenation;
  * - in values mode, the numbers and the sum: per-channel partial sums plus the bias.
  * Groups run in parallel: every group's j-th output channel advances at the same step.
@@ -66,7 +66,7 @@ export interface VizOptions {
   lang?: Lang | 'zh';
   /** The figure's title; default: named from the arguments that differ from nn.Conv2d's defaults. */
   title?: string;
-  /** Cell size in pixels (8–96); default 24 for structure, 40 for values. */
+  /** Cell size in pixels (8–96); default 24 for structure, 32 for values. */
   cellSize?: number;
   /** Which image of a batched input the values come from; default 0. */
   batch?: number;
@@ -145,7 +145,7 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
   if (!(theme in THEMES)) throw new Conv2dError('theme', theme, "theme must be 'light' or 'dark'");
   const lang = checkLang(raw.lang);
   if (raw.title !== undefined && typeof raw.title !== 'string') throw new Conv2dError('title', raw.title, 'title must be a string');
-  const S = raw.cellSize === undefined ? (mode === 'values' ? 40 : 24) : checkIntegerAtLeast('cellSize', raw.cellSize, 8, 'cellSize must be at least 8 pixels');
+  const S = raw.cellSize === undefined ? (mode === 'values' ? 32 : 24) : checkIntegerAtLeast('cellSize', raw.cellSize, 8, 'cellSize must be at least 8 pixels');
   if (S > 96) throw new Conv2dError('cellSize', S, 'cellSize must be at most 96 pixels');
   const batch = raw.batch === undefined ? 0 : checkIntegerAtLeast('batch', raw.batch, 0, 'batch must be a non-negative integer');
   if (batch >= info.batch) throw new Conv2dError('batch', batch, `batch must be below the input's batch size ${info.batch}`);
@@ -334,8 +334,9 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
         const r = layout.biasRect(o);
         const fill = jo === j ? palette.kernelCurrent : palette.kernel;
         if (biasData) {
-          cell(r, fill, formatNumber(biasData[o]!, 1));
-          text(r.x + S / 2, r.y + small, '+b', Math.max(7, small - 2), textOn(palette, fill), 'center');
+          cell(r, fill);
+          text(r.x + S / 2, r.y + Math.round(S * 0.38), '+b', Math.max(7, Math.round(S * 0.26)), textOn(palette, fill), 'center');
+          text(r.x + S / 2, r.y + Math.round(S * 0.84), formatNumber(biasData[o]!, 1), small, textOn(palette, fill), 'center');
         } else {
           cell(r, fill, '+b');
         }
@@ -349,7 +350,7 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     const halos: Shape[] = [];
     const lines: Shape[] = [];
     const connect = (x1: number, y1: number, x2: number, y2: number, connector: Connector) => {
-      halos.push({ kind: 'line', x1, y1, x2, y2, stroke: palette.background, lineWidth: 3.5, halo: true });
+      halos.push({ kind: 'line', x1, y1, x2, y2, stroke: palette.background, lineWidth: 3, halo: true });
       lines.push({ kind: 'line', x1, y1, x2, y2, stroke: palette.line, lineWidth: 1.5, connector });
     };
     const box = fieldBox(oy, ox);
@@ -380,17 +381,18 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
         }
         outlines.push({ kind: 'rect', x: fx0, y: fy0, w: fx1 - fx0, h: fy1 - fy0, stroke: palette.line, lineWidth: 2 });
         const k = layout.kernelCell(o, c, 0, 0);
-        const kx1 = k.x + kW * S, ky1 = k.y + kH * S;
+        const ky1 = k.y + kH * S;
         outlines.push({ kind: 'rect', x: k.x, y: k.y, w: kW * S, h: kH * S, stroke: palette.line, lineWidth: 2 });
         // A funnel from the field's right-hand corners to the slice's left-hand corners: the window
         // meets its slice (lines from the far corners would cross the window's own numbers).
         const toKernel = { from: 'receptive-field', to: 'kernel', inputChannel: channel, outputChannel: o, groupChannel: c } as const;
         connect(fx1, fy0, k.x, k.y, toKernel);
         connect(fx1, fy1, k.x, ky1, toKernel);
-        const toOutput = { from: 'kernel', to: 'output', outputChannel: o, groupChannel: c, oy, ox } as const;
-        connect(kx1, k.y, outCx, outCy, toOutput);
-        connect(kx1, ky1, outCx, outCy, toOutput);
       }
+      // The filter's outer corners to the output cell: every slice's sum lands in that one cell.
+      const firstSlice = layout.kernelCell(o, 0, 0, 0), lastSlice = layout.kernelCell(o, Cg - 1, kH - 1, kW - 1);
+      connect(firstSlice.x + kW * S, firstSlice.y, outCx, outCy, { from: 'kernel', to: 'output', outputChannel: o, groupChannel: 0, oy, ox });
+      connect(lastSlice.x + S, lastSlice.y + S, outCx, outCy, { from: 'kernel', to: 'output', outputChannel: o, groupChannel: Cg - 1, oy, ox });
       // The output cell over the lines that converge on its centre, so its number stays readable.
       onTop.push(...shapes.slice(outputCellShape.get(o)![0], outputCellShape.get(o)![1]));
       onTop.push({ kind: 'rect', ...outRect, stroke: palette.line, lineWidth: 2 });

@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Canvas, GlobalFonts } from '@napi-rs/canvas';
 import type { Animation, Frame } from './frame.js';
-import { GifWriter, paletteFrom } from './gif.js';
+import { DEFAULT_FRAME_MS, GifWriter, MIN_LAST_FRAME_MS, checkGifBudget, paletteFrom } from './gif.js';
+
+export { checkGifBudget } from './gif.js';
 import { type Context2D, CJK_FONT_FAMILY, FONT_FAMILY, drawFrame } from './render.js';
 
 /**
@@ -74,13 +76,25 @@ export function sheetPng(animation: Animation, columns = Math.ceil(Math.sqrt(ani
   return new Uint8Array(sheet.toBuffer('image/png'));
 }
 
+export interface GifRenderOptions {
+  /** Delay per frame, ms; default 300 (the article's pace). */
+  frameMs?: number;
+  /** How long the last frame stays, ms; default max(frameMs, 1500). */
+  lastFrameMs?: number;
+  /** Allow this many frames beyond the default work budget (GIF_PIXEL_BUDGET). */
+  maxFrames?: number;
+}
+
 /**
  * The animation as a looping GIF, streamed: each frame is drawn, encoded and handed to `onChunk`
- * before the next is drawn. `onProgress(done, total)` after each frame.
+ * before the next is drawn. `onProgress(done, total)` after each frame. A GIF past the work budget
+ * is refused before anything is drawn (see checkGifBudget).
  */
-export function renderGif(animation: Animation, frameMs: number, onChunk: (bytes: Uint8Array) => void,
+export function renderGif(animation: Animation, options: GifRenderOptions | number, onChunk: (bytes: Uint8Array) => void,
   onProgress?: (done: number, total: number) => void): number {
+  const { frameMs = DEFAULT_FRAME_MS, lastFrameMs, maxFrames } = typeof options === 'number' ? { frameMs: options } : options;
   const first = animation.frame(0);
+  checkGifBudget(animation.steps, first.width, first.height, maxFrames);
   const canvas = createCanvas(first.width, first.height);
   // Two pixel buffers, alternating: the writer compares each frame with the one before. Nothing
   // else is kept, so memory does not grow with the number of frames.
@@ -90,7 +104,8 @@ export function renderGif(animation: Animation, frameMs: number, onChunk: (bytes
   const palette = paletteFrom([frameRgba(first, canvas, buffers[0]), last]);
   const writer = new GifWriter({ width: first.width, height: first.height, frameMs }, palette, onChunk);
   for (let step = 0; step < animation.steps; step++) {
-    writer.add(frameRgba(animation.frame(step), canvas, buffers[step % 2]));
+    const isLast = step === animation.steps - 1;
+    writer.add(frameRgba(animation.frame(step), canvas, buffers[step % 2]), isLast ? lastFrameMs ?? Math.max(frameMs, MIN_LAST_FRAME_MS) : frameMs);
     onProgress?.(step + 1, animation.steps);
   }
   return writer.finish();
