@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { Conv2dError, conv2d, tensor } from '../src/index.js';
 import { resolveLayer } from '../src/core/describe.js';
 import { createAnimation } from '../src/viz/frame.js';
-import { frameRgba, framePng, renderGif, sheetPng } from '../src/viz/node.js';
+import { checkGifBudget, frameRgba, framePng, renderGif, sheetPng } from '../src/viz/node.js';
 import { stepCount, traceCell, valueFromTrace } from '../src/viz/trace.js';
+import type { CellTarget } from '../src/viz/links.js';
+import { sourceIndex } from '../src/kernels/reference.js';
 import { randomData } from './helpers.js';
 
 /** Layers for the visualizer tests: every argument, groups, and the padding modes. */
@@ -67,7 +69,9 @@ describe('the frame model', () => {
       for (const shape of frame.shapes) {
         const [x0, y0, x1, y1] = shape.kind === 'rect' ? [shape.x, shape.y, shape.x + shape.w, shape.y + shape.h]
           : shape.kind === 'line' ? [Math.min(shape.x1, shape.x2), Math.min(shape.y1, shape.y2), Math.max(shape.x1, shape.x2), Math.max(shape.y1, shape.y2)]
-            : [shape.x, shape.y - shape.size, shape.x, shape.y];
+            : shape.kind === 'polygon' ? [Math.min(...shape.points.filter((_, i) => i % 2 === 0)), Math.min(...shape.points.filter((_, i) => i % 2 === 1)),
+              Math.max(...shape.points.filter((_, i) => i % 2 === 0)), Math.max(...shape.points.filter((_, i) => i % 2 === 1))]
+              : [shape.x, shape.y - shape.size, shape.x, shape.y];
         expect(x0).toBeGreaterThanOrEqual(0);
         expect(y0).toBeGreaterThanOrEqual(0);
         expect(x1).toBeLessThanOrEqual(frame.width);
@@ -76,8 +80,9 @@ describe('the frame model', () => {
     }
     // Values mode: outputs stay filled — step s shows s + 1 output values per group.
     const last = animation.frame(animation.steps - 1);
-    const outputTexts = last.shapes.filter((s) => s.kind === 'text' && /^-?\d+\.\d\d$/.test(s.text));
-    expect(outputTexts).toHaveLength(info.outChannels * info.outHeight * info.outWidth);
+    // (The current cells are drawn twice: again over the connectors that converge on them.)
+    const outputTexts = new Set(last.shapes.filter((s) => s.kind === 'text' && /^−?\d+\.\d\d$/.test(s.text)).map((s) => JSON.stringify(s)));
+    expect(outputTexts.size).toBe(info.outChannels * info.outHeight * info.outWidth);
   });
 
   it("captions in the article's form", () => {
@@ -95,9 +100,9 @@ describe('the frame model', () => {
   });
 });
 
-function gifOf(animation: ReturnType<typeof createAnimation>, frameMs = 200): Uint8Array {
+function gifOf(animation: ReturnType<typeof createAnimation>, options: Parameters<typeof renderGif>[1] = {}): Uint8Array {
   const chunks: Uint8Array[] = [];
-  renderGif(animation, frameMs, (chunk) => chunks.push(chunk));
+  renderGif(animation, options, (chunk) => chunks.push(chunk));
   return new Uint8Array(Buffer.concat(chunks));
 }
 
@@ -108,28 +113,58 @@ describe('GIF', () => {
     expect(Buffer.from(gifOf(title())).equals(Buffer.from(gifOf(title())))).toBe(true);
   });
 
+  it("the article's pace by default: 30 cs a frame, the last held 150 cs", () => {
+    const reader = new omggif.GifReader(gifOf(title()));
+    expect(reader.frameInfo(1).delay).toBe(30);
+    expect(reader.frameInfo(reader.numFrames() - 1).delay).toBe(150);
+    const slow = new omggif.GifReader(gifOf(title(), { frameMs: 2000 }));
+    expect(slow.frameInfo(slow.numFrames() - 1).delay).toBe(200); // never shorter than the others
+  });
+
   it('decodes to one looping frame per step, each matching the rendered frame', () => {
-    const animation = title();
-    const bytes = gifOf(animation, 300);
-    const reader = new omggif.GifReader(bytes);
-    const { width, height } = animation.frame(0);
-    expect([reader.width, reader.height]).toEqual([width, height]);
-    expect(reader.numFrames()).toBe(animation.steps);
-    expect(reader.loopCount()).toBe(0); // 0: loop forever
-    expect(reader.frameInfo(1).delay).toBe(30); // hundredths of a second
-    // Blit the frames in order (each keeps the last: disposal 1) and compare with the renderer's pixels.
-    const pixels = new Uint8Array(width * height * 4);
-    for (let i = 0; i < reader.numFrames(); i++) {
-      reader.decodeAndBlitFrameRGBA(i, pixels);
-      if (i % 6 !== 5) continue;
-      const expected = frameRgba(animation.frame(i));
-      let off = 0;
-      for (let p = 0; p < pixels.length; p += 4) {
-        const d = Math.max(Math.abs(pixels[p]! - expected[p]!), Math.abs(pixels[p + 1]! - expected[p + 1]!), Math.abs(pixels[p + 2]! - expected[p + 2]!));
-        if (d > 24) off++; // the palette has 256 colours: antialiased text edges may round
+    for (const animation of [title(), createAnimation([2, 7, 7], LAYERS[1]![1], { mode: 'values', theme: 'dark' })]) {
+      const bytes = gifOf(animation, { frameMs: 200 });
+      const reader = new omggif.GifReader(bytes);
+      const { width, height } = animation.frame(0);
+      expect([reader.width, reader.height]).toEqual([width, height]);
+      expect(reader.numFrames()).toBe(animation.steps);
+      expect(reader.loopCount()).toBe(0); // 0: loop forever
+      expect(reader.frameInfo(1).delay).toBe(20); // hundredths of a second
+      // Blit the frames in order (each keeps the last: disposal 1; unchanged pixels are transparent)
+      // and compare with the renderer's pixels.
+      const pixels = new Uint8Array(width * height * 4);
+      for (let i = 0; i < reader.numFrames(); i++) {
+        reader.decodeAndBlitFrameRGBA(i, pixels);
+        if (i % 6 !== 5) continue;
+        const expected = frameRgba(animation.frame(i));
+        let off = 0;
+        for (let p = 0; p < pixels.length; p += 4) {
+          const d = Math.max(Math.abs(pixels[p]! - expected[p]!), Math.abs(pixels[p + 1]! - expected[p + 1]!), Math.abs(pixels[p + 2]! - expected[p + 2]!));
+          if (d > 24) off++; // the palette has 64 colours: antialiased text edges may round
+        }
+        expect(off / (width * height), `frame ${i}`).toBeLessThan(0.002);
       }
-      expect(off / (width * height), `frame ${i}`).toBeLessThan(0.002);
     }
+  });
+
+  it('a layer without bias draws differently: no +b cells', () => {
+    const withBias = gifOf(createAnimation([3, 7, 7], LAYERS[0]![1]));
+    const without = gifOf(createAnimation([3, 7, 7], { ...LAYERS[0]![1], bias: false }));
+    expect(Buffer.from(withBias).equals(Buffer.from(without))).toBe(false);
+    const texts = (a: ReturnType<typeof createAnimation>) => a.frame(0).shapes.filter((s) => s.kind === 'text' && s.text === '+b').length;
+    expect(texts(createAnimation([3, 7, 7], LAYERS[0]![1]))).toBe(2); // one per output channel
+    expect(texts(createAnimation([3, 7, 7], { ...LAYERS[0]![1], bias: false }))).toBe(0);
+  });
+
+  it('refuses, before drawing, a GIF past the work budget, saying how much it would be', () => {
+    // (1, 150, 150) → 8 channels: 8·148·148 = 175,232 frames.
+    const big = createAnimation([1, 150, 150], { outChannels: 8, kernelSize: 3 }, { cellSize: 8 });
+    const chunks: Uint8Array[] = [];
+    expect(() => renderGif(big, {}, (c) => chunks.push(c))).toThrow(/175,232 frames of \d+ × \d+ px .*--max-frames 175232/);
+    expect(chunks).toEqual([]);
+    expect(() => checkGifBudget(10, 100, 100)).not.toThrow();
+    expect(() => checkGifBudget(10, 100, 100, 5)).toThrow(/at most 5 frames were allowed/);
+    expect(() => checkGifBudget(100_000, 100, 100, 100_000)).not.toThrow();
   });
 });
 
@@ -167,35 +202,87 @@ describe('pixel snapshots', () => {
   }
 });
 
+/**
+ * The oracle for hover linking: today's brute force, kept as the definition — every output cell is
+ * traced (traceCell) and its taps compared with the target. An input cell is linked to every output
+ * reading a padded cell that holds its value (the cell itself, or a copy made by the padding mode).
+ */
+function linkedBruteForce(animation: ReturnType<typeof createAnimation>, target: CellTarget) {
+  const { info } = animation;
+  const result = { inputs: new Set<string>(), weights: new Set<string>(), outputs: new Set<string>() };
+  const key = (o: object) => JSON.stringify(o);
+  const Hp = info.inHeight + info.padTop + info.padBottom, Wp = info.inWidth + info.padLeft + info.padRight;
+  const sourceOf = (channel: number, py: number, px: number) => {
+    const y = traceSource(info, py, 'y'), x = traceSource(info, px, 'x');
+    return y < 0 || x < 0 ? `zero:${channel},${py},${px}` : `${channel},${y},${x}`;
+  };
+  for (let o = 0; o < info.outChannels; o++) for (let oy = 0; oy < info.outHeight; oy++) for (let ox = 0; ox < info.outWidth; ox++) {
+    for (const tap of traceCell(info, o, oy, ox).taps) {
+      const hit = target.kind === 'output' ? target.channel === o && target.oy === oy && target.ox === ox
+        : target.kind === 'input' ? tap.inputChannel === target.channel && sourceOf(tap.inputChannel, tap.py, tap.px) === sourceOf(target.channel, target.py, target.px)
+          : target.outputChannel === o && tap.groupChannel === target.groupChannel && tap.ky === target.ky && tap.kx === target.kx;
+      if (!hit) continue;
+      result.outputs.add(key({ channel: o, oy, ox }));
+      result.weights.add(key({ outputChannel: o, groupChannel: tap.groupChannel, ky: tap.ky, kx: tap.kx }));
+      result.inputs.add(key({ channel: tap.inputChannel, py: tap.py, px: tap.px }));
+    }
+  }
+  if (target.kind === 'input') {
+    // The hovered cell and every padded cell holding its value, whether or not an output reads them.
+    result.inputs.clear();
+    for (let py = 0; py < Hp; py++) for (let px = 0; px < Wp; px++) {
+      if (sourceOf(target.channel, py, px) === sourceOf(target.channel, target.py, target.px)) result.inputs.add(key({ channel: target.channel, py, px }));
+    }
+  }
+  if (target.kind === 'weight') result.weights = new Set([key({ outputChannel: target.outputChannel, groupChannel: target.groupChannel, ky: target.ky, kx: target.kx })]);
+  return result;
+}
+
+/** The input row (axis 'y') or column ('x') padded index p holds, or −1: the reference kernel's index map. */
+function traceSource(info: ReturnType<typeof resolveLayer>, p: number, axis: 'y' | 'x'): number {
+  return axis === 'y' ? sourceIndex(p - info.padTop, info.inHeight, info.paddingMode) : sourceIndex(p - info.padLeft, info.inWidth, info.paddingMode);
+}
+
 describe('hover linking', () => {
-  it.each(LAYERS)('input → outputs is the inverse of output → inputs, and weights agree: x=%j %j', (inputShape, layer) => {
+  it.each(LAYERS)('the dependency map agrees with the brute-force oracle on every cell: x=%j %j', (inputShape, layer) => {
     const animation = createAnimation(inputShape, layer);
     const { info } = animation;
-    const key = (o: object) => JSON.stringify(o);
-    // Every (output, input) pair seen from the output side must be seen from the input side, and back.
-    const fromOutputs = new Set<string>();
-    for (let o = 0; o < info.outChannels; o++) for (let oy = 0; oy < info.outHeight; oy++) for (let ox = 0; ox < info.outWidth; ox++) {
-      for (const input of animation.linked({ kind: 'output', channel: o, oy, ox }).inputs) fromOutputs.add(key({ o, oy, ox, ...input }));
-    }
-    const fromInputs = new Set<string>();
     const Hp = info.inHeight + info.padTop + info.padBottom, Wp = info.inWidth + info.padLeft + info.padRight;
-    for (let c = 0; c < info.inChannels; c++) for (let py = 0; py < Hp; py++) for (let px = 0; px < Wp; px++) {
-      const l = animation.linked({ kind: 'input', channel: c, py, px });
-      for (const out of l.outputs) fromInputs.add(key({ o: out.channel, oy: out.oy, ox: out.ox, channel: c, py, px }));
+    const targets: CellTarget[] = [];
+    for (let c = 0; c < info.inChannels; c++) for (let py = 0; py < Hp; py++) for (let px = 0; px < Wp; px++) targets.push({ kind: 'input', channel: c, py, px });
+    for (let o = 0; o < info.outChannels; o++) for (let oy = 0; oy < info.outHeight; oy++) for (let ox = 0; ox < info.outWidth; ox++) targets.push({ kind: 'output', channel: o, oy, ox });
+    for (let o = 0; o < info.outChannels; o++) for (let c = 0; c < info.inChannelsPerGroup; c++) for (let ky = 0; ky < info.kernelHeight; ky++) for (let kx = 0; kx < info.kernelWidth; kx++) {
+      targets.push({ kind: 'weight', outputChannel: o, groupChannel: c, ky, kx });
     }
-    expect([...fromInputs].sort()).toEqual([...fromOutputs].sort());
-    // A weight touches one input cell per output cell of its channel.
-    const weight = animation.linked({ kind: 'weight', outputChannel: info.outChannels - 1, groupChannel: 0, ky: 0, kx: 0 });
-    expect(weight.inputs).toHaveLength(info.outHeight * info.outWidth);
+    const asSet = (cells: object[]) => new Set(cells.map((c) => JSON.stringify(c)));
+    for (const target of targets) {
+      const fromMap = animation.linked(target);
+      const oracle = linkedBruteForce(animation, target);
+      expect(asSet(fromMap.outputs), JSON.stringify(target)).toEqual(oracle.outputs);
+      expect(asSet(fromMap.inputs), JSON.stringify(target)).toEqual(oracle.inputs);
+      expect(asSet(fromMap.weights), JSON.stringify(target)).toEqual(oracle.weights);
+    }
+  });
+
+  it('a copied padding cell links like the input cell it copies', () => {
+    const animation = createAnimation([1, 4, 4], { outChannels: 1, kernelSize: 3, padding: 1, paddingMode: 'circular' });
+    // Padded (0, 0) holds input (3, 3) (circular wrap), as do (4, 4) itself and its other copies.
+    const corner = animation.linked({ kind: 'input', channel: 0, py: 0, px: 0 });
+    const inner = animation.linked({ kind: 'input', channel: 0, py: 4, px: 4 });
+    expect(new Set(corner.outputs.map((o) => JSON.stringify(o)))).toEqual(new Set(inner.outputs.map((o) => JSON.stringify(o))));
+    expect(corner.inputs).toHaveLength(4); // (0,0), (0,4), (4,0), (4,4)
   });
 
   it('hit-tests the cells it draws', () => {
-    const animation = createAnimation([3, 7, 7], LAYERS[0]![1]);
-    for (const target of [{ kind: 'output', channel: 1, oy: 2, ox: 1 }, { kind: 'input', channel: 2, py: 3, px: 8 },
-      { kind: 'weight', outputChannel: 1, groupChannel: 2, ky: 1, kx: 0 }] as const) {
-      const r = animation.cellRect(target);
-      expect(animation.hitTest(r.x + r.w / 2, r.y + r.h / 2)).toEqual(target);
+    for (const [inputShape, layer] of LAYERS) {
+      const animation = createAnimation(inputShape, layer);
+      const { info } = animation;
+      for (const target of [{ kind: 'output', channel: info.outChannels - 1, oy: info.outHeight - 1, ox: 0 }, { kind: 'input', channel: info.inChannels - 1, py: 1, px: 2 },
+        { kind: 'weight', outputChannel: info.outChannels - 1, groupChannel: info.inChannelsPerGroup - 1, ky: info.kernelHeight - 1, kx: 0 }] as const) {
+        const r = animation.cellRect(target);
+        expect(animation.hitTest(r.x + r.w / 2, r.y + r.h / 2)).toEqual(target);
+      }
+      expect(animation.hitTest(1, 1)).toBeNull();
     }
-    expect(animation.hitTest(1, 1)).toBeNull();
   });
 });
