@@ -176,6 +176,9 @@ describe('pixel snapshots', () => {
     ['groups-structure-step7', () => framePng(createAnimation([2, 7, 7], LAYERS[1]![1]), 7)],
     ['reflect-values-step3', () => framePng(createAnimation([2, 5, 6], LAYERS[3]![1], { mode: 'values' }), 3)],
     ['title-sheet', () => sheetPng(createAnimation([3, 7, 7], LAYERS[0]![1], { cellSize: 10 }))],
+    ['title-zh-step4', () => framePng(createAnimation([3, 7, 7], LAYERS[0]![1], { lang: 'zh' }), 4)],
+    ['depthwise-circular-values-dark-step9', () => framePng(createAnimation([3, 5, 5], { outChannels: 3, kernelSize: 3, padding: 1, groups: 3, paddingMode: 'circular' },
+      { mode: 'values', theme: 'dark' }), 9)],
   ];
   const decode = async (png: Uint8Array) => {
     const image = await loadImage(Buffer.from(png));
@@ -196,7 +199,7 @@ describe('pixel snapshots', () => {
       const actual = await decode(png), expected = await decode(new Uint8Array(readFileSync(path)));
       expect(actual.width * actual.height).toBeGreaterThan(10_000);
       expect([actual.width, actual.height]).toEqual([expected.width, expected.height]);
-      const different = pixelmatch(actual.data, expected.data, undefined, actual.width, actual.height, { threshold: 0.1 });
+      const different = pixelmatch(actual.data, expected.data, undefined, actual.width, actual.height, { threshold: 0.01 });
       expect(different / (actual.width * actual.height)).toBeLessThan(0.001);
     });
   }
