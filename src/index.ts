@@ -27,7 +27,7 @@ export { traceCell, valueFromTrace, stepCount, stepPosition } from './viz/trace.
 export type { CellTrace, Tap } from './viz/trace.js';
 export { drawFrame, FONT_FAMILY, CJK_FONT_FAMILY, FONT_STACK } from './viz/render.js';
 export type { Context2D } from './viz/render.js';
-export { GifWriter, paletteFrom } from './viz/gif.js';
+export { GifWriter, paletteFrom, checkGifBudget, DEFAULT_FRAME_MS, MIN_LAST_FRAME_MS, GIF_PIXEL_BUDGET } from './viz/gif.js';
 export { ARTICLE_FIGURES } from './viz/presets.js';
 export { KERNEL_PRESETS, filterRgba } from './viz/filter.js';
 export type { KernelPreset } from './viz/filter.js';

@@ -131,6 +131,7 @@ describe('the playground', () => {
 
   it('hovering an output cell lights its receptive field and kernel', async () => {
     const { page, errors } = await open('?step=0');
+    await page.getByTestId('canvas').scrollIntoViewIfNeeded();
     const point = await page.evaluate(() => {
       const { animation } = (window as unknown as { convlab: { animation: { cellRect(t: object): { x: number; y: number; w: number; h: number } } } }).convlab;
       const r = animation.cellRect({ kind: 'output', channel: 1, oy: 1, ox: 2 });
@@ -140,6 +141,43 @@ describe('the playground', () => {
     });
     await page.mouse.move(point.x, point.y);
     expect(await text(page, 'hover')).toBe('output [1, 1, 2] reads 27 input cells through 27 weights');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('hover reads the dependency map: an input cell lights every output it feeds, on a layer large enough to need smaller cells', async () => {
+    const { page, errors } = await open('?in-channels=32&height=48&width=48&out-channels=32&kernel-h=3&kernel-w=3&stride-h=1&stride-w=1&padding-h=1&padding-w=1&dilation-h=1&dilation-w=1&step=0');
+    const result = await page.evaluate(() => {
+      const { animation } = (window as unknown as { convlab: { animation: { map: unknown; linked(t: object): { outputs: unknown[] } } } }).convlab;
+      const started = performance.now();
+      const l = animation.linked({ kind: 'input', channel: 5, py: 10, px: 10 });
+      return { hasMap: animation.map !== undefined, outputs: l.outputs.length, ms: performance.now() - started };
+    });
+    expect(result.hasMap).toBe(true);
+    expect(result.outputs).toBe(32 * 9); // 9 output positions read the cell, in each of the 32 output channels
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('switches the picture to Chinese, and keeps the language in the URL', async () => {
+    const { page, errors } = await open();
+    await page.getByTestId('lang').selectOption('zh-CN');
+    expect(page.url()).toContain('lang=zh-CN');
+    const caption = await page.evaluate(() => (window as unknown as { convlab: { animation: { caption: string } } }).convlab.animation.caption);
+    expect(caption).toMatch(/^输入形状：\(3, 7, 7\)/);
+    expect(await page.evaluate(() => document.fonts.check('16px "Noto Sans SC convlab"', '输入'))).toBe(true);
+    const url = page.url();
+    await page.close();
+    const { page: restored } = await open(url.slice(url.indexOf('?')));
+    expect(await restored.getByTestId('lang').inputValue()).toBe('zh-CN');
+    expect(errors).toEqual([]);
+    await restored.close();
+  });
+
+  it('?embed=1 shows the picture alone, for an iframe', async () => {
+    const { page, errors } = await open('?embed=1');
+    expect(await page.getByTestId('canvas').isVisible()).toBe(true);
+    for (const id of ['out-channels', 'output-shape', 'export-gif', 'measure']) expect(await page.getByTestId(id).isVisible(), id).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });

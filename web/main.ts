@@ -4,16 +4,16 @@
 import '@fontsource/dejavu-sans/400.css';
 import '@fontsource/dejavu-sans/700.css';
 import {
-  KERNEL_PRESETS, filterRgba,
-  type Animation, type CellTarget, ConvlabError, type LayerOptions, GifWriter, type VizOptions, conv2d, conv2dAsync, createAnimation, describeConv2d,
-  drawFrame, paletteFrom, selectKernel, tensor,
+  CJK_FONT_FAMILY, KERNEL_PRESETS, MIN_LAST_FRAME_MS, checkGifBudget, filterRgba,
+  type Animation, type CellTarget, ConvlabError, type Frame, type LayerOptions, type Linked, GifWriter, type VizOptions, conv2d, conv2dAsync, createAnimation,
+  describeConv2d, drawFrame, paletteFrom, selectKernel, tensor,
 } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/conv2d.js';
 import type { SweepBase, SweepResult, SweepSpec, SweepValue } from '../src/analysis/sweep.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const CONTROL_IDS = ['batch', 'in-channels', 'height', 'width', 'out-channels', 'kernel-h', 'kernel-w', 'stride-h', 'stride-w', 'padding-kind',
-  'padding-h', 'padding-w', 'dilation-h', 'dilation-w', 'groups', 'padding-mode', 'bias', 'mode', 'theme'] as const;
+  'padding-h', 'padding-w', 'dilation-h', 'dilation-w', 'groups', 'padding-mode', 'bias', 'mode', 'theme', 'lang', 'speed'] as const;
 
 interface Configuration { inputShape: number[]; layer: LayerOptions; viz: VizOptions }
 
@@ -31,7 +31,10 @@ function readConfiguration(): Configuration {
       padding: kind === 'numbers' ? pair('padding') : (kind as 'same' | 'valid'), dilation: pair('dilation'), groups: num('groups'),
       paddingMode: $<HTMLSelectElement>('padding-mode').value as LayerOptions['paddingMode'], bias: $<HTMLInputElement>('bias').checked,
     },
-    viz: { mode: $<HTMLSelectElement>('mode').value as VizOptions['mode'], theme: $<HTMLSelectElement>('theme').value as VizOptions['theme'] },
+    viz: {
+      mode: $<HTMLSelectElement>('mode').value as VizOptions['mode'], theme: $<HTMLSelectElement>('theme').value as VizOptions['theme'],
+      lang: $<HTMLSelectElement>('lang').value as VizOptions['lang'],
+    },
   };
 }
 
@@ -64,6 +67,7 @@ function restoreFromUrl(): void {
 
 function saveToUrl(step: number): void {
   const params = new URLSearchParams();
+  if (embedded) params.set('embed', '1');
   for (const id of CONTROL_IDS) {
     const element = $<HTMLInputElement>(id);
     params.set(id, element.type === 'checkbox' ? (element.checked ? '1' : '0') : element.value);
@@ -82,9 +86,23 @@ let step = 0;
 let playing = true;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let hovered: CellTarget | null = null;
+/** The current step's frame, kept while only the hover changes (hover redraws reuse it). */
+let frameCache: { animation: Animation; step: number; frame: Frame } | null = null;
+/** `?embed=1`: the picture alone, for an iframe (a blog post, a slide). */
+const embedded = new URLSearchParams(location.search).get('embed') === '1';
 
-function describeHover(target: CellTarget): string {
-  const l = animation!.linked(target);
+function currentFrame(): Frame {
+  if (frameCache?.animation !== animation || frameCache.step !== step) frameCache = { animation: animation!, step, frame: animation!.frame(step) };
+  return frameCache.frame;
+}
+
+/** The delay before the next step: the chosen speed, the last step held at least MIN_LAST_FRAME_MS (as in the GIFs). */
+function delayAfter(s: number): number {
+  const speed = Number($<HTMLSelectElement>('speed').value);
+  return s === animation!.steps - 1 ? Math.max(speed, MIN_LAST_FRAME_MS) : speed;
+}
+
+function describeHover(target: CellTarget, l: Linked): string {
   if (target.kind === 'output') return `output [${target.channel}, ${target.oy}, ${target.ox}] reads ${l.inputs.length} input cells through ${l.weights.length} weights`;
   if (target.kind === 'input') return `input cell [${target.channel}, ${target.py}, ${target.px}] (padded) feeds ${l.outputs.length} output cells`;
   return `weight [${target.outputChannel}, ${target.groupChannel}, ${target.ky}, ${target.kx}] touches ${l.inputs.length} input cells`;
@@ -92,13 +110,15 @@ function describeHover(target: CellTarget): string {
 
 function draw(): void {
   if (!animation) return;
-  const frame = animation.frame(step);
+  const frame = currentFrame();
   if (canvas.width !== frame.width || canvas.height !== frame.height) {
     canvas.width = frame.width;
     canvas.height = frame.height;
   }
-  drawFrame(ctx as never, hovered ? { ...frame, shapes: [...frame.shapes, ...animation.overlay(hovered)] } : frame);
-  $('hover').textContent = hovered ? describeHover(hovered) : 'hover a cell to see what it is linked to';
+  // Hover linking reads the animation's dependency map once per hovered cell.
+  const links = hovered ? animation.linked(hovered) : null;
+  drawFrame(ctx as never, hovered ? { ...frame, shapes: [...frame.shapes, ...animation.overlay(hovered, links!)] } : frame);
+  $('hover').textContent = hovered ? describeHover(hovered, links!) : 'hover a cell to see what it is linked to';
   $<HTMLInputElement>('step').value = String(step);
   $<HTMLOutputElement>('step-label').textContent = `${step + 1} / ${animation.steps}`;
 }
@@ -111,7 +131,29 @@ function schedule(): void {
     step = (step + 1) % animation.steps;
     draw();
     schedule();
-  }, Number($<HTMLSelectElement>('speed').value));
+  }, delayAfter(step));
+}
+
+/** The largest canvas side the page draws (browsers refuse canvases past 32,767 px a side). */
+const MAX_PAGE_CANVAS_SIDE = 16_384;
+
+/**
+ * The animation at the default cell size, or — for a layer too large to draw that way — at the
+ * largest smaller cell size that fits the page's canvas. Refusals other than size are the library's.
+ */
+function fitAnimation({ inputShape, layer, viz }: Configuration): Animation {
+  let refusal: unknown = null;
+  for (const cellSize of [undefined, 16, 12, 10, 8]) {
+    try {
+      const a = createAnimation(inputShape, layer, cellSize === undefined ? viz : { ...viz, cellSize });
+      const { width, height } = a;
+      if (width <= MAX_PAGE_CANVAS_SIDE && height <= MAX_PAGE_CANVAS_SIDE) return a;
+    } catch (error) {
+      if (!(error instanceof ConvlabError) || !/the picture would be/.test(error.rule)) throw error;
+      refusal = error;
+    }
+  }
+  throw refusal ?? new ConvlabError('inputShape', inputShape, `the picture would be larger than ${MAX_PAGE_CANVAS_SIDE} px a side even with 8 px cells (use a smaller input or fewer channels)`);
 }
 
 function update(): void {
@@ -119,7 +161,7 @@ function update(): void {
   const started = performance.now();
   try {
     const next = readConfiguration();
-    const nextAnimation = createAnimation(next.inputShape, next.layer, next.viz);
+    const nextAnimation = fitAnimation(next);
     const d = describeConv2d(next.inputShape, next.layer);
     configuration = next;
     animation = nextAnimation;
@@ -194,10 +236,17 @@ function exportGif(): void {
     drawFrame(octx as never, animation!.frame(s));
     return new Uint8Array(octx.getImageData(0, 0, first.width, first.height).data.buffer.slice(0));
   };
+  try {
+    checkGifBudget(animation.steps, first.width, first.height);
+  } catch (error) {
+    if (!(error instanceof ConvlabError)) throw error;
+    $('export-status').textContent = error.rule;
+    return;
+  }
   const palette = paletteFrom([pixelsOf(0), pixelsOf(animation.steps - 1)]);
   const chunks: Uint8Array[] = [];
   const writer = new GifWriter({ width: first.width, height: first.height, frameMs: Number($<HTMLSelectElement>('speed').value) }, palette, (c) => chunks.push(c));
-  for (let s = 0; s < animation.steps; s++) writer.add(pixelsOf(s));
+  for (let s = 0; s < animation.steps; s++) writer.add(pixelsOf(s), delayAfter(s));
   const frames = writer.finish();
   const blob = new Blob(chunks as BlobPart[], { type: 'image/gif' });
   $('export-status').textContent = `GIF: ${frames} frames, ${(blob.size / 1024).toFixed(0)} KiB in ${((performance.now() - started) / 1000).toFixed(2)} s`;
@@ -392,7 +441,9 @@ function setUpFilter(): void {
 // ---- wiring -------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  await Promise.all([document.fonts.load('16px "DejaVu Sans"', 'Input — ×−·'), document.fonts.load('bold 16px "DejaVu Sans"', 'Input — ×')]);
+  await Promise.all([document.fonts.load('16px "DejaVu Sans"', 'Input — ×−·'), document.fonts.load('bold 16px "DejaVu Sans"', 'Input — ×'),
+    document.fonts.load(`16px "${CJK_FONT_FAMILY}"`, '输入'), document.fonts.load(`bold 16px "${CJK_FONT_FAMILY}"`, '输入')]);
+  if (embedded) document.body.classList.add('embed');
   restoreFromUrl();
   const initialStep = Number(new URLSearchParams(location.search).get('step') ?? 0);
   step = Number.isInteger(initialStep) && initialStep >= 0 ? initialStep : 0;
@@ -408,7 +459,7 @@ async function main(): Promise<void> {
     $('play').textContent = playing ? 'pause' : 'play';
     schedule();
   });
-  $('speed').addEventListener('change', schedule);
+  $('speed').addEventListener('change', () => { schedule(); saveToUrl(step); });
   $('step').addEventListener('input', () => {
     step = Number($<HTMLInputElement>('step').value);
     playing = false;

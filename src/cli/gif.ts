@@ -62,8 +62,7 @@ async function writeGif(path: string, inputShape: number[], layer: LayerOptions,
   const animation = createAnimation(inputShape, layer, options);
   const { renderGif, checkGifBudget } = await import('../viz/node.js');
   // Refused before the file is opened: the budget depends only on the frame count and the canvas.
-  const { width, height } = animation.frame(0);
-  checkGifBudget(animation.steps, width, height, timing.maxFrames);
+  checkGifBudget(animation.steps, animation.width, animation.height, timing.maxFrames);
   let frames = 0;
   writeStreamAtomically('--output', path, (write) => {
     frames = renderGif(animation, timing, write, progress(path));

@@ -93,6 +93,9 @@ export interface Animation {
   lang: Lang;
   /** The dependency map every frame and link reads. */
   map: LinkMap;
+  /** Canvas size of every frame, px. */
+  width: number;
+  height: number;
   /** The frame of step `step` (0 ≤ step < steps). */
   frame(step: number): Frame;
   /** The cell under canvas point (x, y), or null. */
@@ -102,8 +105,8 @@ export interface Animation {
    * its value feeds (and the weights that read it); a weight every input it touches (and the outputs).
    */
   linked(target: CellTarget): Linked;
-  /** Outlines for the linked cells, drawn over a frame. */
-  overlay(target: CellTarget): Shape[];
+  /** Outlines for the linked cells, drawn over a frame (pass `linked(target)` when you have it already). */
+  overlay(target: CellTarget, links?: Linked): Shape[];
   /** The rectangle of a cell on the canvas. */
   cellRect(target: CellTarget): Rect;
 }
@@ -405,8 +408,7 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     return linkedCells(map, target);
   }
 
-  function overlay(target: CellTarget): Shape[] {
-    const l = linked(target);
+  function overlay(target: CellTarget, l: Linked = linked(target)): Shape[] {
     const outline = (rect: Rect): Shape => ({ kind: 'rect', ...rect, stroke: palette.hover, lineWidth: 2 });
     return [
       ...l.inputs.map((c) => outline(layout.cellRect({ kind: 'input', ...c }))),
@@ -416,7 +418,7 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     ];
   }
 
-  return { info, steps, caption, title, lang, map, frame, hitTest: layout.hitTest, linked, overlay, cellRect: layout.cellRect };
+  return { info, steps, caption, title, lang, map, width, height, frame, hitTest: layout.hitTest, linked, overlay, cellRect: layout.cellRect };
 }
 
 /** A line from (x1, y1) to (x2, y2) with a filled head at the end. */

@@ -93,8 +93,8 @@ export interface GifRenderOptions {
 export function renderGif(animation: Animation, options: GifRenderOptions | number, onChunk: (bytes: Uint8Array) => void,
   onProgress?: (done: number, total: number) => void): number {
   const { frameMs = DEFAULT_FRAME_MS, lastFrameMs, maxFrames } = typeof options === 'number' ? { frameMs: options } : options;
+  checkGifBudget(animation.steps, animation.width, animation.height, maxFrames);
   const first = animation.frame(0);
-  checkGifBudget(animation.steps, first.width, first.height, maxFrames);
   const canvas = createCanvas(first.width, first.height);
   // Two pixel buffers, alternating: the writer compares each frame with the one before. Nothing
   // else is kept, so memory does not grow with the number of frames.

@@ -30,8 +30,8 @@ export interface Context2D {
 export const FONT_FAMILY = 'DejaVu Sans';
 /** The frames' Chinese font: a subset of Noto Sans SC shipped with the package (fonts/). */
 export const CJK_FONT_FAMILY = 'Noto Sans SC convlab';
-/** The CSS font list: Latin glyphs from DejaVu Sans, the rest from the CJK subset. */
-export const FONT_STACK = `"${FONT_FAMILY}", "${CJK_FONT_FAMILY}"`;
+/** The CSS font list: Latin glyphs from DejaVu Sans, the rest from the CJK subset (then whatever a page has). */
+export const FONT_STACK = `"${FONT_FAMILY}", "${CJK_FONT_FAMILY}", sans-serif`;
 
 export function drawFrame(ctx: Context2D, frame: Frame): void {
   ctx.fillStyle = frame.background;
