@@ -182,6 +182,36 @@ describe('the playground', () => {
     await page.close();
   });
 
+  it('<conv-animation> from the one-file build draws the layer its attributes describe, and shows a refusal in the library\'s words', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.setContent(`<!doctype html><body>
+      <conv-animation id="title" input="3,7,7" out-channels="2" kernel-size="3" padding="1" stride="2" dilation="2" step="4"></conv-animation>
+      <conv-animation id="zh" input="2,7,7" out-channels="4" kernel-size="3" padding="2" stride="2" groups="2" lang="zh" mode="values"></conv-animation>
+      <conv-animation id="bad" input="3,7,7" out-channels="2" kernel-size="3" groups="2"></conv-animation></body>`);
+    await page.addScriptTag({ path: fileURLToPath(new URL('../dist/embed/conv-animation.js', import.meta.url)), type: 'module' });
+    await page.waitForFunction(() => customElements.get('conv-animation') !== undefined);
+    const state = await page.evaluate(() => ['title', 'zh', 'bad'].map((id) => {
+      const element = document.getElementById(id)! as HTMLElement & { animation: { width: number; height: number; steps: number; caption: string } | null };
+      const canvas = element.shadowRoot!.querySelector('canvas')!;
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let coloured = 0;
+      for (let i = 0; i < pixels.length; i += 4) if (pixels[i] !== pixels[i + 1] || pixels[i + 1] !== pixels[i + 2]) coloured++;
+      return { width: canvas.width, height: canvas.height, hidden: canvas.hidden, coloured, caption: element.animation?.caption ?? null,
+        message: element.shadowRoot!.querySelector('p')!.textContent };
+    }));
+    const { createAnimation } = await import('../src/index.js');
+    const title = createAnimation([3, 7, 7], { outChannels: 2, kernelSize: 3, padding: 1, stride: 2, dilation: 2 });
+    expect([state[0]!.width, state[0]!.height]).toEqual([title.width, title.height]);
+    expect(state[0]!.coloured).toBeGreaterThan(10_000); // drawn: the lit cells and lines
+    expect(state[1]!.caption).toMatch(/^输入形状：\(2, 7, 7\)/);
+    expect(state[2]!.hidden).toBe(true);
+    expect(state[2]!.message).toBe('conv-animation: Invalid groups = 2: in_channels must be divisible by groups (in_channels = 3)');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('runs a sweep for the current layer in a worker and charts it', async () => {
     const { page, errors } = await open();
     await page.getByTestId('sweep-vary').selectOption('kernel-size');

@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
 import { ConvlabError, formatValue } from '../errors/index.js';
+import { UsageError, parseIntPair, parseNumber, parsePadding, parseShape } from '../core/text-arguments.js';
+
+export { UsageError, parseIntPair, parseNumber, parsePadding, parseShape };
 
 /**
  * The layer flags shared by `convlab shape`, `forward` (and later `gif`, `sweep`). Each maps onto
  * one API option; the values are only parsed from text here — every rule lives in the library, so a
  * flag and an option are refused with the same words.
  */
-
-/** A command-line usage error: names the flag, the text given and what it should be. */
-export class UsageError extends ConvlabError {}
 
 /** API argument name → the flag that sets it, for error messages. */
 export const FLAG_FOR_ARGUMENT: Record<string, string> = {
@@ -33,38 +33,6 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   weight: '--weight',
   output: '--output',
 };
-
-/** Parses `"3"` → 3 and `"3,2"` → [3, 2]; numbers that are not integers are passed on for the library to refuse. */
-export function parseIntPair(flag: string, text: string): number | [number, number] {
-  const parts = text.split(',').map((part) => part.trim());
-  const numbers = parts.map(Number);
-  if (parts.length > 2 || parts.some((part) => part === '') || numbers.some((n) => Number.isNaN(n))) {
-    throw new UsageError(flag, text, `${flag} takes an integer or two integers separated by a comma (e.g. 3 or 3,2)`);
-  }
-  return numbers.length === 1 ? numbers[0]! : [numbers[0]!, numbers[1]!];
-}
-
-/** `--padding`: like {@link parseIntPair}, or a word ('same', 'valid', or anything else for the library to refuse). */
-export function parsePadding(text: string): number | [number, number] | string {
-  return /^[\s\d.,+-]*$/.test(text) ? parseIntPair('--padding', text) : text;
-}
-
-/** Parses a single number (integer rules are the library's). */
-export function parseNumber(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || Number.isNaN(value)) throw new UsageError(flag, text, `${flag} takes an integer`);
-  return value;
-}
-
-/** `--input 3,7,7` or `1,3,7,7`. */
-export function parseShape(flag: string, text: string): number[] {
-  const parts = text.split(',').map((part) => part.trim());
-  const dims = parts.map(Number);
-  if (parts.some((part) => part === '') || dims.some((n) => !Number.isInteger(n) || n < 0)) {
-    throw new UsageError(flag, text, `${flag} takes a shape as non-negative integers separated by commas: C,H,W or N,C,H,W (e.g. 3,7,7)`);
-  }
-  return dims;
-}
 
 /** Adds -s -p -d -g --padding-mode (the options of `conv2d`). */
 export function addConvFlags(command: Command): Command {
