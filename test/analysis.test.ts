@@ -122,14 +122,35 @@ describe('data and charts', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     for (const text of ['trainable parameters', 'forward time (ms)', 'GFLOP/s', 'out_channels']) expect(svg).toContain(text);
     expect((spec.vconcat as unknown[]).length).toBe(3);
+    // Who was timed, and log–log axes for a numeric x.
+    expect(JSON.stringify(spec)).toContain('fake (backend fake, 1 thread)');
+    expect(JSON.stringify(spec)).toContain('"scale":{"type":"log"}');
+  });
+
+  it('names series that coincide, marks unmeasured points, and speaks Chinese', async () => {
+    const { contender, now } = fakeSetup();
+    const spec = { ...TINY, vary: { argument: 'padding' as const, values: [0, 1] } };
+    const result = await runSweep(spec, { contenders: [contender], now, budgetMs: 60_000 });
+    result.points[result.points.length - 1]!.medianMs = null; // as if the budget ran out
+    const chart = chartSpec(result);
+    const json = JSON.stringify(chart);
+    expect(json).toContain('padding 0, padding 1: the same trainable parameters (the lines coincide)');
+    expect(json).toContain('"shape":"cross"');
+    expect(json).toContain('✕ not measured (time budget): 1');
+    const zh = await renderSvg(chartSpec(result, 'zh-CN'));
+    for (const words of ['可训练参数', '前向时间 (ms)', '双对数坐标']) expect(zh).toContain(words);
   });
 
   it("the article's presets: seven figures, scaled to fit a small budget and saying so", () => {
     const full = articlePresets(3_600_000);
     expect(full.map((s) => s.id)).toEqual(['1-in-channels', '2-input-size', '3-kernel-size', '4-padding', '5-stride', '6-dilation', '7-groups']);
-    expect(full.every((s) => s.note === undefined)).toBe(true);
+    // Each says how it differs from the article's run_tests settings, and only where it does.
+    expect(full.find((s) => s.id === '4-padding')!.note).toBe("differs from the article's run_tests: in_channels 8 (article: 1); input (64, 64) (article: (256, 256)); " +
+      'the median of repeated runs on this CPU (article: the mean of 10,000 runs, on a GPU when present)');
+    expect(full.find((s) => s.id === '3-kernel-size')!.note).not.toMatch(/in_channels|input \(/);
+    expect(full.find((s) => s.id === '4-padding')!.title).toBe('padding ∈ {(0, 0), (0, 10), (10, 0), (10, 10), (50, 50)} against out-channels — base layer: input (8, 64, 64), out_channels 16, kernel (3, 3)');
     const small = articlePresets(10_000);
-    expect(small.find((s) => s.id === '3-kernel-size')!.note).toMatch(/input scaled from 256×256 to \d+×\d+ to fit the time budget/);
+    expect(small.find((s) => s.id === '3-kernel-size')!.note).toMatch(/^input scaled from \(256, 256\) to \(\d+, \d+\) to fit the time budget · differs from/);
   });
 
   it('reads sweep values: lists, pairs, ranges, words', () => {

@@ -9,7 +9,7 @@ import {
   describeConv2d, drawFrame, paletteFrom, selectKernel, tensor,
 } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/conv2d.js';
-import type { SweepBase, SweepResult, SweepSpec, SweepValue } from '../src/analysis/sweep.js';
+import { type SweepBase, type SweepResult, type SweepSpec, type SweepValue, describeBase } from '../src/analysis/sweep.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const CONTROL_IDS = ['batch', 'in-channels', 'height', 'width', 'out-channels', 'kernel-h', 'kernel-w', 'stride-h', 'stride-w', 'padding-kind',
@@ -340,7 +340,7 @@ function runSweepInWorker(): void {
     'kernel-size': [1, 3, 5], stride: [1, 2], dilation: [1, 2], 'in-channels': [inChannels, 2 * inChannels],
   };
   const spec: SweepSpec = {
-    id: 'playground', title: `this layer${varied ? `, one line per ${varied}` : ''}, against out_channels (groups 1)`, base,
+    id: 'playground', title: `${varied ? `one line per ${varied}, ` : ''}against out_channels — base layer: ${describeBase(base)}`, base,
     x: { argument: 'out-channels', values: [1, 2, 4, 8, 16, 32, 64] },
     ...(varied ? { vary: { argument: varied as SweepSpec['x']['argument'], values: values[varied]! } } : {}),
   };
@@ -354,7 +354,7 @@ function runSweepInWorker(): void {
     const [{ chartSpec }, { explain }, vega, vegaLite] = await Promise.all([
       import('../src/analysis/chart.js'), import('../src/analysis/explain.js'), import('vega'), import('vega-lite'),
     ]);
-    const view = new vega.View(vega.parse(vegaLite.compile(chartSpec(result) as never).spec), { renderer: 'none' });
+    const view = new vega.View(vega.parse(vegaLite.compile(chartSpec(result, configuration?.viz.lang === 'zh-CN' ? 'zh-CN' : 'en') as never).spec), { renderer: 'none' });
     $('sweep-chart').innerHTML = await view.toSVG();
     view.finalize();
     $('sweep-explain').textContent = explain(result).join('\n');

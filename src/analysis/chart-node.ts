@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { fontFiles } from '../viz/fonts.js';
 import type { VegaLiteSpec } from './chart.js';
 
 /** Rendering chart specs in Node: SVG with vega's headless view, PNG with resvg. */
@@ -14,13 +13,13 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   return svg;
 }
 
-/** SVG → PNG with resvg, using the font the package ships (no system font assumptions). */
+/** SVG → PNG with resvg, using the fonts the package ships (no system font assumptions). */
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
   const { Resvg } = await import('@resvg/resvg-js');
-  const fontDir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  const { latin, cjk } = fontFiles();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
-    font: { fontFiles: [join(fontDir, 'DejaVuSans.ttf'), join(fontDir, 'DejaVuSans-Bold.ttf')], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+    font: { fontFiles: [...latin, ...cjk], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
     background: 'white',
   });
   return new Uint8Array(resvg.render().asPng());

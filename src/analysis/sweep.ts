@@ -5,6 +5,7 @@ import { type Tensor, elementCount } from '../core/tensor.js';
 import { ConvlabError } from '../errors/index.js';
 import { measure } from '../bench/measure.js';
 import { CORES, MACHINE, RUNTIME } from '../core/platform.js';
+import { tuple } from '../viz/captions.js';
 
 /**
  * Sweeps: vary one argument along the x axis (the article: out_channels 1, 2, 4, …, 256) and
@@ -92,9 +93,24 @@ export interface SweepResult {
   skipped: { series: string; x: string; reason: string }[];
 }
 
+/** A swept value as every chart, title and line prints it: `3`, `(0, 10)`, `reflect`. */
 export function formatValue(value: SweepValue): string {
-  if (Array.isArray(value)) return `${value[0]}×${value[1]}`;
+  if (Array.isArray(value)) return tuple(value);
   return String(value);
+}
+
+/** The base layer in words, for titles: `input (16, 64, 64), out_channels 16, kernel (3, 3)` and what else differs from the defaults. */
+export function describeBase(base: SweepBase): string {
+  const pair = (v: IntPair) => (typeof v === 'number' ? tuple([v, v]) : tuple([v[0], v[1]]));
+  const parts = [`input ${tuple([...(base.batch === 1 ? [] : [base.batch]), base.inChannels, ...base.inputSize])}`, `out_channels ${base.outChannels}`,
+    `kernel ${pair(base.kernelSize)}`];
+  if (pair(base.stride) !== '(1, 1)') parts.push(`stride ${pair(base.stride)}`);
+  if (typeof base.padding === 'string' || pair(base.padding) !== '(0, 0)') parts.push(`padding ${typeof base.padding === 'string' ? base.padding : pair(base.padding)}`);
+  if (pair(base.dilation) !== '(1, 1)') parts.push(`dilation ${pair(base.dilation)}`);
+  if (base.groups !== 1) parts.push(`groups ${base.groups}`);
+  if (base.paddingMode !== 'zeros') parts.push(`padding_mode ${base.paddingMode}`);
+  if (!base.bias) parts.push('no bias');
+  return parts.join(', ');
 }
 
 /** The number plotted for an x value: pairs by their product's square root (their "size"), booleans 0/1. */

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { SWEEP_ARGUMENTS, type Contender, DEFAULT_BASE, formatValue, type SweepArgument, type SweepBase, type SweepSpec, type SweepValue } from '../analysis/sweep.js';
+import { SWEEP_ARGUMENTS, type Contender, DEFAULT_BASE, describeBase, formatValue, type SweepArgument, type SweepBase, type SweepSpec, type SweepValue } from '../analysis/sweep.js';
 import { UsageError, addConvFlags, convOptionsFromFlags, parseIntPair, parseNumber, parseShape, type LayerFlagValues } from './flags.js';
 import { writeFileAtomically } from './files.js';
+import { checkLang } from '../viz/i18n.js';
 
 interface SweepFlags extends LayerFlagValues {
   preset?: string;
@@ -14,6 +15,7 @@ interface SweepFlags extends LayerFlagValues {
   budgetS: string;
   compare?: string;
   outDir?: string;
+  lang: string;
 }
 
 /** `1,3,5` · `3x3,5x5` (pairs) · `1..256:pow2` · `1..9` · `1..9:2` · `zeros,reflect` · `true,false`. */
@@ -94,8 +96,10 @@ export function registerSweep(program: Command): void {
     .option('--budget-s <s>', 'time budget for the whole sweep, seconds', '60')
     .option('--compare <peer>', "add a peer's line: 'onnxruntime'")
     .option('--out-dir <dir>', 'where to write <figure>.svg, .png, .csv, .json')
+    .option('--lang <lang>', "language of the chart's words: 'en' or 'zh' (Simplified Chinese)", 'en')
     .action(async (flags: SweepFlags) => {
       const budgetS = parseNumber('--budget-s', flags.budgetS);
+      const lang = checkLang(flags.lang);
       if (!(budgetS > 0 && budgetS <= 3600)) throw new UsageError('--budget-s', flags.budgetS, '--budget-s takes seconds from 1 to 3600');
       if (!flags.outDir) throw new UsageError('--out-dir', '', '--out-dir DIR is required');
       const threads = parseNumber('--threads', flags.threads);
@@ -115,10 +119,11 @@ export function registerSweep(program: Command): void {
         if (!flags.x) throw new UsageError('--x', '', '--x ARG=VALUES is required (or use --preset article)');
         const x = parseAxis('--x', flags.x);
         const vary = flags.vary ? parseAxis('--vary', flags.vary) : undefined;
+        const base = baseFromFlags(flags);
         specs = [{
           id: `sweep-${vary ? `${vary.argument}-` : ''}${x.argument}`,
-          title: `${vary ? `${vary.argument} ∈ {${vary.values.map(formatValue).join(', ')}}, ` : ''}against ${x.argument}`,
-          base: baseFromFlags(flags), x, ...(vary ? { vary } : {}),
+          title: `${vary ? `${vary.argument} ∈ {${vary.values.map(formatValue).join(', ')}}, ` : ''}against ${x.argument} — base layer: ${describeBase(base)}`,
+          base, x, ...(vary ? { vary } : {}),
         }];
       }
       const contenders: Contender[] = [convlabContender(threads, flags.backend as 'auto')];
@@ -138,7 +143,7 @@ export function registerSweep(program: Command): void {
       mkdirSync(flags.outDir, { recursive: true });
       for (const spec of specs) {
         const result = await runSweep(spec, { contenders, budgetMs: budgetMs / specs.length, onProgress: progress(spec.id) });
-        const svg = await renderSvg(chartSpec(result));
+        const svg = await renderSvg(chartSpec(result, lang));
         const stem = join(flags.outDir, spec.id);
         writeFileAtomically('--out-dir', `${stem}.svg`, new TextEncoder().encode(svg));
         writeFileAtomically('--out-dir', `${stem}.png`, await svgToPng(svg));

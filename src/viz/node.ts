@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Canvas, GlobalFonts } from '@napi-rs/canvas';
+import { fontFiles } from './fonts.js';
 import type { Animation, Frame } from './frame.js';
 import { DEFAULT_FRAME_MS, GifWriter, MIN_LAST_FRAME_MS, checkGifBudget, paletteFrom } from './gif.js';
 
 export { checkGifBudget } from './gif.js';
+export { fontFiles } from './fonts.js';
 import { type Context2D, CJK_FONT_FAMILY, FONT_FAMILY, drawFrame } from './render.js';
 
 /**
@@ -15,16 +14,6 @@ import { type Context2D, CJK_FONT_FAMILY, FONT_FAMILY, drawFrame } from './rende
  */
 
 let fontsRegistered = false;
-
-/** The font files the frames and charts use: DejaVu Sans regular and bold, the CJK subset regular and bold. */
-export function fontFiles(): { latin: string[]; cjk: string[] } {
-  const dejavu = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  const cjk = fileURLToPath(new URL('../../assets/fonts/', import.meta.url));
-  return {
-    latin: [join(dejavu, 'DejaVuSans.ttf'), join(dejavu, 'DejaVuSans-Bold.ttf')],
-    cjk: [join(cjk, 'NotoSansSC-convlab-Regular.ttf'), join(cjk, 'NotoSansSC-convlab-Bold.ttf')],
-  };
-}
 
 function registerFonts(): void {
   if (fontsRegistered) return;
