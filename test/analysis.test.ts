@@ -148,7 +148,7 @@ describe('data and charts', () => {
     expect(full.find((s) => s.id === '4-padding')!.note).toBe("differs from the article's run_tests: in_channels 8 (article: 1); input (64, 64) (article: (256, 256)); " +
       'the median of repeated runs on this CPU (article: the mean of 10,000 runs, on a GPU when present)');
     expect(full.find((s) => s.id === '3-kernel-size')!.note).not.toMatch(/in_channels|input \(/);
-    expect(full.find((s) => s.id === '4-padding')!.title).toBe('padding ∈ {(0, 0), (0, 10), (10, 0), (10, 10), (50, 50)} against out-channels — base layer: input (8, 64, 64), out_channels 16, kernel (3, 3)');
+    expect(full.find((s) => s.id === '4-padding')!.title).toBe('padding ∈ {(0, 0), (0, 10), (10, 0), (10, 10), (50, 50)} against out-channels — base layer: input (8, 64, 64), kernel (3, 3)');
     const small = articlePresets(10_000);
     expect(small.find((s) => s.id === '3-kernel-size')!.note).toMatch(/^input scaled from \(256, 256\) to \(\d+, \d+\) to fit the time budget · differs from/);
   });

@@ -150,6 +150,31 @@ describe('convlab gif and frame', () => {
     expect(reader.numFrames()).toBe(18);
     expect(reader.loopCount()).toBe(0);
     expect(reader.frameInfo(0).delay).toBe(25);
+    expect(reader.frameInfo(17).delay).toBe(150); // the last frame held
+  });
+
+  it("by default: the article's 30 cs a frame, the last held 150 cs; --no-bias draws a different GIF; --lang zh", async () => {
+    const { default: omggif } = await import('omggif');
+    const paths = ['default', 'nobias', 'zh'].map((name) => join(dir, `${name}.gif`));
+    expect(convlab('gif', ...title, '--output', paths[0]!).code).toBe(0);
+    expect(convlab('gif', ...title, '--no-bias', '--output', paths[1]!).code).toBe(0);
+    expect(convlab('gif', ...title, '--lang', 'zh', '--output', paths[2]!).code).toBe(0);
+    const [plain, noBias, zh] = paths.map((path) => readFileSync(path));
+    const reader = new omggif.GifReader(new Uint8Array(plain!));
+    expect([reader.frameInfo(0).delay, reader.frameInfo(reader.numFrames() - 1).delay]).toEqual([30, 150]);
+    expect(plain!.equals(noBias!)).toBe(false);
+    expect(plain!.equals(zh!)).toBe(false);
+  });
+
+  it('refuses a GIF past the work budget before writing anything, naming --max-frames and the estimate', () => {
+    const output = join(dir, 'huge.gif');
+    const huge = ['--input', '1,150,150', '--out-channels', '8', '-k', '3', '--cell-size', '8', '--output', output];
+    const r = convlab('gif', ...huge);
+    expectUsageError(r, /175,232 frames of \d+ × \d+ px \(.* px to draw and encode, about [\d,]+ min on a 2-core machine\).*--max-frames 175232/);
+    expect(existsSync(output)).toBe(false);
+    expectUsageError(convlab('gif', ...title, '--max-frames', '10', '--output', output), /18 frames .* at most 10 frames were allowed/);
+    expectUsageError(convlab('gif', ...title, '--max-frames', 'lots', '--output', output), /--max-frames takes/);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it("--preset article writes the article's nine figures with portable names", () => {
@@ -183,6 +208,8 @@ describe('convlab gif and frame', () => {
       [['gif', '--preset', 'book', '--out-dir', dir], /the only preset is 'article'/],
       [['gif', '--preset', 'article'], /--preset article needs --out-dir/],
       [['frame', ...title, '--step', '18', '--output', join(dir, 'bad.png')], /step must be an integer from 0 to 17/],
+      [['gif', ...title, '--lang', 'fr', '--output', output], /invalid --lang \(lang = 'fr'\): lang must be 'en' or 'zh-CN'/],
+      [['gif', '--input', '3,2000,2000', '--out-channels', '2', '-k', '3', '--output', output], /the visualizer draws at most 200000/],
     ];
     for (const [args, words] of cases) expectUsageError(convlab(...args), words);
     expect(existsSync(output)).toBe(false);

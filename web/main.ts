@@ -340,7 +340,7 @@ function runSweepInWorker(): void {
     'kernel-size': [1, 3, 5], stride: [1, 2], dilation: [1, 2], 'in-channels': [inChannels, 2 * inChannels],
   };
   const spec: SweepSpec = {
-    id: 'playground', title: `${varied ? `one line per ${varied}, ` : ''}against out_channels — base layer: ${describeBase(base)}`, base,
+    id: 'playground', title: `${varied ? `one line per ${varied}, ` : ''}against out_channels — base layer: ${describeBase(base, ['out-channels', ...(varied ? [varied as SweepSpec['x']['argument']] : [])])}`, base,
     x: { argument: 'out-channels', values: [1, 2, 4, 8, 16, 32, 64] },
     ...(varied ? { vary: { argument: varied as SweepSpec['x']['argument'], values: values[varied]! } } : {}),
   };

@@ -47,6 +47,20 @@ export function contendersOf(points: readonly MeasuredPoint[]): string {
   return [...seen.values()].join(', ');
 }
 
+/** Lines of at most `width` characters, broken at spaces: subtitles the width of the panels. */
+export function wrap(text: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 export function chartSpec(result: SweepResult, lang: Lang = 'en'): VegaLiteSpec {
   const { spec, meta } = result;
   const words = WORDS[lang].chart;
@@ -67,7 +81,7 @@ export function chartSpec(result: SweepResult, lang: Lang = 'en'): VegaLiteSpec 
     const y = { field, type: 'quantitative', title, scale: logY ? { type: 'log' } : { zero: true } };
     const unmeasured = field === 'parameters' ? [] : rows.filter((r) => !r.measured);
     return {
-      width: 520, height: 170, title: { text: title, anchor: 'start', fontSize: 12, ...(notes.length ? { subtitle: notes, subtitleFontSize: 10 } : {}) },
+      width: 520, height: 170, title: { text: title, anchor: 'start', fontSize: 12, ...(notes.length ? { subtitle: notes.flatMap((n) => wrap(n, 90)), subtitleFontSize: 10 } : {}) },
       layer: [
         { mark: { type: 'line', point: true }, encoding: { x, y, color } },
         ...extra,
@@ -89,7 +103,7 @@ export function chartSpec(result: SweepResult, lang: Lang = 'en'): VegaLiteSpec 
   ];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: spec.title, subtitle, anchor: 'start' },
+    title: { text: wrap(spec.title, 90), subtitle: subtitle.flatMap((line) => wrap(line)), anchor: 'start' },
     data: { values: rows },
     // The CJK subset is 'Noto Sans SC convlab' on pages (@font-face) and 'Noto Sans SC' in resvg (the file's own name).
     config: { font: 'DejaVu Sans, Noto Sans SC convlab, Noto Sans SC, sans-serif', background: 'white', view: { stroke: null } },

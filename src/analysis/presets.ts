@@ -46,9 +46,10 @@ const FIGURES: Figure[] = [
     article: { inChannels: 24, inputSize: [256, 256], runs: 1000 } },
 ];
 
-/** `padding ∈ {(0, 0), (0, 10), …} against out_channels — base layer: input (8, 64, 64), …` */
+/** `padding ∈ {(0, 0), (0, 10), …} against out-channels — base layer: input (8, 64, 64), kernel (3, 3)` */
 export function sweepTitle(spec: Omit<SweepSpec, 'title'>): string {
-  return `${spec.vary ? `${spec.vary.argument} ∈ {${spec.vary.values.map(formatValue).join(', ')}} ` : ''}against ${spec.x.argument} — base layer: ${describeBase(spec.base)}`;
+  const swept = [spec.x.argument, ...(spec.vary ? [spec.vary.argument] : [])];
+  return `${spec.vary ? `${spec.vary.argument} ∈ {${spec.vary.values.map(formatValue).join(', ')}} ` : ''}against ${spec.x.argument} — base layer: ${describeBase(spec.base, swept)}`;
 }
 
 /** How a preset differs from the article's settings, in words (in_channels, input size, timing). */

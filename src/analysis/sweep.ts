@@ -99,17 +99,27 @@ export function formatValue(value: SweepValue): string {
   return String(value);
 }
 
-/** The base layer in words, for titles: `input (16, 64, 64), out_channels 16, kernel (3, 3)` and what else differs from the defaults. */
-export function describeBase(base: SweepBase): string {
+/**
+ * The base layer in words, for titles — `input (16, 64, 64), kernel (3, 3)` and whatever else differs
+ * from the defaults — leaving out the arguments the sweep varies (they are on the axis or the legend).
+ */
+export function describeBase(base: SweepBase, swept: readonly SweepArgument[] = []): string {
   const pair = (v: IntPair) => (typeof v === 'number' ? tuple([v, v]) : tuple([v[0], v[1]]));
-  const parts = [`input ${tuple([...(base.batch === 1 ? [] : [base.batch]), base.inChannels, ...base.inputSize])}`, `out_channels ${base.outChannels}`,
-    `kernel ${pair(base.kernelSize)}`];
-  if (pair(base.stride) !== '(1, 1)') parts.push(`stride ${pair(base.stride)}`);
-  if (typeof base.padding === 'string' || pair(base.padding) !== '(0, 0)') parts.push(`padding ${typeof base.padding === 'string' ? base.padding : pair(base.padding)}`);
-  if (pair(base.dilation) !== '(1, 1)') parts.push(`dilation ${pair(base.dilation)}`);
-  if (base.groups !== 1) parts.push(`groups ${base.groups}`);
-  if (base.paddingMode !== 'zeros') parts.push(`padding_mode ${base.paddingMode}`);
-  if (!base.bias) parts.push('no bias');
+  const parts: string[] = [];
+  const batch = base.batch === 1 || swept.includes('batch') ? [] : [base.batch];
+  if (swept.includes('input-size')) parts.push(`in_channels ${base.inChannels}`);
+  else if (swept.includes('in-channels')) parts.push(`input size ${tuple(base.inputSize)}`);
+  else parts.push(`input ${tuple([...batch, base.inChannels, ...base.inputSize])}`);
+  if (!swept.includes('out-channels')) parts.push(`out_channels ${base.outChannels}`);
+  if (!swept.includes('kernel-size')) parts.push(`kernel ${pair(base.kernelSize)}`);
+  if (!swept.includes('stride') && pair(base.stride) !== '(1, 1)') parts.push(`stride ${pair(base.stride)}`);
+  if (!swept.includes('padding') && (typeof base.padding === 'string' || pair(base.padding) !== '(0, 0)')) {
+    parts.push(`padding ${typeof base.padding === 'string' ? base.padding : pair(base.padding)}`);
+  }
+  if (!swept.includes('dilation') && pair(base.dilation) !== '(1, 1)') parts.push(`dilation ${pair(base.dilation)}`);
+  if (!swept.includes('groups') && base.groups !== 1) parts.push(`groups ${base.groups}`);
+  if (!swept.includes('padding-mode') && base.paddingMode !== 'zeros') parts.push(`padding_mode ${base.paddingMode}`);
+  if (!swept.includes('bias') && !base.bias) parts.push('no bias');
   return parts.join(', ');
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { SWEEP_ARGUMENTS, type Contender, DEFAULT_BASE, describeBase, formatValue, type SweepArgument, type SweepBase, type SweepSpec, type SweepValue } from '../analysis/sweep.js';
+import { SWEEP_ARGUMENTS, type Contender, DEFAULT_BASE, type SweepArgument, type SweepBase, type SweepSpec, type SweepValue } from '../analysis/sweep.js';
 import { UsageError, addConvFlags, convOptionsFromFlags, parseIntPair, parseNumber, parseShape, type LayerFlagValues } from './flags.js';
 import { writeFileAtomically } from './files.js';
 import { checkLang } from '../viz/i18n.js';
@@ -108,7 +108,7 @@ export function registerSweep(program: Command): void {
       if (flags.compare !== undefined && flags.compare !== 'onnxruntime') throw new UsageError('--compare', flags.compare, "the peer to compare with is 'onnxruntime'");
 
       const { runSweep, convlabContender } = await import('../analysis/sweep.js');
-      const { articlePresets } = await import('../analysis/presets.js');
+      const { articlePresets, sweepTitle } = await import('../analysis/presets.js');
       let specs: SweepSpec[];
       // The article's presets get the default budget of three minutes unless --budget-s is given.
       const budgetMs = (flags.preset && flags.budgetS === '60' ? 180 : budgetS) * 1000;
@@ -119,12 +119,8 @@ export function registerSweep(program: Command): void {
         if (!flags.x) throw new UsageError('--x', '', '--x ARG=VALUES is required (or use --preset article)');
         const x = parseAxis('--x', flags.x);
         const vary = flags.vary ? parseAxis('--vary', flags.vary) : undefined;
-        const base = baseFromFlags(flags);
-        specs = [{
-          id: `sweep-${vary ? `${vary.argument}-` : ''}${x.argument}`,
-          title: `${vary ? `${vary.argument} ∈ {${vary.values.map(formatValue).join(', ')}}, ` : ''}against ${x.argument} — base layer: ${describeBase(base)}`,
-          base, x, ...(vary ? { vary } : {}),
-        }];
+        const spec = { id: `sweep-${vary ? `${vary.argument}-` : ''}${x.argument}`, base: baseFromFlags(flags), x, ...(vary ? { vary } : {}) };
+        specs = [{ ...spec, title: sweepTitle(spec) }];
       }
       const contenders: Contender[] = [convlabContender(threads, flags.backend as 'auto')];
       if (flags.compare) {
