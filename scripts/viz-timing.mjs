@@ -52,4 +52,4 @@ timeGif('title figure, values', ...title, { mode: 'values' });
 timeGif('title figure, values, dark', ...title, { mode: 'values', theme: 'dark' });
 timeGif("article figure 3 (3,7,7) → 4, values", [3, 7, 7], { outChannels: 4, kernelSize: 3 }, { mode: 'values' });
 timeGif('(1,12,12) -> 2, k3: 200 steps, structure', [1, 12, 12], { outChannels: 2, kernelSize: 3 }, { mode: 'structure' });
-timeGif('(1,22,22) -> 8, k3: 3200 steps, structure', [1, 22, 22], { outChannels: 8, kernelSize: 3 }, { mode: 'structure', cellSize: 12 });
+timeGif('(1,22,22) -> 2, k3: 800 steps, structure', [1, 22, 22], { outChannels: 2, kernelSize: 3 }, { mode: 'structure', cellSize: 12 });

@@ -138,12 +138,12 @@ export function changedBox(a: Uint8Array | Uint8ClampedArray, b: Uint8Array | Ui
 
 /**
  * The work a GIF may take without being asked: frames × canvas pixels to draw, compare and encode.
- * 2·10⁹ px is ~2,000 frames of a 1000 × 1000 canvas — about two minutes here (~15 Mpx/s, measured with
- * scripts/viz-timing.mjs). Beyond it, `maxFrames` (the CLI's --max-frames) says how many frames to allow.
+ * 2·10⁹ px is ~2,000 frames of a 1000 × 1000 canvas — about a minute here (25–60 Mpx/s, measured with
+ * npm run bench:viz). Beyond it, `maxFrames` (the CLI's --max-frames) says how many frames to allow.
  */
 export const GIF_PIXEL_BUDGET = 2e9;
 /** Rendering and encoding speed measured on the 2-core reference machine, px/s: for the estimate in the refusal. */
-const MEASURED_PIXELS_PER_SECOND = 15e6;
+const MEASURED_PIXELS_PER_SECOND = 30e6;
 
 /**
  * Refuses, before anything is drawn, a GIF of more than the budget's work, saying how much it would be.
