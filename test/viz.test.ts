@@ -97,6 +97,9 @@ describe('the frame model', () => {
     expect(() => createAnimation([3, 7, 7], { outChannels: 2, kernelSize: 3 }, { batch: 1 })).toThrow(/batch/);
     expect(() => createAnimation([3, 7, 7], { outChannels: 2, kernelSize: 3 }).frame(99)).toThrow(/step must be/);
     expect(() => createAnimation([64, 224, 224], { outChannels: 64, kernelSize: 3 })).toThrow(/at most/);
+    // Few cells, but a canvas wider than a GIF can be (65,535 px): refused when the animation is made.
+    expect(() => createAnimation([1, 3, 3000], { outChannels: 1, kernelSize: 3 })).toThrow(/the picture would be \d+ × \d+ px; the largest is 65535 px a side/);
+    expect(() => createAnimation([1, 3, 3000], { outChannels: 1, kernelSize: 3 }, { cellSize: 8 })).not.toThrow();
   });
 });
 
@@ -145,6 +148,12 @@ describe('GIF', () => {
         expect(off / (width * height), `frame ${i}`).toBeLessThan(0.002);
       }
     }
+  });
+
+  it("the values GIF of the article's largest figure (3, 7, 7) → 4 stays under 2 MB", () => {
+    const bytes = gifOf(createAnimation([3, 7, 7], { outChannels: 4, kernelSize: 3 }, { mode: 'values' }));
+    expect(new omggif.GifReader(bytes).numFrames()).toBe(100);
+    expect(bytes.length).toBeLessThan(2_000_000);
   });
 
   it('a layer without bias draws differently: no +b cells', () => {
