@@ -357,6 +357,15 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
       lines.push({ kind: 'line', x1, y1, x2, y2, stroke: palette.line, lineWidth: 1.5, connector });
     };
     const box = fieldBox(oy, ox);
+    // Copied padding read by the field (the same cells in every channel): the padded cell each copy takes its value from.
+    const copySources = new Set<number>();
+    for (let ky = 0; ky < kH; ky++) {
+      const py = map.rowOf[oy * kH + ky]!, y = map.rowSource[py]!;
+      for (let kx = 0; kx < kW; kx++) {
+        const px = map.colOf[ox * kW + kx]!, x = map.colSource[px]!;
+        if (inPadding(map, py, px) && y >= 0 && x >= 0) copySources.add((y + info.padTop) * Wp + x + info.padLeft);
+      }
+    }
     const previous = ox > 0 ? fieldBox(oy, ox - 1) : oy > 0 ? fieldBox(oy - 1, ox) : null;
     for (const o of current) {
       const g = Math.floor(o / Og);
@@ -366,13 +375,7 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
         const channel = g * Cg + c;
         const top = layout.inputTop(channel);
         const fx0 = layout.inputX + box.x0 * S, fy0 = top + box.y0 * S, fx1 = layout.inputX + box.x1 * S, fy1 = top + box.y1 * S;
-        // Copied padding read by this field: outline the cell each copy takes its value from.
-        const sources = new Set<number>();
-        forEachTap(map, oy, ox, (_c, _ky, _kx, py, px) => {
-          const y = map.rowSource[py]!, x = map.colSource[px]!;
-          if (_c === c && inPadding(map, py, px) && y >= 0 && x >= 0) sources.add((y + info.padTop) * Wp + x + info.padLeft);
-        });
-        for (const s of sources) {
+        for (const s of copySources) {
           outlines.push({ kind: 'rect', x: layout.inputX + (s % Wp) * S + 1, y: top + Math.floor(s / Wp) * S + 1, w: S - 2, h: S - 2,
             stroke: palette.receptive, lineWidth: 2, dash: [3, 2] });
         }
