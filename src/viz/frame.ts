@@ -2,15 +2,17 @@ import { resolveLayer, type LayerOptions } from '../core/describe.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkIntegerAtLeast, checkOptionKeys } from '../core/validate.js';
-import { Conv2dError, formatValue } from '../errors/index.js';
-import { conv2dReference } from '../kernels/reference.js';
+import { Conv2dError } from '../errors/index.js';
 import { captionFor, formulaLines, titleFor, tuple } from './captions.js';
+import { overCells } from './connectors.js';
 import { type Lang, WORDS, checkLang } from './i18n.js';
 import { type HeaderLine, type Rect, computeLayout, textWidth } from './layout.js';
 import { type CellTarget, type LinkMap, type Linked, createLinkMap, forEachTap, inPadding, linkedCells } from './links.js';
-import { consistentSum, formatNumber } from './numbers.js';
-import { type Palette, TAP_HUES, THEMES, type Theme, textOn } from './theme.js';
+import { formatNumber } from './numbers.js';
+import type { Shape } from './shapes.js';
+import { TAP_HUES, THEMES, type Theme, textOn } from './theme.js';
 import { stepCount, stepPosition } from './trace.js';
+import { SUM_LINES_SHOWN, shownValues, weightIndex } from './values.js';
 
 /**
  * The frame model: a pure function of (configuration, options, step) that says what to draw — cells,
@@ -32,16 +34,7 @@ import { stepCount, stepPosition } from './trace.js';
  * Groups run in parallel: every group's j-th output channel advances at the same step.
  */
 
-/** What a connector joins (for tests and tools; renderers ignore it). */
-export type Connector =
-  | { from: 'receptive-field'; to: 'kernel'; inputChannel: number; outputChannel: number; groupChannel: number }
-  | { from: 'kernel'; to: 'output'; outputChannel: number; groupChannel: number; oy: number; ox: number };
-
-export type Shape =
-  | { kind: 'rect'; x: number; y: number; w: number; h: number; fill?: string; stroke?: string; lineWidth?: number; dash?: number[] }
-  | { kind: 'line'; x1: number; y1: number; x2: number; y2: number; stroke: string; lineWidth: number; dash?: number[]; connector?: Connector; halo?: boolean }
-  | { kind: 'polygon'; points: number[]; fill: string }
-  | { kind: 'text'; x: number; y: number; text: string; size: number; color: string; align: 'left' | 'center' | 'right'; bold?: boolean };
+export type { Connector, Shape } from './shapes.js';
 
 export interface Frame {
   width: number;
@@ -113,28 +106,6 @@ export interface Animation {
 
 export { captionFor } from './captions.js';
 
-/** A small deterministic generator for the values shown when none are given: one decimal, readable in a cell. */
-function seededValues(length: number, seed: number, scale: number): Float32Array {
-  let state = seed >>> 0 || 1;
-  return Float32Array.from({ length }, () => {
-    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
-    return Math.round((state / 2 ** 32 * 2 - 1) * scale * 10) / 10;
-  });
-}
-
-function tensorData(value: unknown, argument: string, shape: number[]): Float32Array {
-  const t = value as Tensor;
-  if (!t || !(t.data instanceof Float32Array) || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    throw new Conv2dError(argument, (t as Tensor | undefined)?.shape ?? value, `${argument} must be a tensor of shape ${formatValue(shape)}`);
-  }
-  return t.data;
-}
-
-/** How many channel sums the sum line spells out before folding the rest into one term. */
-const SUM_TERMS_SHOWN = 6;
-/** How many groups get a sum line in values mode. */
-const SUM_LINES_SHOWN = 4;
-
 /**
  * Prepares the animation of `layer` applied to an input of `inputShape`: resolves the layer (the
  * same checks as conv2d), builds the dependency map and the layout once, and returns a pure `frame(step)`.
@@ -171,16 +142,8 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
   const labelSize = Math.max(10, captionSize - 2);
   const small = Math.max(7, Math.round(S * 0.3));
 
-  // Values mode: one image's input, the weights and bias (given, or seeded so that the same arguments
-  // always draw the same numbers), and every output from the reference kernel.
-  const imageSize = C * H * W;
-  const inputData = mode !== 'values' ? null : raw.input === undefined ? seededValues(imageSize, 1, 1)
-    : tensorData(raw.input, 'input', info.batched ? [info.batch, C, H, W] : [C, H, W]).subarray(batch * imageSize, (batch + 1) * imageSize);
-  const weightData = mode !== 'values' ? null : raw.weight === undefined ? seededValues(O * Cg * kH * kW, 2, 1) : tensorData(raw.weight, 'weight', [O, Cg, kH, kW]);
-  const biasData = mode !== 'values' || !info.hasBias || raw.bias === null ? null
-    : raw.bias === undefined ? seededValues(O, 3, 0.5) : tensorData(raw.bias, 'bias', [O]);
-  const outputValues = new Float32Array(mode === 'values' ? O * Ho * Wo : 0);
-  if (inputData && weightData) conv2dReference({ ...info, batch: 1 }, inputData, weightData, biasData, outputValues);
+  // Values mode: the numbers shown, and the sum line of any output cell.
+  const values = mode === 'values' ? shownValues(info, map, raw, batch) : null;
 
   // The header: title, caption, formula, and in values mode the sum lines and their legend.
   const [formulaH, formulaW] = formulaLines(info);
@@ -194,10 +157,8 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
       { text: words.sumLegend, size: captionSize - 2, muted: true },
     ] : []),
   ];
-  // The widest sum line any step can print: every term at the most digits.
-  const widest = mode === 'values' ? sumLineText(0, 0, 0, 0, Array(Math.min(Cg, SUM_TERMS_SHOWN + 1)).fill('−88.88888'), '−88.88888', '−88.88888') : '';
   const layout = computeLayout({
-    info, S, header, headerMinWidth: textWidth(widest, captionSize), labelSize,
+    info, S, header, headerMinWidth: values ? textWidth(values.widestSumLine, captionSize) : 0, labelSize,
     bracketLabels: groups > 1 ? [words.concatenated, tuple(info.outputShape.slice(-3))] : [],
   });
   const { width, height } = layout;
@@ -207,40 +168,6 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
       `${MAX_CANVAS_SIDE} px a side and ${MAX_CANVAS_PIXELS} px in all (use a smaller cellSize or input)`);
   }
 
-  /** `y[0, 1, 1] = Σc0 (−0.73) + Σc1 (0.70) + b (−0.50) = −0.77` */
-  function sumLineText(o: number, oy: number, ox: number, firstChannel: number, terms: string[], bias: string | null, total: string): string {
-    const labels = terms.map((_, i) => {
-      if (i < SUM_TERMS_SHOWN || Cg <= SUM_TERMS_SHOWN + 1) return `Σc${firstChannel + i}`;
-      return `Σc${firstChannel + i}…c${firstChannel + Cg - 1}`;
-    });
-    const parts = terms.map((t, i) => `${labels[i]} (${t})`);
-    if (bias !== null) parts.push(`b (${bias})`);
-    return `y[${o}, ${oy}, ${ox}] = ${parts.join(' + ')} = ${total}`;
-  }
-
-  const inputValue = (c: number, y: number, x: number) => inputData![(c * H + y) * W + x]!;
-  const weightIndex = (o: number, c: number, ky: number, kx: number) => ((o * Cg + c) * kH + ky) * kW + kx;
-
-  /** The sum line of output cell (o, oy, ox): partial sums per input channel (the rest folded), bias, total. */
-  function sumLine(o: number, oy: number, ox: number): string {
-    const g = Math.floor(o / Og);
-    const partial = new Float64Array(Cg);
-    forEachTap(map, oy, ox, (c, ky, kx, py, px) => {
-      const y = map.rowSource[py]!, x = map.colSource[px]!;
-      if (y >= 0 && x >= 0) partial[c]! += weightData![weightIndex(o, c, ky, kx)]! * inputValue(g * Cg + c, y, x);
-    });
-    const shown = Cg <= SUM_TERMS_SHOWN + 1 ? Array.from(partial)
-      : [...partial.subarray(0, SUM_TERMS_SHOWN), partial.subarray(SUM_TERMS_SHOWN).reduce((a, b) => a + b, 0)];
-    const terms = biasData ? [...shown, biasData[o]!] : shown;
-    const printed = consistentSum(terms, outputValues[(o * Ho + oy) * Wo + ox]!);
-    const bias = biasData ? printed.terms.pop()! : null;
-    return sumLineText(o, oy, ox, g * Cg, printed.terms, bias, printed.total);
-  }
-
-  /** Padded-cell box covered by output cell (oy, ox)'s taps, in padded cells: rows [y0, y1), columns [x0, x1). */
-  function fieldBox(oy: number, ox: number) {
-    return { y0: map.rowOf[oy * kH]!, y1: map.rowOf[oy * kH + kH - 1]! + 1, x0: map.colOf[ox * kW]!, x1: map.colOf[ox * kW + kW - 1]! + 1 };
-  }
   const dilated = info.dilationHeight > 1 || info.dilationWidth > 1;
   const tapHue = (ky: number, kx: number) => TAP_HUES[(ky * kW + kx) % TAP_HUES.length]!;
 
@@ -261,7 +188,7 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
         highlighted.inputs.push({ channel, py, px });
         highlighted.weights.push({ outputChannel: o, groupChannel: c, ky, kx });
         fieldFill.set((channel * Hp + py) * Wp + px, fill);
-        kernelFill.set(weightIndex(o, c, ky, kx), dilated ? fill : palette.kernelCurrent);
+        kernelFill.set(weightIndex(info, o, c, ky, kx), dilated ? fill : palette.kernelCurrent);
       });
     }
 
@@ -291,7 +218,7 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     // Header and panel labels.
     layout.header.forEach((line, i) => {
       const sumIndex = i - 3;
-      const value = mode === 'values' && sumIndex >= 0 && sumIndex < sumGroups ? sumLine(current[sumIndex]!, oy, ox) : line.text;
+      const value = mode === 'values' && sumIndex >= 0 && sumIndex < sumGroups ? values!.sumLine(current[sumIndex]!, oy, ox) : line.text;
       text(line.x, line.y, value, line.size, line.muted ? palette.muted : palette.text, 'left', line.bold);
     });
     text(layout.inputX, layout.labelY, words.input, labelSize, palette.muted);
@@ -309,7 +236,7 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
           const padding = inPadding(map, py, px);
           const zero = y < 0 || x < 0;
           const fill = fieldFill.get((c * Hp + py) * Wp + px) ?? (!padding ? palette.input : zero ? palette.padding : palette.paddingCopy);
-          const value = mode === 'values' ? formatNumber(zero ? 0 : inputValue(c, y, x), 1) : zero ? '0' : undefined;
+          const value = mode === 'values' ? formatNumber(zero ? 0 : values!.inputValue(c, y, x), 1) : zero ? '0' : undefined;
           cell({ x: layout.inputX + px * S, y: top + py * S, w: S, h: S }, fill, value);
         }
       }
@@ -318,8 +245,8 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     // Kernels: the current filter of each group lit.
     for (let o = 0; o < O; o++) for (let c = 0; c < Cg; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
       const at = layout.kernelCell(o, c, ky, kx);
-      const index = weightIndex(o, c, ky, kx);
-      cell({ ...at, w: S, h: S }, kernelFill.get(index) ?? palette.kernel, weightData ? formatNumber(weightData[index]!, 1) : undefined);
+      const index = weightIndex(info, o, c, ky, kx);
+      cell({ ...at, w: S, h: S }, kernelFill.get(index) ?? palette.kernel, values ? formatNumber(values.weight[index]!, 1) : undefined);
     }
 
     // Outputs (done cells stay filled) and their bias cells. The current cells' shapes are noted, to be drawn again on top.
@@ -329,79 +256,30 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
       for (let y = 0; y < Ho; y++) for (let x = 0; x < Wo; x++) {
         const order = (jo * Ho + y) * Wo + x;
         const fill = order === step ? palette.outputCurrent : order < step ? palette.outputDone : palette.outputEmpty;
-        const value = mode === 'values' && order <= step ? formatNumber(outputValues[(o * Ho + y) * Wo + x]!, 2) : undefined;
+        const value = mode === 'values' && order <= step ? formatNumber(values!.outputs[(o * Ho + y) * Wo + x]!, 2) : undefined;
         if (order === step) outputCellShape.set(o, [shapes.length, shapes.length + (value === undefined ? 1 : 2)]);
         cell({ x: layout.outputX + x * S, y: layout.outputTop(o) + y * S, w: S, h: S }, fill, value);
       }
       if (layout.biasX !== null) {
         const r = layout.biasRect(o);
         const fill = jo === j ? palette.kernelCurrent : palette.kernel;
-        if (biasData) {
+        if (values?.bias) {
           cell(r, fill);
           text(r.x + S / 2, r.y + Math.round(S * 0.38), '+b', Math.max(7, Math.round(S * 0.26)), textOn(palette, fill), 'center');
-          text(r.x + S / 2, r.y + Math.round(S * 0.84), formatNumber(biasData[o]!, 1), small, textOn(palette, fill), 'center');
+          text(r.x + S / 2, r.y + Math.round(S * 0.84), formatNumber(values.bias[o]!, 1), small, textOn(palette, fill), 'center');
         } else {
           cell(r, fill, '+b');
         }
       }
     }
 
-    // Over the cells: the sources of copied padding, the ghost of the previous field and the stride arrow,
-    // the field and kernel outlines, then the connectors with their halos.
-    const outlines: Shape[] = [];
+    // Over the cells: outlines, the ghost and stride arrow, the connectors with their halos; then the
+    // current output cells again, over the lines that converge on their centres, so their numbers stay readable.
+    const { outlines, halos, lines } = overCells({ info, map, layout, palette, current, oy, ox });
     const onTop: Shape[] = [];
-    const halos: Shape[] = [];
-    const lines: Shape[] = [];
-    const connect = (x1: number, y1: number, x2: number, y2: number, connector: Connector) => {
-      halos.push({ kind: 'line', x1, y1, x2, y2, stroke: palette.background, lineWidth: 3, halo: true });
-      lines.push({ kind: 'line', x1, y1, x2, y2, stroke: palette.line, lineWidth: 1.5, connector });
-    };
-    const box = fieldBox(oy, ox);
-    // Copied padding read by the field (the same cells in every channel): the padded cell each copy takes its value from.
-    const copySources = new Set<number>();
-    for (let ky = 0; ky < kH; ky++) {
-      const py = map.rowOf[oy * kH + ky]!, y = map.rowSource[py]!;
-      for (let kx = 0; kx < kW; kx++) {
-        const px = map.colOf[ox * kW + kx]!, x = map.colSource[px]!;
-        if (inPadding(map, py, px) && y >= 0 && x >= 0) copySources.add((y + info.padTop) * Wp + x + info.padLeft);
-      }
-    }
-    const previous = ox > 0 ? fieldBox(oy, ox - 1) : oy > 0 ? fieldBox(oy - 1, ox) : null;
     for (const o of current) {
-      const g = Math.floor(o / Og);
-      const outRect = layout.cellRect({ kind: 'output', channel: o, oy, ox });
-      const outCx = outRect.x + S / 2, outCy = outRect.y + S / 2;
-      for (let c = 0; c < Cg; c++) {
-        const channel = g * Cg + c;
-        const top = layout.inputTop(channel);
-        const fx0 = layout.inputX + box.x0 * S, fy0 = top + box.y0 * S, fx1 = layout.inputX + box.x1 * S, fy1 = top + box.y1 * S;
-        for (const s of copySources) {
-          outlines.push({ kind: 'rect', x: layout.inputX + (s % Wp) * S + 1, y: top + Math.floor(s / Wp) * S + 1, w: S - 2, h: S - 2,
-            stroke: palette.receptive, lineWidth: 2, dash: [3, 2] });
-        }
-        if (previous && c === 0) {
-          const gx0 = layout.inputX + previous.x0 * S, gy0 = top + previous.y0 * S;
-          outlines.push({ kind: 'rect', x: gx0, y: gy0, w: (previous.x1 - previous.x0) * S, h: (previous.y1 - previous.y0) * S,
-            stroke: palette.ghost, lineWidth: 1.5, dash: [4, 3] });
-          outlines.push(...arrow(palette, ox > 0 ? [gx0, fy0 - S * 0.3, fx0, fy0 - S * 0.3] : [fx0 - S * 0.3, gy0, fx0 - S * 0.3, fy0], S));
-        }
-        outlines.push({ kind: 'rect', x: fx0, y: fy0, w: fx1 - fx0, h: fy1 - fy0, stroke: palette.line, lineWidth: 2 });
-        const k = layout.kernelCell(o, c, 0, 0);
-        const ky1 = k.y + kH * S;
-        outlines.push({ kind: 'rect', x: k.x, y: k.y, w: kW * S, h: kH * S, stroke: palette.line, lineWidth: 2 });
-        // A funnel from the field's right-hand corners to the slice's left-hand corners: the window
-        // meets its slice (lines from the far corners would cross the window's own numbers).
-        const toKernel = { from: 'receptive-field', to: 'kernel', inputChannel: channel, outputChannel: o, groupChannel: c } as const;
-        connect(fx1, fy0, k.x, k.y, toKernel);
-        connect(fx1, fy1, k.x, ky1, toKernel);
-      }
-      // The filter's outer corners to the output cell: every slice's sum lands in that one cell.
-      const firstSlice = layout.kernelCell(o, 0, 0, 0), lastSlice = layout.kernelCell(o, Cg - 1, kH - 1, kW - 1);
-      connect(firstSlice.x + kW * S, firstSlice.y, outCx, outCy, { from: 'kernel', to: 'output', outputChannel: o, groupChannel: 0, oy, ox });
-      connect(lastSlice.x + S, lastSlice.y + S, outCx, outCy, { from: 'kernel', to: 'output', outputChannel: o, groupChannel: Cg - 1, oy, ox });
-      // The output cell over the lines that converge on its centre, so its number stays readable.
       onTop.push(...shapes.slice(outputCellShape.get(o)![0], outputCellShape.get(o)![1]));
-      onTop.push({ kind: 'rect', ...outRect, stroke: palette.line, lineWidth: 2 });
+      onTop.push({ kind: 'rect', ...layout.cellRect({ kind: 'output', channel: o, oy, ox }), stroke: palette.line, lineWidth: 2 });
     }
     shapes.push(...outlines, ...halos, ...lines, ...onTop);
     return { width, height, background: palette.background, shapes, step, steps, highlighted };
@@ -422,17 +300,4 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
   }
 
   return { info, steps, caption, title, lang, map, width, height, frame, hitTest: layout.hitTest, linked, overlay, cellRect: layout.cellRect };
-}
-
-/** A line from (x1, y1) to (x2, y2) with a filled head at the end. */
-function arrow(palette: Palette, [x1, y1, x2, y2]: [number, number, number, number], S: number): Shape[] {
-  const length = Math.hypot(x2 - x1, y2 - y1);
-  if (length === 0) return [];
-  const ux = (x2 - x1) / length, uy = (y2 - y1) / length;
-  const head = Math.max(5, S * 0.25);
-  const bx = x2 - ux * head, by = y2 - uy * head;
-  return [
-    { kind: 'line', x1, y1, x2: bx, y2: by, stroke: palette.ghost, lineWidth: 1.5 },
-    { kind: 'polygon', points: [x2, y2, bx - uy * head * 0.5, by + ux * head * 0.5, bx + uy * head * 0.5, by - ux * head * 0.5], fill: palette.ghost },
-  ];
 }
