@@ -1,7 +1,7 @@
 export { tensor, MAX_TENSOR_ELEMENTS } from './core/tensor.js';
 export type { Tensor } from './core/tensor.js';
-export { conv2d, conv2dAsync } from './core/conv2d.js';
-export type { Conv2dCallOptions } from './core/conv2d.js';
+export { conv2d, conv2dAsync } from './engine/conv2d.js';
+export type { Conv2dCallOptions } from './core/call.js';
 export type { ExecutionOptions } from './core/execution.js';
 export { selectKernel } from './kernels/select.js';
 export type { KernelName } from './kernels/select.js';

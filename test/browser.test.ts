@@ -23,7 +23,7 @@ const prelude = (seed: number, countWorkers = false) => `<!doctype html><meta ch
 <script type="module">
 let workersStarted = 0;
 ${countWorkers ? 'const NativeWorker = globalThis.Worker;\nglobalThis.Worker = class extends NativeWorker { constructor(...args) { super(...args); workersStarted++; } };' : ''}
-const { conv2d, conv2dAsync, tensor } = await import('/dist/index.js');
+const { conv2d, conv2dAsync, tensor } = await import('/dist/entry-browser.js');
 let seed = ${seed};
 const make = (shape) => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5), shape);
 `;
@@ -45,7 +45,7 @@ for (const [xs, ws, options] of cases) {
   }
 }
 // The renderer on the browser's own canvas: the current output cell has the theme's colour.
-const { createAnimation, drawFrame, THEMES } = await import('/dist/index.js');
+const { createAnimation, drawFrame, THEMES } = await import('/dist/entry-browser.js');
 const frame = createAnimation([3, 7, 7], { outChannels: 2, kernelSize: 3, padding: 1, stride: 2, dilation: 2 }).frame(4);
 const canvas = document.createElement('canvas');
 canvas.width = frame.width; canvas.height = frame.height;
@@ -71,7 +71,7 @@ const decode = (encoded) => {
   return tensor(new Float32Array(bytes.buffer), encoded.shape);
 };
 const { absolute, relative } = fixtures.tolerance;
-const { resolveConv2dCall } = await import('/dist/core/conv2d.js');
+const { resolveConv2dCall } = await import('/dist/core/call.js');
 const { WebgpuConv } = await import('/dist/kernels/webgpu/layer.js');
 const { planWebgpu } = await import('/dist/kernels/webgpu/plan.js');
 const { GEMM_TILES } = await import('/dist/kernels/webgpu/gemm.js');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Conv2dError, conv2d, conv2dAsync, selectKernel, tensor } from '../src/index.js';
-import { resolveConv2dCall } from '../src/core/conv2d.js';
+import { resolveConv2dCall } from '../src/core/call.js';
 import { expectClose, randomData } from './helpers.js';
 
 const make = (shape: number[], seed: number) => tensor(randomData(shape.reduce((a, b) => a * b, 1), seed), shape);

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { conv2d, tensor } from '../src/index.js';
-import { resolveConv2dCall } from '../src/core/conv2d.js';
+import { resolveConv2dCall } from '../src/core/call.js';
 import { expectClose, randomData } from './helpers.js';
 import { runOnnxConv } from './onnx-oracle.js';
 

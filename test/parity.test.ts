@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Conv2dInfo, type KernelName, type Tensor, conv2dReference, tensor } from '../src/index.js';
-import { resolveConv2dCall } from '../src/core/conv2d.js';
+import { resolveConv2dCall } from '../src/core/call.js';
 import { runConv2d, runConv2dAsync } from '../src/kernels/run.js';
 import { isDepthwise, isPointwise } from '../src/kernels/select.js';
 import { explicitlyPadded } from '../src/kernels/wasm/conv.js';

@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
 const script = `
-import { conv2d, tensor } from '${DIST}index.js';
+import { conv2d, tensor } from '${DIST}entry-node.js';
 import { kernelModule } from '${DIST}kernels/wasm/runtime.js';
 import { runConv2d } from '${DIST}kernels/run.js';
-import { resolveConv2dCall } from '${DIST}core/conv2d.js';
+import { resolveConv2dCall } from '${DIST}core/call.js';
 let seed = 1;
 const make = (shape) => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5), shape);
 const cases = [

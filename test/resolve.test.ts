@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Conv2dError, MAX_TENSOR_ELEMENTS, conv2d, resolveSettings, tensor } from '../src/index.js';
-import { resolveConv2dCall } from '../src/core/conv2d.js';
+import { resolveConv2dCall } from '../src/core/call.js';
 
 const x = (shape: number[]) => tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
 

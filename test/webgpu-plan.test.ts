@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConv2dCall } from '../src/core/conv2d.js';
+import { resolveConv2dCall } from '../src/core/call.js';
 import { tensor } from '../src/index.js';
 import { LAYER_SUITE } from '../src/bench/layers.js';
 import { GEMM_TILES, gemmK, gemmWorkgroupCount, gemmWgsl, packGemmWeight } from '../src/kernels/webgpu/gemm.js';

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Conv2d, Conv2dError, conv2d, conv2dAsync, tensor } from '../src/index.js';
 import { decode, expectClose, loadTorchFixtures, randomData } from './helpers.js';
-import { resolveConv2dCall } from '../src/core/conv2d.js';
+import { resolveConv2dCall } from '../src/core/call.js';
 import { runConv2dAsync } from '../src/kernels/run.js';
 import { isDepthwise } from '../src/kernels/select.js';
 import { GEMM_TILES, type GemmTile, gemmUsesTapTable } from '../src/kernels/webgpu/gemm.js';
@@ -157,7 +157,7 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
 
 describe('without a GPU', () => {
   // A fresh Node process calls the GPU backend and prints the error's name and message.
-  const INDEX = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'index.js')).href;
+  const INDEX = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'entry-node.js')).href;
   const script = `import { conv2dAsync, tensor } from '${INDEX}';
 try {
   await conv2dAsync(tensor(new Float32Array(9), [1, 1, 3, 3]), tensor(new Float32Array(1), [1, 1, 1, 1]), null, { backend: 'webgpu' });

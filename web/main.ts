@@ -7,8 +7,8 @@ import {
   CJK_FONT_FAMILY, KERNEL_PRESETS, MIN_LAST_FRAME_MS, checkGifBudget, filterRgba,
   type Animation, type CellTarget, ConvlabError, type Frame, type LayerOptions, type Linked, GifWriter, type VizOptions, conv2d, conv2dAsync, createAnimation,
   describeConv2d, drawFrame, paletteFrom, selectKernel, tensor,
-} from '../src/index.js';
-import { resolveConv2dCall } from '../src/core/conv2d.js';
+} from '../src/entry-browser.js';
+import { resolveConv2dCall } from '../src/core/call.js';
 import { type SweepBase, type SweepResult, type SweepSpec, type SweepValue, describeBase } from '../src/analysis/sweep.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

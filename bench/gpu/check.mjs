@@ -14,12 +14,14 @@
 // VERBOSE=1 prints every candidate's time as it goes (they are all in the JSON log).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 // Only modules with no npm imports: the device has the \`webgpu\` package and nothing else.
-import { conv2dAsync, resolveConv2dCall } from '../../dist/core/conv2d.js';
+import '../../dist/platform/install-node.js';
+import { resolveConv2dCall } from '../../dist/core/call.js';
+import { conv2dAsync } from '../../dist/engine/conv2d.js';
 import { LAYER_SUITE } from '../../dist/bench/layers.js';
 import { measure } from '../../dist/bench/measure.js';
 import { macsOf } from '../../dist/core/resolve.js';
 import { elementCount } from '../../dist/core/tensor.js';
-import { randomFill } from '../../dist/analysis/sweep.js';
+import { randomFill } from '../../dist/core/random.js';
 import { gpuDevice } from '../../dist/kernels/webgpu/device.js';
 import { WebgpuConv } from '../../dist/kernels/webgpu/layer.js';
 import { GEMM_TILES, gemmWorkgroupCount } from '../../dist/kernels/webgpu/gemm.js';

@@ -1,10 +1,11 @@
-import { conv2d, conv2dAsync } from '../core/conv2d.js';
+import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import { type LayerOptions, describeInfo, resolveLayer } from '../core/describe.js';
 import type { Conv2dInfo, IntPair, PaddingMode } from '../core/resolve.js';
 import { type Tensor, elementCount } from '../core/tensor.js';
 import { ConvlabError } from '../errors/index.js';
 import { measure } from '../bench/measure.js';
-import { CORES, MACHINE, RUNTIME } from '../core/platform.js';
+import { platform } from '../core/platform.js';
+import { randomFill } from '../core/random.js';
 import { tuple } from '../viz/captions.js';
 
 /**
@@ -155,15 +156,6 @@ export function pointLayer(base: SweepBase, settings: [SweepArgument, SweepValue
   };
 }
 
-/** Uniform in [−1, 1), seeded: random, never all zero, the same for every contender. */
-export function randomFill(length: number, seed: number): Float32Array {
-  let state = (seed * 2654435761) >>> 0 || 1;
-  return Float32Array.from({ length }, () => {
-    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
-    return state / 2 ** 31 - 1;
-  });
-}
-
 /** A contender's seeded data for a point: input, weight (O, C/groups, kH, kW) and bias (null without one). */
 export function pointData(inputShape: number[], info: Conv2dInfo, withBias: boolean): { x: Tensor; w: Tensor; b: Tensor | null } {
   const weightShape = [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth];
@@ -257,7 +249,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   }
   return {
     spec,
-    meta: { date: new Date().toISOString(), machine: MACHINE, cores: CORES, node: RUNTIME, budgetMs, elapsedMs: now() - start },
+    meta: { date: new Date().toISOString(), machine: platform().machine, cores: platform().cores, node: platform().runtime, budgetMs, elapsedMs: now() - start },
     points,
     skipped,
   };

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conv2d, resolveConv2dCall } from '../core/conv2d.js';
-import { randomFill } from '../analysis/sweep.js';
+import { resolveConv2dCall } from '../core/call.js';
+import { conv2d } from '../engine/conv2d.js';
+import { randomFill } from '../core/random.js';
 import type { BenchLayer } from './layers.js';
 import type { LayerData } from './peers.js';
 

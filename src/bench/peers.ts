@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { conv2d, conv2dAsync, resolveConv2dCall } from '../core/conv2d.js';
+import { resolveConv2dCall } from '../core/call.js';
+import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import { selectKernel } from '../kernels/select.js';
 import { mainHeap } from '../kernels/wasm/runtime.js';

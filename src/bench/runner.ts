@@ -1,5 +1,6 @@
 // One contender on a list of layers, in a process of its own (thread settings such as
 // onnxruntime-web's numThreads are per process). Prints one JSON line per layer.
+import '../platform/install-node.js';
 import { readLayerData } from './data.js';
 import { LAYER_SUITE } from './layers.js';
 import { measure } from './measure.js';

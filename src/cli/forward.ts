@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { conv2d } from '../core/conv2d.js';
+import { conv2d } from '../engine/conv2d.js';
 import type { Conv2dOptions } from '../core/resolve.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import { type ConvFlagValues, addConvFlags, convOptionsFromFlags } from './flags.js';

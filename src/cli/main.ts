@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// The Node platform first: every command runs in Node.
+import '../platform/install-node.js';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConvlabError } from '../errors/index.js';

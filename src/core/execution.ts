@@ -1,5 +1,5 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
-import { CORES } from './platform.js';
+import { platform } from './platform.js';
 import { type Tensor, checkTensor } from './tensor.js';
 import { checkIntegerAtLeast } from './validate.js';
 
@@ -32,7 +32,7 @@ export const MAX_THREADS = 64;
 
 /** The machine's cores: os.availableParallelism in Node, navigator.hardwareConcurrency in browsers. */
 export function defaultThreads(): number {
-  return Math.max(1, Math.min(MAX_THREADS, CORES));
+  return Math.max(1, Math.min(MAX_THREADS, platform().cores));
 }
 
 export function resolveExecution(raw: Record<string, unknown>): { backend: Backend; threads: number } {

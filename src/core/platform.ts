@@ -1,20 +1,62 @@
 /**
- * What the platform offers, detected once: Node (worker_threads, os) or a browser (Web Workers,
- * navigator). Node's modules are imported dynamically so browsers never load them.
+ * What the library asks of the platform it runs on — cores, worker threads over shared memory, the
+ * GPU — behind one small object, so that no library module names a Node module or a browser global.
+ * The package's entries install the right one (exports conditions: `node` → src/platform/node.ts,
+ * `browser`/`default` → src/platform/browser.ts); until one is installed, a platform with one core, no
+ * workers and no GPU answers.
  */
-export const IS_NODE = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-const nodeOs = IS_NODE ? await import('node:os') : null;
+/** What a kernel worker is started with: the compiled kernels and the memory it shares. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+}
 
-/** Logical cores available to this process. */
-export const CORES: number = nodeOs
-  ? nodeOs.availableParallelism()
-  : ((globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
+/** A started kernel worker, in Node or in a browser. */
+export interface KernelWorker {
+  post(message: unknown): void;
+  onMessage(listener: (message: { id: number; error?: string }) => void): void;
+  onError(listener: (error: Error) => void): void;
+  /** Node: whether the worker keeps the process alive (browsers: nothing to do). */
+  keepAlive(on: boolean): void;
+  terminate(): Promise<unknown>;
+}
 
-/** The processor (Node) or the browser, for reports. */
-export const MACHINE: string = nodeOs
-  ? (nodeOs.cpus()[0]?.model ?? 'unknown processor')
-  : ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent?.match(/(Chrome|Firefox|Safari)\/[\d.]+/)?.[0] ?? 'a browser');
+export interface Platform {
+  /** 'node', 'browser', or 'none' before an entry installs one. */
+  readonly name: string;
+  /** Logical cores available to this process or page. */
+  readonly cores: number;
+  /** The processor (Node) or the browser, for reports. */
+  readonly machine: string;
+  /** The runtime, for reports. */
+  readonly runtime: string;
+  /** Whether worker threads can share the kernels' memory here (in browsers: a cross-origin isolated page). */
+  readonly workers: boolean;
+  /** Starts a kernel worker sharing `init.memory`; null where workers cannot share it. */
+  startWorker(init: WorkerInit): Promise<KernelWorker | null>;
+  /** The WebGPU entry point, or why there is none, in this platform's words. */
+  gpu(): Promise<GPU | string>;
+}
 
-/** The runtime, for reports. */
-export const RUNTIME: string = IS_NODE ? `Node ${process.version}` : 'browser';
+const NONE: Platform = {
+  name: 'none',
+  cores: 1,
+  machine: 'unknown',
+  runtime: 'unknown',
+  workers: false,
+  startWorker: async () => null,
+  gpu: async () => "no platform is installed: import convlab through its package entry ('convlab'), which installs the Node or browser one",
+};
+
+let current: Platform = NONE;
+
+/** The platform in use. */
+export function platform(): Platform {
+  return current;
+}
+
+/** Installs the platform the package entry chose (the Node or the browser one). */
+export function setPlatform(next: Platform): void {
+  current = next;
+}

@@ -1,4 +1,4 @@
-import { conv2d, conv2dAsync } from '../core/conv2d.js';
+import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import type { ExecutionOptions } from '../core/execution.js';
 import { type Conv2dDescription, describeInfo, resolveLayer } from '../core/describe.js';
 import { checkSeed, fillUniform, initBound, randomSeed, seededRandom } from '../core/init.js';

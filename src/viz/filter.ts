@@ -1,4 +1,4 @@
-import { conv2d } from '../core/conv2d.js';
+import { conv2d } from '../engine/conv2d.js';
 
 /**
  * Filtering a picture with a 3×3 kernel: each colour channel is convolved with the same kernel — a

@@ -1,63 +1,18 @@
-import { IS_NODE } from '../../core/platform.js';
+import { type KernelWorker, platform } from '../../core/platform.js';
 import type { Plan } from '../wasm/plan.js';
 import type { WasmHeap } from '../wasm/runtime.js';
 
 /**
- * A pool of worker threads that run plan tasks on the shared WebAssembly memory: worker_threads in
- * Node, module Web Workers in browsers (where shared memory needs `crossOriginIsolated`). Each worker
+ * A pool of worker threads that run plan tasks on the shared WebAssembly memory, started by the
+ * platform: worker_threads in Node, module Web Workers in browsers (where shared memory needs
+ * `crossOriginIsolated`). Each worker
  * holds its own instance of the kernels over the same memory; a job is one message per worker with
  * the plan, and one reply when done. All threads, the calling one included, take tasks from one
  * shared counter, so a faster core does more of them.
  */
 
-/** What the pool needs of a worker, in Node or in a browser. */
-interface PoolWorker {
-  post(message: unknown): void;
-  onMessage(listener: (message: { id: number; error?: string }) => void): void;
-  onError(listener: (error: Error) => void): void;
-  /** Node only: whether the worker keeps the process alive. */
-  keepAlive(on: boolean): void;
-  terminate(): Promise<unknown>;
-}
-
-/** The worker script: beside this file when built; the built copy when running from TypeScript sources. */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts')
-    ? new URL('../../../dist/kernels/threads/worker.js', here)
-    : new URL('./worker.js', here);
-}
-
-async function startWorker(heap: WasmHeap): Promise<PoolWorker | null> {
-  const init = { module: heap.module, memory: heap.memory };
-  if (IS_NODE) {
-    const { Worker } = await import('node:worker_threads');
-    const worker = new Worker(workerUrl(), { workerData: init });
-    return {
-      post: (message) => worker.postMessage(message),
-      onMessage: (listener) => worker.on('message', listener),
-      onError: (listener) => worker.on('error', listener),
-      keepAlive: (on) => (on ? worker.ref() : worker.unref()),
-      terminate: () => worker.terminate(),
-    };
-  }
-  const scope = globalThis as { Worker?: typeof Worker; crossOriginIsolated?: boolean };
-  if (!scope.Worker || !scope.crossOriginIsolated) return null;
-  // Written out literally so that bundlers (Vite, webpack) find the worker and bundle it; in the
-  // built package worker.js sits beside this file.
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker.postMessage({ init });
-  return {
-    post: (message) => worker.postMessage(message),
-    onMessage: (listener) => worker.addEventListener('message', (event) => listener(event.data)),
-    onError: (listener) => worker.addEventListener('error', (event) => listener(new Error(event.message))),
-    keepAlive: () => {},
-    terminate: async () => worker.terminate(),
-  };
-}
-
 export class WorkerPool {
-  readonly #workers: PoolWorker[] = [];
+  readonly #workers: KernelWorker[] = [];
   readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   #nextId = 1;
 
@@ -68,7 +23,7 @@ export class WorkerPool {
     if (count < 1) return null;
     const pool = new WorkerPool();
     for (let i = 0; i < count; i++) {
-      const worker = await startWorker(heap);
+      const worker = await platform().startWorker({ module: heap.module, memory: heap.memory });
       if (!worker) return null;
       worker.onMessage(({ id, error }) => {
         worker.keepAlive(false);

@@ -1,38 +1,17 @@
-import { IS_NODE } from '../../core/platform.js';
+import { platform } from '../../core/platform.js';
 import { Conv2dError } from '../../errors/index.js';
 
-/**
- * The GPU, through WebGPU: `navigator.gpu` in browsers, the optional `webgpu` package (dawn.node) in
- * Node. The object dawn.node's `create()` returns is kept for the life of the process: if it were
- * garbage-collected, dawn.node would crash at the next await (../shared/GPU.md).
- */
+/** The GPU device, through WebGPU: the platform says where the GPU comes from (navigator.gpu, or dawn.node). */
 
-/** dawn.node's GPU object, held so it is never collected (read by nothing else, on purpose). */
-export let keepAlive: unknown = null;
 let devicePromise: Promise<GPUDevice> | null = null;
 
 async function acquire(): Promise<GPUDevice> {
-  let gpu: GPU | undefined;
-  if (IS_NODE) {
-    let webgpu: { create(flags: string[]): GPU; globals: Record<string, unknown> };
-    try {
-      webgpu = (await import('webgpu')) as never;
-    } catch {
-      throw new Conv2dError('backend', 'webgpu', "WebGPU in Node needs the optional dependency 'webgpu' (npm install webgpu)");
-    }
-    Object.assign(globalThis, webgpu.globals);
-    // Dawn rounds GPU timestamps to 100 µs by default (a browser's guard against timing attacks);
-    // a Node process measures its own kernels, so it asks for them unrounded.
-    gpu = webgpu.create(['disable-dawn-features=timestamp_quantization']);
-    keepAlive = gpu;
-  } else {
-    gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
-  }
-  if (!gpu) throw new Conv2dError('backend', 'webgpu', 'this platform has no WebGPU (navigator.gpu is missing)');
+  const gpu = await platform().gpu();
+  if (typeof gpu === 'string') throw new Conv2dError('backend', 'webgpu', gpu);
   const adapter = await gpu.requestAdapter();
-  if (!adapter) {
-    throw new Conv2dError('backend', 'webgpu', 'no WebGPU adapter was found (in Node on a machine without a GPU, point VK_ICD_FILENAMES at a Vulkan driver such as SwiftShader)');
-  }
+  if (!adapter) throw new Conv2dError('backend', 'webgpu', `no WebGPU adapter was found (${platform().name === 'node'
+    ? 'in Node on a machine without a GPU, point VK_ICD_FILENAMES at a Vulkan driver such as SwiftShader'
+    : 'the browser has WebGPU but no usable GPU, or it is disabled'})`);
   // The kernels want more than WebGPU's default limits where the adapter has them: larger
   // workgroup memory for the GEMM tiles, storage buffers as large as the layer's tensors.
   const limits: Record<string, number> = {};
