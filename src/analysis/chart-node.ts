@@ -1,11 +1,23 @@
+import { loadOptional } from '../errors/index.js';
 import { fontFiles } from '../viz/fonts.js';
 import type { VegaLiteSpec } from './chart.js';
 
 /** Rendering chart specs in Node: SVG with vega's headless view, PNG with resvg. */
 
+const CHARTS = 'charts (convlab sweep)';
+
+/** Fails early, naming what to install, when a chart package is missing (vega, vega-lite, @resvg/resvg-js are optional peers). */
+export async function checkChartPackages(feature = CHARTS): Promise<void> {
+  await loadOptional(() => import('vega'), ['vega'], feature);
+  await loadOptional(() => import('vega-lite'), ['vega-lite'], feature);
+  await loadOptional(() => import('@resvg/resvg-js'), ['@resvg/resvg-js'], feature);
+}
+
 /** Renders a Vega-Lite spec to SVG without a browser (vega's headless view). */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, vegaLite] = await Promise.all([
+    loadOptional(() => import('vega'), ['vega'], CHARTS), loadOptional(() => import('vega-lite'), ['vega-lite'], CHARTS),
+  ]);
   const compiled = vegaLite.compile(spec as never).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();
@@ -15,7 +27,7 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 
 /** SVG → PNG with resvg, using the fonts the package ships (no system font assumptions). */
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
-  const { Resvg } = await import('@resvg/resvg-js');
+  const { Resvg } = await loadOptional(() => import('@resvg/resvg-js'), ['@resvg/resvg-js'], CHARTS);
   const { latin, cjk } = fontFiles();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },

@@ -9,8 +9,8 @@ import { onnxConvModel } from './onnx-model.js';
 
 /**
  * The contenders. Each prepares a layer once (sessions, layouts, weights) and returns a call that
- * computes the output for the fixed input, NCHW. Peers are dev dependencies: a peer that is not
- * installed is reported as missing, never a failure of convlab.
+ * computes the output for the fixed input, NCHW. Peers are optional peer dependencies: a peer that is
+ * not installed is reported as not installed, never a failure of convlab.
  */
 
 export interface LayerData {

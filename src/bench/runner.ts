@@ -53,7 +53,8 @@ async function main(): Promise<void> {
       }
     } catch (error) {
       const message = (error as Error).message ?? String(error);
-      if (/Cannot find (package|module)/.test(message)) result.missing = message.split('\n')[0];
+      const missing = /Cannot find (?:package|module) '((?:@[^/']+\/)?[^/']+)/.exec(message);
+      if (missing) result.missing = `not installed (an optional peer dependency: npm install ${missing[1]})`;
       else result.error = message.split('\n')[0];
     }
     process.stdout.write(`${JSON.stringify(result)}\n`);

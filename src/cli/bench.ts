@@ -3,7 +3,7 @@ import { LAYER_SUITE } from '../bench/layers.js';
 import { OPTIONAL_PEERS, PEERS } from '../bench/peers.js';
 import { UsageError } from './flags.js';
 
-interface BenchFlags { layers?: string; peers?: string; out: string; budgetMs: string; rounds: string; backend?: string }
+interface BenchFlags { layers?: string; peers?: string; out?: string; budgetMs: string; rounds: string; backend?: string }
 
 function pick(flag: string, text: string | undefined, known: readonly string[]): string[] | undefined {
   if (text === undefined) return undefined;
@@ -13,7 +13,7 @@ function pick(flag: string, text: string | undefined, known: readonly string[]):
   return names;
 }
 
-/** `convlab bench`: the layer suite against the peers, with progress on stderr; writes latest.md and latest.json. */
+/** `convlab bench`: the layer suite against the peers, with progress on stderr; the report on stdout (and in --out DIR). Peers are optional peer dependencies: those not installed are reported so. */
 export function registerBench(program: Command): void {
   program
     .command('bench')
@@ -21,7 +21,7 @@ export function registerBench(program: Command): void {
     .option('--layers <ids>', `comma-separated layer ids (${LAYER_SUITE.map((l) => l.id).join(',')})`)
     .option('--peers <ids>', `comma-separated contenders (${[...PEERS, ...OPTIONAL_PEERS].map((p) => p.id).join(',')})`)
     .option('--backend <name>', "'webgpu' adds convlab on the GPU (where an adapter exists) to the contenders")
-    .option('--out <dir>', 'where to write latest.md and latest.json', 'bench/results')
+    .option('--out <dir>', 'also write the report to DIR/latest.md and DIR/latest.json')
     .option('--budget-ms <ms>', 'time budget per contender, layer and round', '1000')
     .option('--rounds <n>', 'rounds over all contenders; each keeps its best median', '2')
     .action(async (flags: BenchFlags) => {
@@ -37,7 +37,10 @@ export function registerBench(program: Command): void {
       if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new UsageError('--rounds', flags.rounds, '--rounds takes an integer from 1 to 10');
       const { runBench, writeReport, reportMarkdown } = await import('../bench/harness.js');
       const report = await runBench({ layers, peers, budgetMs, rounds, onProgress: (line) => process.stderr.write(`${line}\n`) });
-      const { markdown, json } = writeReport(report, flags.out);
-      process.stdout.write(`${reportMarkdown(report)}\nwrote ${markdown} and ${json}\n`);
+      process.stdout.write(reportMarkdown(report));
+      if (flags.out !== undefined) {
+        const { markdown, json } = writeReport(report, flags.out);
+        process.stdout.write(`\nwrote ${markdown} and ${json}\n`);
+      }
     });
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ConvlabError, formatValue } from '../errors/index.js';
+import { ConvlabError, MissingPackageError, formatValue } from '../errors/index.js';
 import { UsageError, parseIntPair, parseNumber, parsePadding, parseShape } from '../core/text-arguments.js';
 
 export { UsageError, parseIntPair, parseNumber, parsePadding, parseShape };
@@ -65,6 +65,7 @@ export function convOptionsFromFlags(flags: ConvFlagValues): Record<string, unkn
 
 /** One line for stderr: the flag (when the argument has one), the value, the rule. */
 export function describeError(error: ConvlabError): string {
+  if (error instanceof MissingPackageError) return error.message;
   if (error instanceof UsageError) return `invalid ${error.argument} ${formatValue(error.value)}: ${error.rule}`;
   const flag = FLAG_FOR_ARGUMENT[error.argument];
   return flag ? `invalid ${flag} (${error.argument} = ${formatValue(error.value)}): ${error.rule}` : error.message;

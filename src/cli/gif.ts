@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { LayerOptions } from '../core/describe.js';
+import { loadOptional } from '../errors/index.js';
 import { type VizOptions, createAnimation } from '../viz/frame.js';
 import { DEFAULT_FRAME_MS, GIF_PIXEL_BUDGET, MIN_LAST_FRAME_MS } from '../viz/gif.js';
 import type { GifRenderOptions } from '../viz/node.js';
@@ -42,6 +43,11 @@ function vizOptions(flags: VizFlags): VizOptions {
   };
 }
 
+/** The Node renderer, or a MissingPackageError naming @napi-rs/canvas (an optional peer dependency). */
+function loadRenderer(feature: string) {
+  return loadOptional(() => import('../viz/node.js'), ['@napi-rs/canvas'], feature);
+}
+
 /** Progress on stderr: one updating line on a terminal, a few lines otherwise. */
 function progress(label: string): (done: number, total: number) => void {
   const tty = process.stderr.isTTY;
@@ -60,7 +66,7 @@ function progress(label: string): (done: number, total: number) => void {
 
 async function writeGif(path: string, inputShape: number[], layer: LayerOptions, options: VizOptions, timing: GifRenderOptions): Promise<number> {
   const animation = createAnimation(inputShape, layer, options);
-  const { renderGif, checkGifBudget } = await import('../viz/node.js');
+  const { renderGif, checkGifBudget } = await loadRenderer('convlab gif');
   // Refused before the file is opened: the budget depends only on the frame count and the canvas.
   checkGifBudget(animation.steps, animation.width, animation.height, timing.maxFrames);
   let frames = 0;
@@ -138,7 +144,7 @@ export function registerGif(program: Command): void {
     .action(async (flags: FrameFlags) => {
       const { inputShape, layer } = layerFromFlags(flags);
       const animation = createAnimation(inputShape, layer as unknown as LayerOptions, vizOptions(flags));
-      const { framePng, sheetPng } = await import('../viz/node.js');
+      const { framePng, sheetPng } = await loadRenderer('convlab frame');
       const step = parseNumber('--step', flags.step ?? '0');
       const png = flags.sheet ? sheetPng(animation) : framePng(animation, step);
       writeFileAtomically('--output', flags.output, png);

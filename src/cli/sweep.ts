@@ -5,6 +5,7 @@ import { SWEEP_ARGUMENTS, type Contender, DEFAULT_BASE, type SweepArgument, type
 import { UsageError, addConvFlags, convOptionsFromFlags, parseIntPair, parseNumber, parseShape, type LayerFlagValues } from './flags.js';
 import { writeFileAtomically } from './files.js';
 import { checkLang } from '../viz/i18n.js';
+import { loadOptional } from '../errors/index.js';
 
 interface SweepFlags extends LayerFlagValues {
   preset?: string;
@@ -124,16 +125,14 @@ export function registerSweep(program: Command): void {
       }
       const contenders: Contender[] = [convlabContender(threads, flags.backend as 'auto')];
       if (flags.compare) {
-        try {
-          await import('onnxruntime-node');
-        } catch {
-          throw new UsageError('--compare', flags.compare, 'onnxruntime-node is not installed (it is a dev dependency: npm install)');
-        }
+        await loadOptional(() => import('onnxruntime-node'), ['onnxruntime-node'], 'convlab sweep --compare onnxruntime');
+        await loadOptional(() => import('onnx-proto'), ['onnx-proto'], 'convlab sweep --compare onnxruntime');
         const { onnxruntimeContender } = await import('../analysis/peers.js');
         contenders.push(onnxruntimeContender(threads));
       }
       const { chartSpec } = await import('../analysis/chart.js');
-      const { renderSvg, svgToPng } = await import('../analysis/chart-node.js');
+      const { renderSvg, svgToPng, checkChartPackages } = await import('../analysis/chart-node.js');
+      await checkChartPackages('convlab sweep');
       const { explain } = await import('../analysis/explain.js');
       const { toCsv, toJson } = await import('../analysis/data.js');
       mkdirSync(flags.outDir, { recursive: true });

@@ -58,3 +58,35 @@ export class Conv2dError extends ConvlabError {}
 
 /** A `.npy` file that cannot be read as a tensor, or a tensor that cannot be written as one. */
 export class NpyError extends ConvlabError {}
+
+/**
+ * A feature needs a package that is not installed (the heavy parts — rendering, charts, the Node
+ * WebGPU binding, benchmark peers — are optional peer dependencies). The message says what to install.
+ */
+export class MissingPackageError extends ConvlabError {
+  constructor(packageName: string, feature: string) {
+    super(packageName, null, `${feature} needs ${packageName}: npm install ${packageName}`);
+    this.message = this.rule;
+  }
+}
+
+/** Whether `error` says that `packageName` could not be found (Node's ESM and CommonJS wordings). */
+export function isMissingPackage(error: unknown, packageName: string): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  const message = String((error as Error | null)?.message ?? '');
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(packageName);
+}
+
+/**
+ * Loads a module that depends on an optional package; a missing package becomes a
+ * MissingPackageError naming it and the feature that needs it, any other failure passes through.
+ */
+export async function loadOptional<T>(load: () => Promise<T>, packages: readonly string[], feature: string): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const missing = packages.find((name) => isMissingPackage(error, name));
+    if (missing) throw new MissingPackageError(missing, feature);
+    throw error;
+  }
+}

@@ -1,10 +1,12 @@
 import * as gifencModule from 'gifenc';
-import type { Palette } from 'gifenc';
 import { Conv2dError } from '../errors/index.js';
 
 // gifenc ships CommonJS (Node sees its exports object as the default export) and an ES build
 // (bundlers see named exports, and GIFEncoder as the default).
 const gifenc = ('quantize' in gifencModule ? gifencModule : (gifencModule as { default: unknown }).default) as typeof gifencModule.default;
+
+/** A GIF palette: [r, g, b] triples, 0–255. */
+export type Palette = number[][];
 
 /**
  * Frames to an animated, looping GIF with gifenc. One palette for the whole animation, taken from the

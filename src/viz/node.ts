@@ -8,9 +8,9 @@ export { fontFiles } from './fonts.js';
 import { type Context2D, CJK_FONT_FAMILY, FONT_FAMILY, drawFrame } from './render.js';
 
 /**
- * Rendering in Node with @napi-rs/canvas: frames to RGBA, PNG and GIF. The fonts are registered from
- * files, so frames are identical on every machine whatever fonts it has: DejaVu Sans from the
- * `dejavu-fonts-ttf` package, and the package's own subset of Noto Sans SC for Chinese.
+ * Rendering in Node with @napi-rs/canvas (an optional peer dependency: npm install @napi-rs/canvas):
+ * frames to RGBA, PNG and GIF. The fonts are registered from the package's own files (DejaVu Sans, and
+ * a subset of Noto Sans SC for Chinese), so frames are identical on every machine whatever fonts it has.
  */
 
 let fontsRegistered = false;

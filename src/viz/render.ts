@@ -26,7 +26,7 @@ export interface Context2D {
   setLineDash(segments: number[]): void;
 }
 
-/** The frames' Latin font: DejaVu Sans, from the `dejavu-fonts-ttf` package, registered by the Node renderer. */
+/** The frames' Latin font: DejaVu Sans (assets/fonts/), registered by the Node renderer. */
 export const FONT_FAMILY = 'DejaVu Sans';
 /** The frames' Chinese font: a subset of Noto Sans SC shipped with the package (fonts/). */
 export const CJK_FONT_FAMILY = 'Noto Sans SC convlab';
