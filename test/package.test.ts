@@ -50,6 +50,13 @@ const layer = new Conv2d(16, 32, 3, { padding: 1, seed: 1 });
 const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
 const a = layer.forward(x), b = await layer.forwardAsync(x, { threads: 2 });
 console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]) }));`,
+      'app.cjs': `const { Conv2d, tensor } = require('convlab');
+const layer = new Conv2d(16, 32, 3, { padding: 1, seed: 1 });
+const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
+layer.forwardAsync(x, { threads: 2 }).then((b) => {
+  const a = layer.forward(x);
+  console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]) }));
+});`,
     });
   }, 120_000);
 
@@ -60,9 +67,10 @@ console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === 
     expect(sizeOf(modules)).toBeLessThan(10 * 2 ** 20);
   });
 
-  it('computes with threads from an ES module', () => {
-    const run = sh(process.execPath, ['app.mjs'], dir);
+  it.each(['app.mjs', 'app.cjs'])('computes with threads from %s (ES module and CommonJS)', (app) => {
+    const run = sh(process.execPath, [app], dir);
     expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({ shape: [1, 32, 40, 40], same: true });
   });
 
