@@ -1,8 +1,12 @@
 export { tensor, MAX_TENSOR_ELEMENTS } from './core/tensor.js';
 export type { Tensor } from './core/tensor.js';
 export { conv2d, conv2dAsync } from './engine/conv2d.js';
+export { capabilities } from './engine/capabilities.js';
+export { configure } from './core/platform.js';
+export type { ConvlabSettings } from './core/platform.js';
+export type { Capabilities } from './engine/capabilities.js';
 export type { Conv2dCallOptions } from './core/call.js';
-export type { ExecutionOptions } from './core/execution.js';
+export type { Backend, ExecutionOptions } from './core/execution.js';
 export { selectKernel } from './kernels/select.js';
 export type { KernelName } from './kernels/select.js';
 export { describeConv2d, formatDescription } from './core/describe.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Conv2dError, conv2d, conv2dAsync, selectKernel, tensor } from '../src/index.js';
+import { Conv2dError, capabilities, conv2d, conv2dAsync, selectKernel, tensor } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { expectClose, randomData } from './helpers.js';
 
@@ -39,6 +39,8 @@ describe('execution options: backend, threads, out', () => {
 
   it.each([
     [{ backend: 'gpu' }, 'backend', "backend must be one of 'auto', 'reference', 'wasm'"],
+    [{ backend: ['webgpu', 'gpu'] }, 'backend', 'or a list of them in order of preference'],
+    [{ backend: [] }, 'backend', 'backend must name at least one backend'],
     [{ threads: 0 }, 'threads', 'threads must be an integer from 1 to 64'],
     [{ threads: 65 }, 'threads', 'threads must be an integer from 1 to 64'],
     [{ threads: 1.5 }, 'threads', 'threads must be an integer'],
@@ -47,6 +49,24 @@ describe('execution options: backend, threads, out', () => {
     expect(() => conv2d(x, w, b, options as never)).toThrow(Conv2dError);
     expect(() => conv2d(x, w, b, options as never)).toThrow(expect.objectContaining({ argument }));
     expect(() => conv2d(x, w, b, options as never)).toThrow(rule);
+  });
+
+  it('a list of backends is a preference order: the first one available here runs', async () => {
+    const expected = conv2d(x, w, b, { padding: 1, backend: 'reference' });
+    // The GPU cannot answer the synchronous call: the WebAssembly kernels do.
+    expectClose(conv2d(x, w, b, { padding: 1, backend: ['webgpu', 'wasm'] }), expected);
+    // Where the first is available it runs (here the GPU is SwiftShader's; without one, see webgpu.test.ts).
+    expectClose(await conv2dAsync(x, w, b, { padding: 1, backend: ['webgpu', 'reference'] }), expected);
+    // Alone, an unavailable backend is still an error naming it.
+    expect(() => conv2d(x, w, b, { padding: 1, backend: ['webgpu'] })).toThrow(/use conv2dAsync/);
+  });
+
+  it('capabilities() says what this platform offers, found out by starting workers', async () => {
+    const caps = await capabilities();
+    expect(caps).toMatchObject({ platform: 'node', simd: true });
+    expect(caps.cores).toBeGreaterThanOrEqual(1);
+    expect(caps.threads).toBe(Math.min(caps.cores, 64));
+    if (!caps.webgpu) expect(caps.webgpuReason).toMatch(/WebGPU/);
   });
 
   it('refuses an `out` that shares memory with the input', () => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The package as users get it: `npm pack`'s tarball installed into fresh projects (npm test builds
- * dist/ first), then used — from Node, from a strict TypeScript project, and bundled by Vite with no
- * configuration and run in Chromium, with and without cross-origin isolation.
+ * dist/ first), then used — from Node (ES modules and CommonJS), from a strict TypeScript project,
+ * and bundled by Vite and by esbuild with no configuration and run in Chromium, with and without
+ * cross-origin isolation.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -111,12 +112,13 @@ describe('the packed package in a Vite app (no configuration) in Chromium', () =
   beforeAll(async () => {
     dir = project('vite-app', {
       'index.html': '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><pre id="out"></pre><script type="module" src="./main.js"></script></body></html>',
-      'main.js': `import { conv2d, conv2dAsync, tensor } from 'convlab';
+      'main.js': `import { capabilities, conv2d, conv2dAsync, tensor } from 'convlab';
 const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
 const w = tensor(Float32Array.from({ length: 32 * 16 * 9 }, (_, i) => Math.cos(i)), [32, 16, 3, 3]);
 const a = conv2d(x, w, null, { padding: 1 });
 const b = await conv2dAsync(x, w, null, { padding: 1, threads: 2 });
-document.getElementById('out').textContent = JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]), isolated: crossOriginIsolated });
+const caps = await capabilities();
+document.getElementById('out').textContent = JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]), isolated: crossOriginIsolated, caps });
 document.body.dataset.done = 'true';`,
     });
     const logger = createLogger('info');
@@ -146,7 +148,65 @@ document.body.dataset.done = 'true';`,
     try {
       await page.goto(server.resolvedUrls!.local[0]!);
       await page.waitForSelector('body[data-done=true]', { timeout: 30_000 });
-      expect(JSON.parse((await page.textContent('#out'))!)).toEqual({ shape: [1, 32, 40, 40], same: true, isolated });
+      const { caps, ...result } = JSON.parse((await page.textContent('#out'))!);
+      expect(result).toEqual({ shape: [1, 32, 40, 40], same: true, isolated });
+      // capabilities() says what the page really gets: threads on workers only where it is isolated.
+      expect(caps.platform).toBe('browser');
+      expect(caps.simd).toBe(true);
+      if (isolated) expect(caps.threads).toBe(Math.min(caps.cores, 64));
+      else expect(caps).toMatchObject({ threads: 1, threadsReason: expect.stringContaining('not cross-origin isolated') });
+      expect(caps.webgpu || !/VK_ICD|Node/.test(caps.webgpuReason)).toBe(true); // a browser's words
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+});
+
+/** The page every browser consumer runs: both calls agree, and capabilities() says what the page got. */
+const PAGE_SCRIPT = (configure: string) => `import { capabilities, configure, conv2d, conv2dAsync, tensor } from 'convlab';
+${configure}
+const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
+const w = tensor(Float32Array.from({ length: 32 * 16 * 9 }, (_, i) => Math.cos(i)), [32, 16, 3, 3]);
+const a = conv2d(x, w, null, { padding: 1 });
+const b = await conv2dAsync(x, w, null, { padding: 1, threads: 2 });
+document.getElementById('out').textContent = JSON.stringify({ same: a.data.every((v, i) => v === b.data[i]), caps: await capabilities() });
+document.body.dataset.done = 'true';`;
+
+describe('the packed package bundled by esbuild (no configuration) in Chromium', () => {
+  let dir = '';
+  let browser: Browser;
+  beforeAll(async () => {
+    dir = project('esbuild-app', {
+      'plain.js': PAGE_SCRIPT(''),
+      // esbuild does not bundle workers: the one-file worker is copied beside the bundle and named.
+      'threads.js': PAGE_SCRIPT("configure({ workerUrl: new URL('./convlab-worker.js', import.meta.url) });"),
+    });
+    for (const name of ['plain', 'threads']) {
+      const built = sh(join(ROOT, 'node_modules/.bin/esbuild'), [`${name}.js`, '--bundle', '--format=esm', `--outfile=dist/${name}.js`], dir);
+      expect(built.status, built.stderr).toBe(0);
+      expect(built.stderr).not.toMatch(/warning|error/i);
+      writeFileSync(join(dir, `dist/${name}.html`), `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><pre id="out"></pre><script type="module" src="./${name}.js"></script></body></html>`);
+    }
+    copyFileSync(join(dir, 'node_modules/convlab/dist/convlab-worker.js'), join(dir, 'dist/convlab-worker.js'));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'] });
+  }, 180_000);
+  afterAll(async () => { await browser?.close(); });
+
+  it.each([['plain', 1], ['threads', 2]] as const)('%s: computes; threads on workers only where the worker script is found (%i)', async (name, threads) => {
+    const server = await preview({ root: dir, configFile: false, logLevel: 'silent',
+      preview: { port: 0, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } } });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(`${server.resolvedUrls!.local[0]!}${name}.html`);
+      await page.waitForSelector('body[data-done=true]', { timeout: 30_000 });
+      const { same, caps } = JSON.parse((await page.textContent('#out'))!);
+      expect(same).toBe(true);
+      expect(caps.threads).toBe(Math.min(threads, caps.cores));
+      if (threads === 1) expect(caps.threadsReason).toMatch(/a worker failed to start.*configure\(\{ workerUrl \}\)/);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

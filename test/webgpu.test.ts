@@ -172,6 +172,16 @@ process.exit(0);`;
     expect(result.stdout).toMatch(/^Conv2dError: .*no WebGPU adapter was found/m);
   });
 
+  it("no adapter, backend ['webgpu', 'wasm']: the WebAssembly kernels run instead", () => {
+    const fallback = `import { conv2dAsync, tensor } from '${INDEX}';
+const y = await conv2dAsync(tensor(new Float32Array(9).fill(1), [1, 1, 3, 3]), tensor(new Float32Array([2]), [1, 1, 1, 1]), null, { backend: ['webgpu', 'wasm'] });
+console.log(Array.from(y.data).join(','));
+process.exit(0);`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', fallback], { encoding: 'utf8',
+      env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' } });
+    expect(result.stdout.trim()).toBe('2,2,2,2,2,2,2,2,2');
+  });
+
   it("no 'webgpu' package: a Conv2dError naming the optional dependency", () => {
     // A module hook makes the package unresolvable, as on an install that skipped it.
     const dir = mkdtempSync(join(tmpdir(), 'convlab-no-webgpu-'));

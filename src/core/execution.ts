@@ -9,8 +9,11 @@ export interface ExecutionOptions {
    * `'auto'` (default) picks the fastest path for the layer; `'reference'` forces the plain reference
    * loops; `'wasm'` forces the WebAssembly SIMD kernels (an error where they are unavailable);
    * `'webgpu'` runs on the GPU (`conv2dAsync` only: the GPU answers asynchronously).
+   * A list is a preference order, like onnxruntime's execution providers: `['webgpu', 'wasm']` runs
+   * on the GPU where there is one and on the WebAssembly kernels otherwise — the first backend that is
+   * available here is used; only when none is does the call fail, with the last one's reason.
    */
-  backend?: 'auto' | 'reference' | 'wasm' | 'webgpu';
+  backend?: Backend | readonly Backend[];
   /**
    * Threads for `conv2dAsync` (default: the machine's cores). `conv2d`, being synchronous, always runs
    * on the calling thread.
@@ -35,15 +38,19 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(MAX_THREADS, platform().cores));
 }
 
-export function resolveExecution(raw: Record<string, unknown>): { backend: Backend; threads: number } {
-  const backend = raw.backend ?? 'auto';
-  if (typeof backend !== 'string' || !(BACKENDS as readonly string[]).includes(backend)) {
-    throw new Conv2dError('backend', backend, `backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}, but got ${formatValue(backend)}`);
+export function resolveExecution(raw: Record<string, unknown>): { backends: Backend[]; threads: number } {
+  const given = raw.backend ?? 'auto';
+  const list = Array.isArray(given) ? given : [given];
+  if (list.length === 0) throw new Conv2dError('backend', given, 'backend must name at least one backend');
+  for (const backend of list) {
+    if (typeof backend !== 'string' || !(BACKENDS as readonly string[]).includes(backend)) {
+      throw new Conv2dError('backend', given, `backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')} (or a list of them in order of preference), but got ${formatValue(given)}`);
+    }
   }
   const threads = raw.threads === undefined ? defaultThreads()
     : checkIntegerAtLeast('threads', raw.threads, 1, `threads must be an integer from 1 to ${MAX_THREADS}`);
   if (threads > MAX_THREADS) throw new Conv2dError('threads', threads, `threads must be an integer from 1 to ${MAX_THREADS}`);
-  return { backend: backend as Backend, threads };
+  return { backends: list as Backend[], threads };
 }
 
 /** Checks a caller's `out` tensor against the output shape; null when none was given. */

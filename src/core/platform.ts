@@ -15,11 +15,19 @@ export interface WorkerInit {
 /** A started kernel worker, in Node or in a browser. */
 export interface KernelWorker {
   post(message: unknown): void;
-  onMessage(listener: (message: { id: number; error?: string }) => void): void;
+  onMessage(listener: (message: { id: number; error?: string; ready?: boolean }) => void): void;
   onError(listener: (error: Error) => void): void;
   /** Node: whether the worker keeps the process alive (browsers: nothing to do). */
   keepAlive(on: boolean): void;
   terminate(): Promise<unknown>;
+}
+
+/**
+ * The WebGPU `GPU` object, typed loosely here so that the package's public types need no WebGPU type
+ * package (the GPU code casts it to `GPU`).
+ */
+export interface WebGpuEntry {
+  requestAdapter(options?: unknown): Promise<unknown>;
 }
 
 export interface Platform {
@@ -35,8 +43,8 @@ export interface Platform {
   readonly workers: boolean;
   /** Starts a kernel worker sharing `init.memory`; null where workers cannot share it. */
   startWorker(init: WorkerInit): Promise<KernelWorker | null>;
-  /** The WebGPU entry point, or why there is none, in this platform's words. */
-  gpu(): Promise<GPU | string>;
+  /** The WebGPU entry point (a `GPU`: navigator.gpu or dawn.node's), or why there is none, in this platform's words. */
+  gpu(): Promise<WebGpuEntry | string>;
 }
 
 const NONE: Platform = {
@@ -59,4 +67,26 @@ export function platform(): Platform {
 /** Installs the platform the package entry chose (the Node or the browser one). */
 export function setPlatform(next: Platform): void {
   current = next;
+}
+
+/** Settings a page may give convlab before its first threaded call. */
+export interface ConvlabSettings {
+  /**
+   * Where the browser worker script is, for bundlers that do not bundle workers (esbuild): copy
+   * `convlab/dist/convlab-worker.js` beside your bundle and pass its URL. Vite and webpack find the
+   * worker themselves.
+   */
+  workerUrl?: string | URL;
+}
+
+const settings: ConvlabSettings = {};
+
+/** Changes convlab's settings (see {@link ConvlabSettings}). */
+export function configure(next: ConvlabSettings): void {
+  Object.assign(settings, next);
+}
+
+/** The settings in force. */
+export function currentSettings(): Readonly<ConvlabSettings> {
+  return settings;
 }

@@ -1,5 +1,6 @@
 import { type Conv2dCallOptions, resolveConv2dCall } from '../core/call.js';
-import { resolveExecution, resolveOut } from '../core/execution.js';
+import { type Backend, resolveExecution, resolveOut } from '../core/execution.js';
+import { Conv2dError } from '../errors/index.js';
 import { checkOutputAllocatable } from '../core/resolve.js';
 import { type Tensor, elementCount } from '../core/tensor.js';
 import { runConv2d, runConv2dAsync } from '../kernels/run.js';
@@ -8,6 +9,29 @@ import { runConv2d, runConv2dAsync } from '../kernels/run.js';
  * The public convolution calls: check and settle the arguments (core), then run the kernel the
  * dispatcher picks (kernels/run.ts). This module sits above both, so core imports no kernel.
  */
+
+/**
+ * Runs `attempt` with each backend in order of preference until one is available here: a backend
+ * that cannot run (no GPU, no WebAssembly SIMD, the GPU asked of the synchronous call) throws a
+ * Conv2dError about `backend` before computing anything, and the next one is tried.
+ */
+function firstAvailable<T>(backends: readonly Backend[], attempt: (backend: Backend) => T): T;
+function firstAvailable<T>(backends: readonly Backend[], attempt: (backend: Backend) => Promise<T>): Promise<T>;
+function firstAvailable<T>(backends: readonly Backend[], attempt: (backend: Backend) => T | Promise<T>): T | Promise<T> {
+  const unavailable = (error: unknown) => error instanceof Conv2dError && error.argument === 'backend';
+  const tryFrom = (i: number): T | Promise<T> => {
+    const last = i === backends.length - 1;
+    try {
+      const result = attempt(backends[i]!);
+      if (result instanceof Promise) return last ? result : result.catch((error) => { if (unavailable(error)) return tryFrom(i + 1); throw error; });
+      return result;
+    } catch (error) {
+      if (last || !unavailable(error)) throw error;
+      return tryFrom(i + 1);
+    }
+  };
+  return tryFrom(0);
+}
 
 const tensorsOf = (input: Tensor, weight: Tensor, bias: Tensor | null | undefined) => (bias ? [input.data, weight.data, bias.data] : [input.data, weight.data]);
 
@@ -29,11 +53,11 @@ const tensorsOf = (input: Tensor, weight: Tensor, bias: Tensor | null | undefine
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dCallOptions): Tensor {
   const info = resolveConv2dCall(input, weight, bias, options);
   const raw = (options ?? {}) as Record<string, unknown>;
-  const { backend } = resolveExecution(raw);
+  const { backends } = resolveExecution(raw);
   const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
   if (!out) checkOutputAllocatable(info);
   const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
-  runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend);
+  firstAvailable(backends, (backend) => runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend));
   return out ?? { data: output, shape: info.outputShape };
 }
 
@@ -47,10 +71,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
 export async function conv2dAsync(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dCallOptions): Promise<Tensor> {
   const info = resolveConv2dCall(input, weight, bias, options);
   const raw = (options ?? {}) as Record<string, unknown>;
-  const { backend, threads } = resolveExecution(raw);
+  const { backends, threads } = resolveExecution(raw);
   const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
   if (!out) checkOutputAllocatable(info);
   const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
-  await runConv2dAsync(info, input.data, weight.data, bias ? bias.data : null, output, backend, threads);
+  await firstAvailable(backends, (backend) => runConv2dAsync(info, input.data, weight.data, bias ? bias.data : null, output, backend, threads));
   return out ?? { data: output, shape: info.outputShape };
 }

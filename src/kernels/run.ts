@@ -5,6 +5,7 @@ import { conv2dReference } from './reference.js';
 import type { WebgpuKernel } from './webgpu/plan.js';
 import { type KernelName, THREADED_LAYER_MACS, selectKernel } from './select.js';
 import { WorkerPool } from './threads/pool.js';
+import { platform } from '../core/platform.js';
 import { biasView, conv2dWasm, prepare, readOutput } from './wasm/conv.js';
 import { TASK_COUNTER, runTasksFromCounter } from './wasm/plan.js';
 import { type WasmHeap, kernelModule, mainHeap } from './wasm/runtime.js';
@@ -44,14 +45,22 @@ export function runConv2d(info: Conv2dInfo, input: Float32Array, weight: Float32
 
 let pool: WorkerPool | null = null;
 let poolStarting: Promise<WorkerPool | null> | null = null;
+/** Why the last attempt to start workers failed (then calls run on one thread), or null. */
+let workersUnavailable: string | null = null;
 
-/** The shared pool, grown to at least `workers` workers (started on first use, kept for the process). */
+/** The shared pool, grown to at least `workers` workers (started on first use, kept for the process); null where workers cannot run. */
 async function workerPool(heap: WasmHeap, workers: number): Promise<WorkerPool | null> {
   while (poolStarting) await poolStarting;
   if (pool && pool.size >= workers) return pool;
+  if (workersUnavailable) return null;
   poolStarting = (async () => {
+    const started = await WorkerPool.create(heap, workers);
+    if (typeof started === 'string') {
+      workersUnavailable = started;
+      return pool; // a smaller pool that did start is still good
+    }
     const old = pool;
-    pool = await WorkerPool.create(heap, workers);
+    pool = started;
     if (old) await old.close();
     return pool;
   })();
@@ -60,6 +69,23 @@ async function workerPool(heap: WasmHeap, workers: number): Promise<WorkerPool |
   } finally {
     poolStarting = null;
   }
+}
+
+/**
+ * How many threads conv2dAsync can use here, and if only one, why: starts the pool once to find out
+ * (a worker that fails to load is noticed, not assumed).
+ */
+export async function threadSupport(wanted: number): Promise<{ threads: number; reason?: string }> {
+  const heap = mainHeap('async');
+  if (!heap) return { threads: 1, reason: `the WebAssembly kernels are unavailable here: ${kernelModule().support.reason}` };
+  if (!kernelModule().support.sharedMemory) {
+    return { threads: 1, reason: platform().name === 'browser'
+      ? 'WebAssembly memory cannot be shared here: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+      : 'WebAssembly memory cannot be shared here' };
+  }
+  if (wanted < 2) return { threads: 1 };
+  const workers = await heapQueue.then(() => workerPool(heap, wanted - 1));
+  return workers ? { threads: workers.size + 1 } : { threads: 1, ...(workersUnavailable ? { reason: workersUnavailable } : {}) };
 }
 
 /** One asynchronous call at a time owns the heap: calls queue here. */
@@ -80,7 +106,7 @@ export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weig
     const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
     if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);
     const plan = prepare(heap!, info, input, weight, bias, threads, kernel);
-    const participants = Math.min(threads, plan.tasks);
+    const participants = Math.min(threads, workers.size + 1, plan.tasks);
     Atomics.store(new Int32Array(heap!.memory.buffer, TASK_COUNTER, 1), 0, 0);
     const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1));
     runTasksFromCounter(heap!.kernels, plan, heap!.memory, 0, biasView(heap!, plan));

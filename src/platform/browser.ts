@@ -1,4 +1,4 @@
-import type { KernelWorker, Platform, WorkerInit } from '../core/platform.js';
+import { type KernelWorker, type Platform, type WebGpuEntry, type WorkerInit, currentSettings } from '../core/platform.js';
 
 /**
  * The browser platform: cores from `navigator.hardwareConcurrency`, kernel workers as module Web
@@ -21,9 +21,13 @@ export const browserPlatform: Platform = {
   get workers() { return Boolean(scope.Worker && scope.crossOriginIsolated); },
   async startWorker(init: WorkerInit): Promise<KernelWorker | null> {
     if (!scope.Worker || !scope.crossOriginIsolated) return null;
-    // Written out literally so that bundlers (Vite, webpack, esbuild plugins) find the worker and
-    // bundle it; in the built package worker-browser.js sits in kernels/threads/.
-    const worker = new Worker(new URL('../kernels/threads/worker-browser.js', import.meta.url), { type: 'module' });
+    // Written out literally so that bundlers (Vite, webpack) find the worker and bundle it; in the
+    // built package worker-browser.js sits in kernels/threads/. Where a bundler does not (esbuild),
+    // configure({ workerUrl }) names the one-file copy, dist/convlab-worker.js.
+    const { workerUrl } = currentSettings();
+    const worker = workerUrl !== undefined
+      ? new Worker(workerUrl, { type: 'module' })
+      : new Worker(new URL('../kernels/threads/worker-browser.js', import.meta.url), { type: 'module' });
     worker.postMessage({ init });
     return {
       post: (message) => worker.postMessage(message),
@@ -33,7 +37,7 @@ export const browserPlatform: Platform = {
       terminate: async () => worker.terminate(),
     };
   },
-  async gpu(): Promise<GPU | string> {
+  async gpu(): Promise<WebGpuEntry | string> {
     return scope.navigator?.gpu ?? 'this browser does not offer WebGPU (navigator.gpu is missing; it needs a recent Chrome, Edge or Safari, and a secure context: https or localhost)';
   },
 };

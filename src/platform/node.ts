@@ -1,6 +1,6 @@
 import { availableParallelism, cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { KernelWorker, Platform, WorkerInit } from '../core/platform.js';
+import type { KernelWorker, Platform, WebGpuEntry, WorkerInit } from '../core/platform.js';
 
 /**
  * The Node platform: cores from `os`, kernel workers on `worker_threads`, the GPU through the
@@ -37,7 +37,7 @@ export const nodePlatform: Platform = {
       terminate: () => worker.terminate(),
     };
   },
-  async gpu(): Promise<GPU | string> {
+  async gpu(): Promise<WebGpuEntry | string> {
     if (dawn) return dawn;
     let webgpu: { create(flags: string[]): GPU; globals: Record<string, unknown> };
     try {

@@ -11,6 +11,9 @@ import type { WasmHeap } from '../wasm/runtime.js';
  * shared counter, so a faster core does more of them.
  */
 
+/** How long a worker may take to load its script and instantiate the kernels. */
+const WORKER_START_MS = 10_000;
+
 export class WorkerPool {
   readonly #workers: KernelWorker[] = [];
   readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -18,26 +21,46 @@ export class WorkerPool {
 
   private constructor() {}
 
-  /** A pool of `count` workers over `heap`'s memory; null where workers cannot share it. */
-  static async create(heap: WasmHeap, count: number): Promise<WorkerPool | null> {
-    if (count < 1) return null;
+  /**
+   * A pool of `count` workers over `heap`'s memory, each started and ready; or why there is none —
+   * the platform cannot share the memory with workers, or a worker failed to start (a bundler that
+   * did not ship the worker script, a blocked script): the caller then runs on one thread.
+   */
+  static async create(heap: WasmHeap, count: number): Promise<WorkerPool | string> {
+    if (count < 1) return 'no worker was asked for';
     const pool = new WorkerPool();
     for (let i = 0; i < count; i++) {
       const worker = await platform().startWorker({ module: heap.module, memory: heap.memory });
-      if (!worker) return null;
-      worker.onMessage(({ id, error }) => {
-        worker.keepAlive(false);
-        const job = pool.#pending.get(id);
-        if (!job) return;
-        pool.#pending.delete(id);
-        if (error) job.reject(new Error(error)); else job.resolve();
+      if (!worker) {
+        await pool.close();
+        return platform().name === 'browser'
+          ? 'this page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+          : `the ${platform().name} platform has no worker threads`;
+      }
+      const ready = new Promise<string | null>((resolve) => {
+        const timer = setTimeout(() => resolve(`a worker did not start within ${WORKER_START_MS / 1000} s`), WORKER_START_MS);
+        worker.onMessage((message) => {
+          if (message.ready) { clearTimeout(timer); resolve(null); return; }
+          worker.keepAlive(false);
+          const job = pool.#pending.get(message.id);
+          if (!job) return;
+          pool.#pending.delete(message.id);
+          if (message.error) job.reject(new Error(message.error)); else job.resolve();
+        });
+        worker.onError((error) => {
+          clearTimeout(timer);
+          resolve(`a worker failed to start: ${error.message || 'its script could not be loaded'} (a bundler that does not bundle workers, such as esbuild, needs configure({ workerUrl }) pointing at a copy of convlab/dist/convlab-worker.js)`);
+          for (const job of pool.#pending.values()) job.reject(error);
+          pool.#pending.clear();
+        });
       });
-      worker.onError((error) => {
-        for (const job of pool.#pending.values()) job.reject(error);
-        pool.#pending.clear();
-      });
-      worker.keepAlive(false); // an idle pool never keeps the process alive; a busy worker does (see run)
       pool.#workers.push(worker);
+      const failure = await ready;
+      if (failure) {
+        await pool.close();
+        return failure;
+      }
+      worker.keepAlive(false); // an idle pool never keeps the process alive; a busy worker does (see run)
     }
     return pool;
   }

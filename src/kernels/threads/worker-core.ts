@@ -10,9 +10,14 @@ import { type KernelExports, instantiate } from '../wasm/runtime.js';
 
 export interface Job { id: number; plan: Plan; slot: number }
 
-export function kernelWorker(init: WorkerInit, reply: (message: { id: number; error?: string }) => void): (job: Job) => void {
+/**
+ * Instantiates the kernels over the shared memory and answers `{ ready: true }` (id 0) — the pool
+ * waits for it, so a worker that cannot start is known before any job is handed to it.
+ */
+export function kernelWorker(init: WorkerInit, reply: (message: { id: number; error?: string; ready?: boolean }) => void): (job: Job) => void {
   const { memory } = init;
   const kernels: KernelExports = instantiate(init.module, memory);
+  reply({ id: 0, ready: true });
   return ({ id, plan, slot }) => {
     try {
       const bias = plan.bias ? new Float32Array(memory.buffer, plan.bias, plan.O) : null;

@@ -6,7 +6,7 @@ import { Conv2dError } from '../../errors/index.js';
 let devicePromise: Promise<GPUDevice> | null = null;
 
 async function acquire(): Promise<GPUDevice> {
-  const gpu = await platform().gpu();
+  const gpu = (await platform().gpu()) as GPU | string;
   if (typeof gpu === 'string') throw new Conv2dError('backend', 'webgpu', gpu);
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new Conv2dError('backend', 'webgpu', `no WebGPU adapter was found (${platform().name === 'node'
