@@ -16,7 +16,7 @@ export { resolveConv2d, resolveSettings } from './core/resolve.js';
 export { Conv2d } from './nn/conv2d.js';
 export type { Conv2dLayerOptions } from './nn/conv2d.js';
 export { conv2dReference } from './kernels/reference.js';
-export { Conv2dError, ConvlabError, NpyError } from './errors/index.js';
+export { Conv2dError, ConvlabError, MissingPackageError, NpyError } from './errors/index.js';
 export { readNpy, writeNpy } from './io/npy.js';
 export { createAnimation, captionFor, MAX_CELLS, MAX_CANVAS_SIDE, MAX_CANVAS_PIXELS } from './viz/frame.js';
 export type { Animation, CellTarget, Connector, Frame, Linked, Shape, VizMode, VizOptions, Theme } from './viz/frame.js';

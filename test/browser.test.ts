@@ -159,7 +159,7 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    // WebGPU on SwiftShader (../shared/GPU.md), for the GPU backend's test.
+    // WebGPU on SwiftShader (the Vulkan driver Debian's chromium ships), for the GPU backend's test.
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
   });

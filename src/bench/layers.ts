@@ -1,6 +1,6 @@
 import type { Conv2dOptions } from '../core/resolve.js';
 
-/** The layer suite (../shared/DESIGN.md): real model layers, kept as data for benchmarks and sweeps. */
+/** The layer suite: real model layers (L1–L10), kept as data for benchmarks, sweeps and the GPU check. */
 export interface BenchLayer {
   id: string;
   description: string;
