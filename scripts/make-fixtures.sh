@@ -11,3 +11,4 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 fi
 PYTHONHASHSEED=0 /usr/bin/python3 scripts/fixtures/generate_conv2d.py test/fixtures/conv2d-torch.json
 /usr/bin/python3 scripts/fixtures/generate_npy.py test/fixtures/npy
+/usr/bin/python3 scripts/fixtures/generate_weights.py test/fixtures/weights

@@ -15,11 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * What both test pages start with: the package's one browser dependency, gifenc, mapped as a bundler
+ * What both test pages start with: the package's browser dependencies, gifenc and fflate, mapped as a bundler
  * would resolve it; an optional count of Workers started; the package; a seeded random tensor maker.
  */
 const prelude = (seed: number, countWorkers = false) => `<!doctype html><meta charset="utf-8">
-<script type="importmap">{ "imports": { "gifenc": "/node_modules/gifenc/dist/gifenc.esm.js" } }</script>
+<script type="importmap">{ "imports": { "gifenc": "/node_modules/gifenc/dist/gifenc.esm.js", "fflate": "/node_modules/fflate/esm/browser.js" } }</script>
 <script type="module">
 let workersStarted = 0;
 ${countWorkers ? 'const NativeWorker = globalThis.Worker;\nglobalThis.Worker = class extends NativeWorker { constructor(...args) { super(...args); workersStarted++; } };' : ''}
@@ -140,7 +140,7 @@ beforeAll(async () => {
       return;
     }
     const file = normalize(join(ROOT, path));
-    const served = [join(ROOT, 'dist'), join(ROOT, 'node_modules', 'gifenc'), join(ROOT, 'test', 'fixtures', 'conv2d-torch.json')];
+    const served = [join(ROOT, 'dist'), join(ROOT, 'node_modules', 'gifenc'), join(ROOT, 'node_modules', 'fflate'), join(ROOT, 'test', 'fixtures', 'conv2d-torch.json')];
     if (!served.some((prefix) => file.startsWith(prefix))) {
       response.statusCode = 404;
       response.end();

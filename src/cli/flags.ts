@@ -30,6 +30,7 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   lang: '--lang',
   title: '--title',
   maxFrames: '--max-frames',
+  layer: '--layer',
   weight: '--weight',
   output: '--output',
 };

@@ -1,14 +1,18 @@
 import type { Command } from 'commander';
 import { conv2d } from '../engine/conv2d.js';
 import type { Conv2dOptions } from '../core/resolve.js';
+import type { Tensor } from '../core/tensor.js';
 import { readNpy, writeNpy } from '../io/npy.js';
-import { type ConvFlagValues, addConvFlags, convOptionsFromFlags } from './flags.js';
+import { layerStateDict, readStateDict } from '../io/state-dict.js';
+import { type ConvFlagValues, UsageError, addConvFlags, convOptionsFromFlags } from './flags.js';
 import { readFileFor, writeFileAtomically } from './files.js';
 
 interface ForwardFlags extends ConvFlagValues {
   input: string;
-  weight: string;
+  weight?: string;
   bias?: string;
+  weights?: string;
+  layer?: string;
   output: string;
 }
 
@@ -16,16 +20,28 @@ interface ForwardFlags extends ConvFlagValues {
 export function registerForward(program: Command): void {
   const command = program
     .command('forward')
-    .description('run conv2d on .npy files (float32 or float64 in, float32 out); out channels and kernel come from the weight')
+    .description("run conv2d on .npy files, or with one layer of a model's saved weights (.safetensors, .npz); out channels and kernel come from the weight")
     .requiredOption('--input <file>', 'input .npy: (N, C, H, W) or (C, H, W)')
-    .requiredOption('--weight <file>', 'weight .npy: (O, C/groups, kH, kW)')
+    .option('--weight <file>', 'weight .npy: (O, C/groups, kH, kW)')
     .option('--bias <file>', 'bias .npy: (O)')
+    .option('--weights <file>', "a model's state_dict as .safetensors or .npz (with --layer)")
+    .option('--layer <name>', "the convolution's name in --weights, e.g. features.0 (reads features.0.weight and features.0.bias)")
     .requiredOption('--output <file>', 'where to write the output .npy (written whole or not at all)');
   addConvFlags(command).action((flags: ForwardFlags) => {
     const options = convOptionsFromFlags(flags) as Conv2dOptions;
     const input = readNpy(readFileFor('--input', flags.input), `--input ${flags.input}`);
-    const weight = readNpy(readFileFor('--weight', flags.weight), `--weight ${flags.weight}`);
-    const bias = flags.bias === undefined ? null : readNpy(readFileFor('--bias', flags.bias), `--bias ${flags.bias}`);
+    let weight: Tensor, bias: Tensor | null;
+    if (flags.weights !== undefined) {
+      if (flags.weight !== undefined || flags.bias !== undefined) throw new UsageError('--weights', flags.weights, '--weights replaces --weight and --bias: give one or the other');
+      if (flags.layer === undefined) throw new UsageError('--layer', '', '--weights needs --layer NAME (the convolution, e.g. features.0)');
+      const layer = layerStateDict(readStateDict(readFileFor('--weights', flags.weights), `--weights ${flags.weights}`), flags.layer);
+      weight = layer.get('weight')!;
+      bias = layer.get('bias') ?? null;
+    } else {
+      if (flags.weight === undefined) throw new UsageError('--weight', '', '--weight FILE is required (or --weights FILE --layer NAME)');
+      weight = readNpy(readFileFor('--weight', flags.weight), `--weight ${flags.weight}`);
+      bias = flags.bias === undefined ? null : readNpy(readFileFor('--bias', flags.bias), `--bias ${flags.bias}`);
+    }
     const output = conv2d(input, weight, bias, options);
     writeFileAtomically('--output', flags.output, writeNpy(output));
     process.stdout.write(`wrote ${flags.output}: float32 (${output.shape.join(', ')})\n`);

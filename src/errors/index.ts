@@ -59,6 +59,9 @@ export class Conv2dError extends ConvlabError {}
 /** A `.npy` file that cannot be read as a tensor, or a tensor that cannot be written as one. */
 export class NpyError extends ConvlabError {}
 
+/** A weights file (.safetensors, .npz) that convlab cannot read, or a layer it does not hold. */
+export class WeightsError extends ConvlabError {}
+
 /**
  * A feature needs a package that is not installed (the heavy parts — rendering, charts, the Node
  * WebGPU binding, benchmark peers — are optional peer dependencies). The message says what to install.

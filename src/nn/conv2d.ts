@@ -130,6 +130,61 @@ export class Conv2d {
     return conv2dAsync(input, this.#weight, this.#bias, { ...this.options, ...execution });
   }
 
+  /**
+   * The parameters by name, as PyTorch's `state_dict()`: `weight` and (with a bias) `bias`. The
+   * tensors are the layer's own, not copies.
+   */
+  stateDict(): Map<string, Tensor> {
+    const dict = new Map<string, Tensor>([['weight', this.#weight]]);
+    if (this.#bias) dict.set('bias', this.#bias);
+    return dict;
+  }
+
+  /**
+   * Copies parameters in by name, as PyTorch's `load_state_dict`: the shapes must match, and with
+   * `strict` (the default) the keys must be exactly this layer's — in PyTorch's words otherwise.
+   * Pass `layerStateDict(readStateDict(bytes), 'features.0')` to load one layer of a saved model.
+   */
+  loadStateDict(dict: Map<string, Tensor> | Record<string, Tensor>, { strict = true }: { strict?: boolean } = {}): void {
+    const entries = dict instanceof Map ? dict : new Map(Object.entries(dict));
+    const own = this.stateDict();
+    const missing = [...own.keys()].filter((key) => !entries.has(key));
+    const unexpected = [...entries.keys()].filter((key) => !own.has(key));
+    if (strict && (missing.length || unexpected.length)) {
+      const list = (keys: string[]) => keys.map((key) => `"${key}"`).join(', ');
+      throw new Conv2dError('stateDict', [...entries.keys()], 'Error(s) in loading state_dict for Conv2d: ' + [
+        ...(missing.length ? [`Missing key(s) in state_dict: ${list(missing)}.`] : []),
+        ...(unexpected.length ? [`Unexpected key(s) in state_dict: ${list(unexpected)}.`] : []),
+      ].join(' '));
+    }
+    for (const [key, target] of own) {
+      const source = entries.get(key);
+      if (!source) continue;
+      checkTensor(source, key);
+      if (source.shape.length !== target.shape.length || source.shape.some((d, i) => d !== target.shape[i])) {
+        throw new Conv2dError('stateDict', source.shape, `Error(s) in loading state_dict for Conv2d: size mismatch for ${key}: copying a param with shape ` +
+          `torch.Size([${source.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${target.shape.join(', ')}]).`);
+      }
+    }
+    for (const [key, target] of own) {
+      const source = entries.get(key);
+      if (source) target.data.set(source.data);
+    }
+  }
+
+  /** PyTorch's repr: `Conv2d(3, 2, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(2, 2))`. */
+  toString(): string {
+    const pair = ([h, w]: readonly [number, number]) => `(${h}, ${w})`;
+    let text = `${this.inChannels}, ${this.outChannels}, kernel_size=${pair(this.kernelSize)}, stride=${pair(this.stride)}`;
+    if (typeof this.padding === 'string') text += `, padding=${this.padding}`;
+    else if (this.padding[0] !== 0 || this.padding[1] !== 0) text += `, padding=${pair(this.padding)}`;
+    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) text += `, dilation=${pair(this.dilation)}`;
+    if (this.groups !== 1) text += `, groups=${this.groups}`;
+    if (!this.#bias) text += ', bias=False';
+    if (this.paddingMode !== 'zeros') text += `, padding_mode=${this.paddingMode}`;
+    return `Conv2d(${text})`;
+  }
+
   /** {@link describeConv2d} for this layer applied to an input of `inputShape`. */
   describe(inputShape: readonly number[]): Conv2dDescription {
     const info = resolveLayer(inputShape, {
