@@ -42,6 +42,21 @@ beforeAll(() => {
   tarball = join(work, execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!);
 }, 120_000);
 
+describe('the packed package, linted', () => {
+  it('publint: no error, warning or suggestion', () => {
+    const r = sh(join(ROOT, 'node_modules/.bin/publint'), ['run', '--strict', '--level', 'suggestion', tarball], ROOT);
+    expect(r.stdout + r.stderr).toMatch(/All good!/);
+    expect(r.status).toBe(0);
+  });
+
+  it('are-the-types-wrong: every entry resolves with types under node10, node16 (CommonJS and ES modules) and bundlers', () => {
+    const r = sh(join(ROOT, 'node_modules/.bin/attw'), [tarball, '--format', 'json'], ROOT);
+    const report = JSON.parse(r.stdout) as { analysis: { problems: unknown[] } };
+    expect(report.analysis.problems).toEqual([]);
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('the packed package in Node', () => {
   let dir = '';
   beforeAll(() => {
