@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * The package as users get it: `npm pack`'s tarball installed into fresh projects (npm test builds
  * dist/ first), then used — from Node (ES modules and CommonJS), from a strict TypeScript project,
- * and bundled by Vite and by esbuild with no configuration and run in Chromium, with and without
- * cross-origin isolation.
+ * and bundled by Vite, webpack 5 and esbuild with no configuration and run in Chromium, with and
+ * without cross-origin isolation.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -222,6 +222,42 @@ describe('the packed package bundled by esbuild (no configuration) in Chromium',
       expect(same).toBe(true);
       expect(caps.threads).toBe(Math.min(threads, caps.cores));
       if (threads === 1) expect(caps.threadsReason).toMatch(/a worker failed to start.*configure\(\{ workerUrl \}\)/);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+});
+
+describe('the packed package bundled by webpack 5 (no configuration) in Chromium', () => {
+  let dir = '';
+  let browser: Browser;
+  beforeAll(async () => {
+    dir = project('webpack-app', {});
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src/index.js'), PAGE_SCRIPT('').replace(/await capabilities\(\)/, 'caps').replace("const b = await conv2dAsync", 'const caps = await capabilities();\nconst b = await conv2dAsync'));
+    const built = sh(process.execPath, [join(ROOT, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production'], dir);
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+    expect(built.stdout).toMatch(/compiled successfully/);
+    expect(built.stdout).not.toMatch(/WARNING|ERROR/);
+    writeFileSync(join(dir, 'dist/index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><pre id="out"></pre><script src="./main.js"></script></body></html>');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'] });
+  }, 180_000);
+  afterAll(async () => { await browser?.close(); });
+
+  it.each([true, false])('runs, cross-origin isolated: %s (threads on the worker webpack bundled)', async (isolated) => {
+    const server = await preview({ root: dir, configFile: false, logLevel: 'silent',
+      preview: { port: 0, headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {} } });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(server.resolvedUrls!.local[0]!);
+      await page.waitForSelector('body[data-done=true]', { timeout: 30_000 });
+      const { same, caps } = JSON.parse((await page.textContent('#out'))!);
+      expect(same).toBe(true);
+      expect(caps.threads).toBe(isolated ? Math.min(caps.cores, 64) : 1);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

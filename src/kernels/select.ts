@@ -7,7 +7,7 @@ import { type Conv2dInfo, macsOf } from '../core/resolve.js';
 
 export type KernelName = 'reference' | 'small' | 'gemm-1x1' | 'im2col-gemm' | 'depthwise' | 'webgpu-direct' | 'webgpu-depthwise' | 'webgpu-gemm';
 
-export interface Capabilities {
+export interface KernelCapabilities {
   /** WebAssembly SIMD128 with shared memory is available. */
   wasm: boolean;
 }
@@ -43,7 +43,7 @@ export function isPointwise(info: Conv2dInfo): boolean {
  * `backend` forces a path: `'reference'` always the reference loop, `'wasm'` always a WebAssembly
  * kernel, even for small layers (which is how the tests run every kernel on every fixture).
  */
-export function selectKernel(info: Conv2dInfo, capabilities: Capabilities, backend: 'auto' | 'reference' | 'wasm' | 'webgpu' = 'auto'): KernelName {
+export function selectKernel(info: Conv2dInfo, capabilities: KernelCapabilities, backend: 'auto' | 'reference' | 'wasm' | 'webgpu' = 'auto'): KernelName {
   if (backend === 'webgpu') throw new Error('convlab: the GPU kernels are chosen by webgpu/plan.ts');
   if (backend === 'reference' || !capabilities.wasm) return 'reference';
   if (backend === 'auto' && macsOf(info) < SMALL_LAYER_MACS) return 'small';

@@ -6,7 +6,7 @@ import { Conv2dError } from '../errors/index.js';
 const gifenc = ('quantize' in gifencModule ? gifencModule : (gifencModule as { default: unknown }).default) as typeof gifencModule.default;
 
 /** A GIF palette: [r, g, b] triples, 0–255. */
-export type Palette = number[][];
+export type GifPalette = number[][];
 
 /**
  * Frames to an animated, looping GIF with gifenc. One palette for the whole animation, taken from the
@@ -41,7 +41,7 @@ const TRANSPARENT = 255;
 const PALETTE_COLOURS = 64;
 
 /** The palette for an animation: up to 64 colours quantised from sample frames' RGBA pixels (index 255 is transparency's). */
-export function paletteFrom(samples: (Uint8Array | Uint8ClampedArray)[]): Palette {
+export function paletteFrom(samples: (Uint8Array | Uint8ClampedArray)[]): GifPalette {
   const total = samples.reduce((n, s) => n + s.length, 0);
   const joined = new Uint8Array(total);
   let at = 0;
@@ -55,12 +55,12 @@ export function paletteFrom(samples: (Uint8Array | Uint8ClampedArray)[]): Palett
 export class GifWriter {
   readonly #encoder = gifenc.GIFEncoder({ auto: false });
   readonly #options: GifOptions;
-  readonly #palette: Palette;
+  readonly #palette: GifPalette;
   readonly #onChunk: (bytes: Uint8Array) => void;
   #frames = 0;
   #previous: Uint8Array | Uint8ClampedArray | null = null;
 
-  constructor(options: GifOptions, palette: Palette, onChunk: (bytes: Uint8Array) => void) {
+  constructor(options: GifOptions, palette: GifPalette, onChunk: (bytes: Uint8Array) => void) {
     if (palette.length > TRANSPARENT) throw new Error(`a GIF palette here has at most ${TRANSPARENT} colours (paletteFrom makes one)`);
     this.#options = options;
     // The global colour table: the colours, padded to 256 entries; the last is the transparent one.

@@ -18,7 +18,8 @@ export function checkLang(value: unknown): Lang {
   throw new Conv2dError('lang', value, "lang must be 'en' or 'zh-CN' (or 'zh')");
 }
 
-interface Words {
+/** Every word of the pictures and charts in one language. */
+export interface Words {
   input: string; kernels: string; output: string; bias: string;
   group: (g: number) => string;
   concatenated: string;
