@@ -1,4 +1,4 @@
-// `npm start` until the playground lands: the article's title figure, described and computed.
+// `npm run demo`: the article's title figure, described and computed, in a terminal.
 // Uses the built package through its public entry, exactly as a user imports it.
 import { Conv2d, formatDescription, tensor } from 'convlab';
 

@@ -1,9 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { type Tensor, tensor } from '../src/index.js';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/**
+ * Whether the build is there: worker threads run the built worker script (dist/), so the unit tests
+ * (`npm run test:unit`, no build) check threaded paths only when it exists; `npm test` always builds.
+ */
+export const BUILT = existsSync(fileURLToPath(new URL('../dist/kernels/threads/worker-node.js', import.meta.url)));
 
 interface EncodedTensor { shape: number[]; data: string }
 

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +8,7 @@ import { expectClose } from './helpers.js';
 /**
  * Interop with PyTorch: a model's state_dict saved by PyTorch and NumPy (.safetensors, .npz,
  * scripts/fixtures/generate_weights.py) read back exactly; Conv2d's stateDict/loadStateDict and repr
- * in PyTorch's words; `convlab forward --weights … --layer …` against PyTorch's own forward pass.
+ * in PyTorch's words (the CLI's `--weights … --layer …`: weights-cli.test.ts).
  */
 
 const DIR = fileURLToPath(new URL('./fixtures/weights/', import.meta.url));
@@ -82,24 +80,5 @@ describe('Conv2d and PyTorch', () => {
     layer.loadStateDict({ weight: tensor(new Float32Array(54).fill(1), [2, 3, 3, 3]) }, { strict: false });
     expect(Array.from(layer.weight.data)).toEqual(Array(54).fill(1));
     expect(Array.from(layer.bias!.data)).toEqual(before);
-  });
-});
-
-describe('convlab forward --weights --layer', () => {
-  const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-  const out = mkdtempSync(join(tmpdir(), 'convlab-weights-'));
-  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'forward', ...args], { encoding: 'utf8' });
-
-  it.each(['model.safetensors', 'model.npz'])('runs features.0 of %s as PyTorch did', (name) => {
-    const output = join(out, `${name}.npy`);
-    const r = run('--input', join(DIR, 'x.npy'), '--weights', join(DIR, name), '--layer', 'features.0', '-p', '1', '--output', output);
-    expect(r.status, r.stderr).toBe(0);
-    expectClose(readNpy(new Uint8Array(readFileSync(output))), readNpy(file('y-features.0.npy')));
-  });
-
-  it('names the layers there are when the name is wrong: exit 2, one line', () => {
-    const r = run('--input', join(DIR, 'x.npy'), '--weights', join(DIR, 'model.npz'), '--layer', 'conv1', '--output', join(out, 'x.npy'));
-    expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe("convlab forward: invalid --layer (layer = 'conv1'): no convolution weight 'conv1.weight' in the file; its convolution layers are: features.0, features.2");
   });
 });

@@ -5,7 +5,7 @@ import { UsageError, parseIntPair, parseNumber, parsePadding, parseShape } from 
 export { UsageError, parseIntPair, parseNumber, parsePadding, parseShape };
 
 /**
- * The layer flags shared by `convlab shape`, `forward` (and later `gif`, `sweep`). Each maps onto
+ * The layer flags shared by `convlab shape`, `forward`, `gif`, `frame` and `sweep`. Each maps onto
  * one API option; the values are only parsed from text here — every rule lives in the library, so a
  * flag and an option are refused with the same words.
  */

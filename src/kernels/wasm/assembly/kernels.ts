@@ -1,7 +1,8 @@
 // convlab's WebAssembly SIMD128 kernels, in AssemblyScript. Compiled by scripts/build-wasm.mjs into
 // src/kernels/wasm/generated/ (one module per SIMD flavour: plain SIMD128, and relaxed SIMD with
 // fused multiply-add). Every pointer is a byte offset into the (shared) memory the host imports;
-// every array is float32 in C order. The host (src/kernels/wasm/engine.ts) lays the buffers out.
+// every array is float32 in C order. The host (src/kernels/wasm/conv.ts, planned by plan.ts) lays the
+// buffers out.
 
 /** Micro-kernel tile: MR output channels × NR output pixels (NR = two f32x4 vectors). */
 const MR: i32 = 4;

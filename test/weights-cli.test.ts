@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readNpy } from '../src/index.js';
+import { expectClose } from './helpers.js';
+
+/** `convlab forward --weights … --layer …` (the built CLI) against PyTorch's own forward pass. */
+
+const DIR = fileURLToPath(new URL('./fixtures/weights/', import.meta.url));
+const file = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
+
+describe('convlab forward --weights --layer', () => {
+  const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  const out = mkdtempSync(join(tmpdir(), 'convlab-weights-'));
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'forward', ...args], { encoding: 'utf8' });
+
+  it.each(['model.safetensors', 'model.npz'])('runs features.0 of %s as PyTorch did', (name) => {
+    const output = join(out, `${name}.npy`);
+    const r = run('--input', join(DIR, 'x.npy'), '--weights', join(DIR, name), '--layer', 'features.0', '-p', '1', '--output', output);
+    expect(r.status, r.stderr).toBe(0);
+    expectClose(readNpy(new Uint8Array(readFileSync(output))), readNpy(file('y-features.0.npy')));
+  });
+
+  it('names the layers there are when the name is wrong: exit 2, one line', () => {
+    const r = run('--input', join(DIR, 'x.npy'), '--weights', join(DIR, 'model.npz'), '--layer', 'conv1', '--output', join(out, 'x.npy'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("convlab forward: invalid --layer (layer = 'conv1'): no convolution weight 'conv1.weight' in the file; its convolution layers are: features.0, features.2");
+  });
+});
