@@ -8,7 +8,13 @@ import { defineConfig } from 'vitest/config';
  * - gpu: the WebGPU kernels (dawn.node on SwiftShader here; a GPU where there is one).
  * `npm test` builds and runs them all.
  */
-const E2E = ['test/cli.test.ts', 'test/package.test.ts', 'test/relaxed-simd.test.ts', 'test/api-docs.test.ts', 'test/weights-cli.test.ts'];
+const E2E = [
+  'test/cli.test.ts',
+  'test/package.test.ts',
+  'test/relaxed-simd.test.ts',
+  'test/api-docs.test.ts',
+  'test/weights-cli.test.ts',
+];
 const BROWSER = ['test/browser.test.ts', 'test/web.test.ts'];
 const GPU = ['test/webgpu.test.ts'];
 

@@ -11,7 +11,12 @@ import { rolldown } from 'rolldown';
 const dist = (path) => new URL(`../dist/${path}`, import.meta.url).pathname;
 
 async function bundle(input, file, format) {
-  const build = await rolldown({ input: dist(input), external: (id) => !id.startsWith('.') && !id.startsWith('/'), platform: format === 'cjs' ? 'node' : 'browser', logLevel: 'warn' });
+  const build = await rolldown({
+    input: dist(input),
+    external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+    platform: format === 'cjs' ? 'node' : 'browser',
+    logLevel: 'warn',
+  });
   await build.write({ file: dist(file), format, sourcemap: false, codeSplitting: false });
   await build.close();
 }
@@ -39,6 +44,9 @@ function declarations(dir) {
 for (const file of declarations(distDir)) {
   const target = join(cjsDir, relative(distDir, file)).replace(/\.d\.ts$/, '.d.cts');
   mkdirSync(dirname(target), { recursive: true });
-  const text = readFileSync(file, 'utf8').replace(/(from\s+|import\s*\(?)(['"])(\.{1,2}\/[^'"]+)\.js\2/g, '$1$2$3.cjs$2');
+  const text = readFileSync(file, 'utf8').replace(
+    /(from\s+|import\s*\(?)(['"])(\.{1,2}\/[^'"]+)\.js\2/g,
+    '$1$2$3.cjs$2',
+  );
   writeFileSync(target, text);
 }

@@ -18,10 +18,18 @@ ctx.arc(185, 105, 34, 0, Math.PI * 2);
 ctx.fill();
 ctx.fillStyle = '#2f3e46';
 ctx.beginPath();
-ctx.moveTo(0, 170); ctx.lineTo(60, 95); ctx.lineTo(120, 170); ctx.closePath(); ctx.fill();
+ctx.moveTo(0, 170);
+ctx.lineTo(60, 95);
+ctx.lineTo(120, 170);
+ctx.closePath();
+ctx.fill();
 ctx.fillStyle = '#3d5a50';
 ctx.beginPath();
-ctx.moveTo(70, 170); ctx.lineTo(140, 110); ctx.lineTo(215, 170); ctx.closePath(); ctx.fill();
+ctx.moveTo(70, 170);
+ctx.lineTo(140, 110);
+ctx.lineTo(215, 170);
+ctx.closePath();
+ctx.fill();
 for (let y = 170; y < size; y += 8) {
   ctx.fillStyle = (y / 8) % 2 ? '#6b4f3a' : '#8c6a4f';
   ctx.fillRect(0, y, size, 8);
@@ -29,7 +37,10 @@ for (let y = 170; y < size; y += 8) {
 ctx.strokeStyle = '#f4f1de';
 ctx.lineWidth = 3;
 for (let x = 20; x < size; x += 36) {
-  ctx.beginPath(); ctx.moveTo(x, 256); ctx.lineTo(128 + (x - 128) * 0.3, 175); ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x, 256);
+  ctx.lineTo(128 + (x - 128) * 0.3, 175);
+  ctx.stroke();
 }
 ctx.fillStyle = '#ffffff';
 ctx.font = 'bold 34px sans-serif';

@@ -3,14 +3,30 @@
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
 
-const server = await preview({ configFile: 'web/vite.config.ts', preview: { port: 0, strictPort: false }, logLevel: 'silent' });
+const server = await preview({
+  configFile: 'web/vite.config.ts',
+  preview: { port: 0, strictPort: false },
+  logLevel: 'silent',
+});
 const origin = server.resolvedUrls.local[0].replace(/\/$/, '');
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 try {
-  for (const [name, query, width] of [['structure', '?step=4', 1400], ['values', '?step=4&mode=values', 1400], ['values-dark-phone', '?step=4&mode=values&theme=dark', 420]]) {
+  for (const [name, query, width] of [
+    ['structure', '?step=4', 1400],
+    ['values', '?step=4&mode=values', 1400],
+    ['values-dark-phone', '?step=4&mode=values&theme=dark', 420],
+  ]) {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     const start = Date.now();
     await page.goto(`${origin}/${query}`);
@@ -23,7 +39,9 @@ try {
         await page.getByTestId('out-channels').fill(value);
         redraws.push(Number(await page.evaluate(() => document.body.dataset.lastUpdateMs)));
       }
-      console.log(`parameter change → redraw: ${redraws.map((ms) => `${ms} ms`).join(', ')} (one animation frame is 16.7 ms)`);
+      console.log(
+        `parameter change → redraw: ${redraws.map((ms) => `${ms} ms`).join(', ')} (one animation frame is 16.7 ms)`,
+      );
       await page.getByTestId('export-gif').click();
       console.log(`title figure GIF export: ${await page.getByTestId('export-status').textContent()}`);
     }

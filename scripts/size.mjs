@@ -13,14 +13,22 @@ function files(dir) {
   });
 }
 const rows = [...files(join(root, 'src')), ...files(join(root, 'web'))].map((path) => {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   const chars = lines.reduce((n, line) => n + line.trim().length, 0);
-  return { file: relative(root, path), lines: lines.length, perLine: chars / Math.max(1, lines.length), long: lines.filter((l) => l.length > 120).length };
+  return {
+    file: relative(root, path),
+    lines: lines.length,
+    perLine: chars / Math.max(1, lines.length),
+    long: lines.filter((l) => l.length > 120).length,
+  };
 });
 rows.sort((a, b) => b.lines - a.lines);
 const pad = (text, width) => String(text).padStart(width);
 console.log(`${'file'.padEnd(44)} ${pad('lines', 6)} ${pad('chars/line', 10)} ${pad('>120', 5)}`);
-for (const r of rows) console.log(`${r.file.padEnd(44)} ${pad(r.lines, 6)} ${pad(r.perLine.toFixed(1), 10)} ${pad(r.long, 5)}`);
+for (const r of rows)
+  console.log(`${r.file.padEnd(44)} ${pad(r.lines, 6)} ${pad(r.perLine.toFixed(1), 10)} ${pad(r.long, 5)}`);
 const folders = new Map();
 for (const r of rows) {
   const folder = dirname(r.file);
@@ -28,5 +36,8 @@ for (const r of rows) {
   folders.set(folder, { lines: f.lines + r.lines, files: f.files + 1 });
 }
 console.log(`\n${'folder'.padEnd(44)} ${pad('files', 6)} ${pad('lines', 6)}`);
-for (const [folder, f] of [...folders].sort((a, b) => b[1].lines - a[1].lines)) console.log(`${folder.padEnd(44)} ${pad(f.files, 6)} ${pad(f.lines, 6)}`);
-console.log(`\ntotal: ${rows.length} files, ${rows.reduce((n, r) => n + r.lines, 0)} lines, ${rows.reduce((n, r) => n + r.long, 0)} lines over 120 characters`);
+for (const [folder, f] of [...folders].sort((a, b) => b[1].lines - a[1].lines))
+  console.log(`${folder.padEnd(44)} ${pad(f.files, 6)} ${pad(f.lines, 6)}`);
+console.log(
+  `\ntotal: ${rows.length} files, ${rows.reduce((n, r) => n + r.lines, 0)} lines, ${rows.reduce((n, r) => n + r.long, 0)} lines over 120 characters`,
+);

@@ -20,7 +20,11 @@ function ensurePyftsubset() {
     execFileSync('pyftsubset', ['--help'], { stdio: 'ignore' });
   } catch {
     const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-    execFileSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', 'fonttools'], { stdio: 'inherit' });
+    execFileSync(
+      sudo[0] ?? 'apt-get',
+      [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', 'fonttools'],
+      { stdio: 'inherit' },
+    );
   }
 }
 
@@ -31,9 +35,22 @@ const work = mkdtempSync(join(tmpdir(), 'convlab-font-'));
 try {
   execFileSync('npm', ['pack', SOURCE_PACKAGE, '--silent'], { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
   execFileSync('sh', ['-c', 'tar xzf *.tgz'], { cwd: work });
-  for (const [weight, name] of [['400Regular', 'Regular'], ['700Bold', 'Bold']]) {
-    execFileSync('pyftsubset', [join(work, 'package', weight, `NotoSansSC_${weight}.ttf`), `--text=${characters}`,
-      `--output-file=${join(out, `NotoSansSC-convlab-${name}.ttf`)}`, '--layout-features=*', '--name-IDs=*', '--no-hinting'], { stdio: 'inherit' });
+  for (const [weight, name] of [
+    ['400Regular', 'Regular'],
+    ['700Bold', 'Bold'],
+  ]) {
+    execFileSync(
+      'pyftsubset',
+      [
+        join(work, 'package', weight, `NotoSansSC_${weight}.ttf`),
+        `--text=${characters}`,
+        `--output-file=${join(out, `NotoSansSC-convlab-${name}.ttf`)}`,
+        '--layout-features=*',
+        '--name-IDs=*',
+        '--no-hinting',
+      ],
+      { stdio: 'inherit' },
+    );
   }
   copyFileSync(join(work, 'package', 'LICENSE_FONT'), join(out, 'OFL.txt'));
   writeFileSync(join(out, 'characters.txt'), `${characters}\n`);

@@ -26,7 +26,17 @@ export type { StoredTensor } from './io/safetensors.js';
 export { readStateDict, layerStateDict } from './io/state-dict.js';
 export type { StateDict } from './io/state-dict.js';
 export { createAnimation, captionFor, MAX_CELLS, MAX_CANVAS_SIDE, MAX_CANVAS_PIXELS } from './viz/frame.js';
-export type { Animation, CellTarget, Connector, Frame, Linked, Shape, VizMode, VizOptions, Theme } from './viz/frame.js';
+export type {
+  Animation,
+  CellTarget,
+  Connector,
+  Frame,
+  Linked,
+  Shape,
+  VizMode,
+  VizOptions,
+  Theme,
+} from './viz/frame.js';
 export { THEMES, TAP_HUES } from './viz/theme.js';
 export type { Palette } from './viz/theme.js';
 export { titleFor, formulaLines, tuple } from './viz/captions.js';
@@ -40,7 +50,14 @@ export { drawFrame, FONT_FAMILY, CJK_FONT_FAMILY, FONT_STACK } from './viz/rende
 export type { Context2D } from './viz/render.js';
 export type { GifOptions, GifPalette } from './viz/gif.js';
 export type { Rect } from './viz/layout.js';
-export { GifWriter, paletteFrom, checkGifBudget, DEFAULT_FRAME_MS, MIN_LAST_FRAME_MS, GIF_PIXEL_BUDGET } from './viz/gif.js';
+export {
+  GifWriter,
+  paletteFrom,
+  checkGifBudget,
+  DEFAULT_FRAME_MS,
+  MIN_LAST_FRAME_MS,
+  GIF_PIXEL_BUDGET,
+} from './viz/gif.js';
 export { ARTICLE_FIGURES, EXTRA_FIGURES } from './viz/presets.js';
 export type { Figure } from './viz/presets.js';
 export { defineConvAnimation, optionsFromAttributes } from './viz/element.js';

@@ -9,25 +9,53 @@ import { type Contender, DEFAULT_BASE, type SweepSpec, pointLayer, runSweep } fr
 import { parseAxis, parseValues } from '../src/cli/sweep.js';
 
 /** Closed forms (PyTorch's nn.Conv2d docs) that every sweep point's counts must equal. */
-function closedForm(inputShape: number[], layer: { outChannels: number; kernelSize: number | [number, number]; stride?: number | [number, number];
-  padding?: number | [number, number]; dilation?: number | [number, number]; groups?: number; bias?: boolean }) {
-  const pair = (v: number | [number, number] | undefined, d: number): [number, number] => (v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : v);
+function closedForm(
+  inputShape: number[],
+  layer: {
+    outChannels: number;
+    kernelSize: number | [number, number];
+    stride?: number | [number, number];
+    padding?: number | [number, number];
+    dilation?: number | [number, number];
+    groups?: number;
+    bias?: boolean;
+  },
+) {
+  const pair = (v: number | [number, number] | undefined, d: number): [number, number] =>
+    v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : v;
   const [n, c, h, w] = inputShape as [number, number, number, number];
-  const [kh, kw] = pair(layer.kernelSize, 1), [sh, sw] = pair(layer.stride, 1), [ph, pw] = pair(layer.padding, 0), [dh, dw] = pair(layer.dilation, 1);
+  const [kh, kw] = pair(layer.kernelSize, 1),
+    [sh, sw] = pair(layer.stride, 1),
+    [ph, pw] = pair(layer.padding, 0),
+    [dh, dw] = pair(layer.dilation, 1);
   const g = layer.groups ?? 1;
-  const ho = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1, wo = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-  return { params: layer.outChannels * (c / g) * kh * kw + (layer.bias === false ? 0 : layer.outChannels), macs: n * layer.outChannels * ho * wo * (c / g) * kh * kw };
+  const ho = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1,
+    wo = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+  return {
+    params: layer.outChannels * (c / g) * kh * kw + (layer.bias === false ? 0 : layer.outChannels),
+    macs: n * layer.outChannels * ho * wo * (c / g) * kh * kw,
+  };
 }
 
 describe('parameter counts and MACs for every swept argument', () => {
   const sweeps: [Parameters<typeof pointLayer>[1][0][0], Parameters<typeof pointLayer>[1][0][1][]][] = [
-    ['in-channels', [1, 3, 16]], ['out-channels', [1, 7, 64]], ['input-size', [8, 33, [16, 40]]], ['kernel-size', [1, [3, 1], 5]],
-    ['stride', [1, [1, 2], 3]], ['padding', [0, [0, 10], 4]], ['dilation', [1, [2, 1], 3]], ['groups', [1, 2, 4]], ['batch', [1, 3]], ['bias', [true, false]],
+    ['in-channels', [1, 3, 16]],
+    ['out-channels', [1, 7, 64]],
+    ['input-size', [8, 33, [16, 40]]],
+    ['kernel-size', [1, [3, 1], 5]],
+    ['stride', [1, [1, 2], 3]],
+    ['padding', [0, [0, 10], 4]],
+    ['dilation', [1, [2, 1], 3]],
+    ['groups', [1, 2, 4]],
+    ['batch', [1, 3]],
+    ['bias', [true, false]],
   ];
   for (const [argument, values] of sweeps) {
     it(argument, () => {
       for (const value of values) {
-        const { inputShape, layer } = pointLayer({ ...DEFAULT_BASE, inChannels: 16, outChannels: 16 }, [[argument, value]]);
+        const { inputShape, layer } = pointLayer({ ...DEFAULT_BASE, inChannels: 16, outChannels: 16 }, [
+          [argument, value],
+        ]);
         const d = describeConv2d(inputShape, layer);
         const expected = closedForm(inputShape, layer as never);
         expect(d.parameterCount, `${argument}=${JSON.stringify(value)}`).toBe(expected.params);
@@ -41,26 +69,36 @@ describe('parameter counts and MACs for every swept argument', () => {
 function fakeSetup() {
   let clock = 0;
   const contender: Contender = {
-    id: 'fake', label: 'fake', backend: 'fake', threads: 1,
+    id: 'fake',
+    label: 'fake',
+    backend: 'fake',
+    threads: 1,
     async prepare(inputShape, layer) {
       const macs = describeConv2d(inputShape, layer).macs;
-      return () => { clock += 0.001 + macs / 1e7; }; // 10 GMAC/s + 1 µs per call
+      return () => {
+        clock += 0.001 + macs / 1e7;
+      }; // 10 GMAC/s + 1 µs per call
     },
   };
   return { contender, now: () => clock };
 }
 
 const TINY: SweepSpec = {
-  id: 'tiny', title: 'tiny', base: { ...DEFAULT_BASE, inChannels: 4, inputSize: [8, 8] },
-  vary: { argument: 'groups', values: [1, 2, 3] }, x: { argument: 'out-channels', values: [2, 4, 8] },
+  id: 'tiny',
+  title: 'tiny',
+  base: { ...DEFAULT_BASE, inChannels: 4, inputSize: [8, 8] },
+  vary: { argument: 'groups', values: [1, 2, 3] },
+  x: { argument: 'out-channels', values: [2, 4, 8] },
 };
 
 describe('the sweep runner (fake clock)', () => {
   it('is deterministic, skips invalid points, and times every valid one', async () => {
-    const a = fakeSetup(), b = fakeSetup();
+    const a = fakeSetup(),
+      b = fakeSetup();
     const first = await runSweep(TINY, { contenders: [a.contender], now: a.now, budgetMs: 60_000 });
     const second = await runSweep(TINY, { contenders: [b.contender], now: b.now, budgetMs: 60_000 });
-    const strip = (r: typeof first) => r.points.map(({ medianMs, macs, parameters, series, x }) => ({ medianMs, macs, parameters, series, x }));
+    const strip = (r: typeof first) =>
+      r.points.map(({ medianMs, macs, parameters, series, x }) => ({ medianMs, macs, parameters, series, x }));
     expect(strip(first)).toEqual(strip(second));
     // groups 3 divides neither 4 input channels nor 2, 4, 8 outputs: skipped and listed.
     expect(first.skipped.map((s) => s.x)).toEqual(['2', '4', '8']);
@@ -74,8 +112,10 @@ describe('the sweep runner (fake clock)', () => {
 
   it('stays within its budget: points past it are kept, unmeasured, with the reason', async () => {
     const { contender, now } = fakeSetup();
-    const result = await runSweep({ ...TINY, vary: undefined, x: { argument: 'out-channels', values: [1, 2, 4, 8, 16, 32, 64, 128] } },
-      { contenders: [contender], now, budgetMs: 40 });
+    const result = await runSweep(
+      { ...TINY, vary: undefined, x: { argument: 'out-channels', values: [1, 2, 4, 8, 16, 32, 64, 128] } },
+      { contenders: [contender], now, budgetMs: 40 },
+    );
     expect(result.meta.elapsedMs).toBeLessThan(40 * 1.5);
     const unmeasured = result.points.filter((p) => p.medianMs === null);
     expect(unmeasured.length).toBeGreaterThan(0);
@@ -86,12 +126,17 @@ describe('the sweep runner (fake clock)', () => {
     const { contender, now } = fakeSetup();
     const controller = new AbortController();
     controller.abort();
-    await expect(runSweep(TINY, { contenders: [contender], now, signal: controller.signal })).rejects.toThrow(/cancelled/);
+    await expect(runSweep(TINY, { contenders: [contender], now, signal: controller.signal })).rejects.toThrow(
+      /cancelled/,
+    );
   });
 
   it('explains the slopes from the numbers', async () => {
     const { contender, now } = fakeSetup();
-    const result = await runSweep({ ...TINY, vary: { argument: 'kernel-size', values: [1, 3] } }, { contenders: [contender], now, budgetMs: 60_000 });
+    const result = await runSweep(
+      { ...TINY, vary: { argument: 'kernel-size', values: [1, 3] } },
+      { contenders: [contender], now, budgetMs: 60_000 },
+    );
     const lines = explain(result);
     expect(lines[0]).toMatch(/^kernel-size 1 → 3: time ×[\d.]+, MACs ×\d/);
     expect(lines.some((line) => /time ∝ out-channels\^/.test(line))).toBe(true);
@@ -120,7 +165,8 @@ describe('data and charts', () => {
     const spec = chartSpec(result);
     const svg = await renderSvg(spec);
     expect(svg.startsWith('<svg')).toBe(true);
-    for (const text of ['trainable parameters', 'forward time (ms)', 'GFLOP/s', 'out_channels']) expect(svg).toContain(text);
+    for (const text of ['trainable parameters', 'forward time (ms)', 'GFLOP/s', 'out_channels'])
+      expect(svg).toContain(text);
     expect((spec.vconcat as unknown[]).length).toBe(3);
     // Who was timed, and log–log axes for a numeric x.
     expect(JSON.stringify(spec)).toContain('fake (backend fake, 1 thread)');
@@ -143,14 +189,28 @@ describe('data and charts', () => {
 
   it("the article's presets: seven figures, scaled to fit a small budget and saying so", () => {
     const full = articlePresets(3_600_000);
-    expect(full.map((s) => s.id)).toEqual(['1-in-channels', '2-input-size', '3-kernel-size', '4-padding', '5-stride', '6-dilation', '7-groups']);
+    expect(full.map((s) => s.id)).toEqual([
+      '1-in-channels',
+      '2-input-size',
+      '3-kernel-size',
+      '4-padding',
+      '5-stride',
+      '6-dilation',
+      '7-groups',
+    ]);
     // Each says how it differs from the article's run_tests settings, and only where it does.
-    expect(full.find((s) => s.id === '4-padding')!.note).toBe("differs from the article's run_tests: in_channels 8 (article: 1); input (64, 64) (article: (256, 256)); " +
-      'the median of repeated runs on this CPU (article: the mean of 10,000 runs, on a GPU when present)');
+    expect(full.find((s) => s.id === '4-padding')!.note).toBe(
+      "differs from the article's run_tests: in_channels 8 (article: 1); input (64, 64) (article: (256, 256)); " +
+        'the median of repeated runs on this CPU (article: the mean of 10,000 runs, on a GPU when present)',
+    );
     expect(full.find((s) => s.id === '3-kernel-size')!.note).not.toMatch(/in_channels|input \(/);
-    expect(full.find((s) => s.id === '4-padding')!.title).toBe('padding ∈ {(0, 0), (0, 10), (10, 0), (10, 10), (50, 50)} against out-channels — base layer: input (8, 64, 64), kernel (3, 3)');
+    expect(full.find((s) => s.id === '4-padding')!.title).toBe(
+      'padding ∈ {(0, 0), (0, 10), (10, 0), (10, 10), (50, 50)} against out-channels — base layer: input (8, 64, 64), kernel (3, 3)',
+    );
     const small = articlePresets(10_000);
-    expect(small.find((s) => s.id === '3-kernel-size')!.note).toMatch(/^input scaled from \(256, 256\) to \(\d+, \d+\) to fit the time budget · differs from/);
+    expect(small.find((s) => s.id === '3-kernel-size')!.note).toMatch(
+      /^input scaled from \(256, 256\) to \(\d+, \d+\) to fit the time budget · differs from/,
+    );
   });
 
   it('reads sweep values: lists, pairs, ranges, words', () => {

@@ -12,7 +12,10 @@ import { expect, it } from 'vitest';
 it('the TypeDoc API reference builds with no warning', () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const out = mkdtempSync(join(tmpdir(), 'convlab-api-'));
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', out], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', out], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   expect(r.stdout.replace(/.*npm warn.*\n/g, '') + r.stderr).not.toMatch(/warning|error/i);
   expect(r.status).toBe(0);
   expect(readdirSync(out)).toContain('index.html');

@@ -140,7 +140,12 @@ beforeAll(async () => {
       return;
     }
     const file = normalize(join(ROOT, path));
-    const served = [join(ROOT, 'dist'), join(ROOT, 'node_modules', 'gifenc'), join(ROOT, 'node_modules', 'fflate'), join(ROOT, 'test', 'fixtures', 'conv2d-torch.json')];
+    const served = [
+      join(ROOT, 'dist'),
+      join(ROOT, 'node_modules', 'gifenc'),
+      join(ROOT, 'node_modules', 'fflate'),
+      join(ROOT, 'test', 'fixtures', 'conv2d-torch.json'),
+    ];
     if (!served.some((prefix) => file.startsWith(prefix))) {
       response.statusCode = 404;
       response.end();
@@ -160,8 +165,16 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     // WebGPU on SwiftShader (the Vulkan driver Debian's chromium ships), for the GPU backend's test.
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
+    args: [
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--enable-unsafe-webgpu',
+      '--use-webgpu-adapter=swiftshader',
+    ],
   });
 });
 
@@ -175,8 +188,11 @@ async function runPage(path: string): Promise<Record<string, unknown>> {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${origin}${path}`);
-  await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, { timeout: 140_000 })
-    .catch(() => { throw new Error(`the page did not finish: ${errors.join('; ')}`); });
+  await page
+    .waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, { timeout: 140_000 })
+    .catch(() => {
+      throw new Error(`the page did not finish: ${errors.join('; ')}`);
+    });
   const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
   await page.close();
   expect(errors).toEqual([]);

@@ -30,17 +30,50 @@ beforeAll(() => {
 
 describe('convlab shape', () => {
   it("describes the article's title figure as --json", () => {
-    const r = convlab('shape', '--input', '3,7,7', '--out-channels', '2', '--kernel-size', '3', '--padding', '1', '--stride', '2', '--dilation', '2', '--json');
+    const r = convlab(
+      'shape',
+      '--input',
+      '3,7,7',
+      '--out-channels',
+      '2',
+      '--kernel-size',
+      '3',
+      '--padding',
+      '1',
+      '--stride',
+      '2',
+      '--dilation',
+      '2',
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(d.outputShape).toEqual([2, 3, 3]);
     expect(d.parameterCount).toBe(56);
-    for (const field of ['outputShape', 'parameterCount', 'macs', 'flops', 'padding', 'formula', 'receptiveField']) expect(d).toHaveProperty(field);
+    for (const field of ['outputShape', 'parameterCount', 'macs', 'flops', 'padding', 'formula', 'receptiveField'])
+      expect(d).toHaveProperty(field);
     expect(d.formula.height).toBe('H_out = floor((7 + 1 + 1 − 2·(3−1) − 1) / 2) + 1 = 3');
   });
 
   it('prints the description for a person, with short flags and pairs', () => {
-    const r = convlab('shape', '--input', '2,3,7,9', '--out-channels', '4', '-k', '3,2', '-s', '1,2', '-p', '1,0', '-d', '2', '-g', '1', '--no-bias');
+    const r = convlab(
+      'shape',
+      '--input',
+      '2,3,7,9',
+      '--out-channels',
+      '4',
+      '-k',
+      '3,2',
+      '-s',
+      '1,2',
+      '-p',
+      '1,0',
+      '-d',
+      '2',
+      '-g',
+      '1',
+      '--no-bias',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('output shape  (2, 4, 5, 4)');
     expect(r.stdout).toContain('H_out = floor((7 + 1 + 1 − 2·(3−1) − 1) / 1) + 1 = 5');
@@ -49,16 +82,38 @@ describe('convlab shape', () => {
   });
 
   it("takes 'same' and a padding mode", () => {
-    const r = convlab('shape', '--input', '1,8,8', '--out-channels', '1', '-k', '4', '-p', 'same', '--padding-mode', 'reflect', '--json');
+    const r = convlab(
+      'shape',
+      '--input',
+      '1,8,8',
+      '--out-channels',
+      '1',
+      '-k',
+      '4',
+      '-p',
+      'same',
+      '--padding-mode',
+      'reflect',
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).padding).toEqual({ top: 1, bottom: 2, left: 1, right: 2, requested: 'same' });
   });
 
   it.each([
-    [['--input', '4,7,7', '--out-channels', '2', '-k', '3', '-g', '3'], /--groups.*in_channels must be divisible by groups/],
+    [
+      ['--input', '4,7,7', '--out-channels', '2', '-k', '3', '-g', '3'],
+      /--groups.*in_channels must be divisible by groups/,
+    ],
     [['--input', '3,7,7', '--out-channels', '2', '-k', '3', '-p', 'foo'], /Invalid padding string 'foo'/],
-    [['--input', '3,7,7', '--out-channels', '2', '-k', '3', '-p', 'same', '-s', '2'], /padding='same' is not supported for strided convolutions/],
-    [['--input', '3,7,7', '--out-channels', '2', '-k', '9'], /--kernel-size.*Kernel size can't be greater than actual input size/],
+    [
+      ['--input', '3,7,7', '--out-channels', '2', '-k', '3', '-p', 'same', '-s', '2'],
+      /padding='same' is not supported for strided convolutions/,
+    ],
+    [
+      ['--input', '3,7,7', '--out-channels', '2', '-k', '9'],
+      /--kernel-size.*Kernel size can't be greater than actual input size/,
+    ],
     [['--input', '3,x,7', '--out-channels', '2', '-k', '3'], /--input '3,x,7'.*C,H,W or N,C,H,W/],
     [['--input', '7,7', '--out-channels', '2', '-k', '3'], /Expected 3D \(unbatched\) or 4D \(batched\) input/],
     [['--input', '3,7,7', '--out-channels', '2', '-k', '1,2,3'], /--kernel-size '1,2,3'/],
@@ -87,11 +142,29 @@ describe('convlab forward', () => {
 
   it('matches PyTorch on .npy files (float64 input, float32 weight and bias)', () => {
     const output = join(dir, 'y.npy');
-    const r = convlab('forward', '--input', npyFixture('forward-x.npy'), '--weight', npyFixture('forward-w.npy'),
-      '--bias', npyFixture('forward-b.npy'), '-p', '1', '-s', '2', '-d', '2', '--output', output);
+    const r = convlab(
+      'forward',
+      '--input',
+      npyFixture('forward-x.npy'),
+      '--weight',
+      npyFixture('forward-w.npy'),
+      '--bias',
+      npyFixture('forward-b.npy'),
+      '-p',
+      '1',
+      '-s',
+      '2',
+      '-d',
+      '2',
+      '--output',
+      output,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('(2, 2, 3, 3)');
-    expectClose(readNpy(new Uint8Array(readFileSync(output))), readNpy(new Uint8Array(readFileSync(npyFixture('forward-y-torch.npy')))));
+    expectClose(
+      readNpy(new Uint8Array(readFileSync(output))),
+      readNpy(new Uint8Array(readFileSync(npyFixture('forward-y-torch.npy')))),
+    );
   });
 
   it('bad files and bad configurations: exit 2, one line, the old output untouched, no temporary files', () => {
@@ -104,10 +177,29 @@ describe('convlab forward', () => {
       [['--input', npyFixture('fortran.npy'), ...layer], /Fortran-ordered/],
       [['--input', npyFixture('values.json'), ...layer], /magic string/],
       [['--input', npyFixture('forward-x.npy'), ...layer, '-g', '2'], /--groups|--weight|--input/],
-      [['--input', npyFixture('float32.npy'), ...layer], /Expected 3D \(unbatched\) or 4D \(batched\) input|expected input/],
-      [['--input', npyFixture('forward-x.npy'), ...layer, '--bias', npyFixture('vector.npy')], /--bias.*expected bias to be 1-dimensional with 2 elements/],
-      [['--input', npyFixture('forward-x.npy'), '--weight', npyFixture('forward-w.npy'), '--output', join(dir, 'no-such-dir', 'y.npy')], /--output .*cannot write the file/],
-      [['--input', npyFixture('forward-x.npy'), '--weight', npyFixture('forward-w.npy'), '--output', dir], /--output .*cannot write the file/],
+      [
+        ['--input', npyFixture('float32.npy'), ...layer],
+        /Expected 3D \(unbatched\) or 4D \(batched\) input|expected input/,
+      ],
+      [
+        ['--input', npyFixture('forward-x.npy'), ...layer, '--bias', npyFixture('vector.npy')],
+        /--bias.*expected bias to be 1-dimensional with 2 elements/,
+      ],
+      [
+        [
+          '--input',
+          npyFixture('forward-x.npy'),
+          '--weight',
+          npyFixture('forward-w.npy'),
+          '--output',
+          join(dir, 'no-such-dir', 'y.npy'),
+        ],
+        /--output .*cannot write the file/,
+      ],
+      [
+        ['--input', npyFixture('forward-x.npy'), '--weight', npyFixture('forward-w.npy'), '--output', dir],
+        /--output .*cannot write the file/,
+      ],
     ];
     for (const [args, words] of cases) expectUsageError(convlab('forward', ...args), words);
     expect(readFileSync(output, 'utf8')).toBe('previous contents');
@@ -118,7 +210,19 @@ describe('convlab forward', () => {
 describe('convlab bench', () => {
   it('measures the chosen layers and contenders and writes latest.md and latest.json', () => {
     const out = mkdtempSync(join(tmpdir(), 'convlab-bench-'));
-    const r = convlab('bench', '--layers', 'L8', '--peers', 'convlab-1t,ort-node-1t', '--budget-ms', '50', '--rounds', '1', '--out', out);
+    const r = convlab(
+      'bench',
+      '--layers',
+      'L8',
+      '--peers',
+      'convlab-1t,ort-node-1t',
+      '--budget-ms',
+      '50',
+      '--rounds',
+      '1',
+      '--out',
+      out,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\[1\/2\] convlab 1T\s+L8/);
     const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
@@ -170,9 +274,15 @@ describe('convlab gif and frame', () => {
     const output = join(dir, 'huge.gif');
     const huge = ['--input', '1,150,150', '--out-channels', '8', '-k', '3', '--cell-size', '8', '--output', output];
     const r = convlab('gif', ...huge);
-    expectUsageError(r, /175,232 frames of \d+ × \d+ px \(.* px to draw and encode, about [\d,]+ min on a 2-core machine\).*--max-frames 175232/);
+    expectUsageError(
+      r,
+      /175,232 frames of \d+ × \d+ px \(.* px to draw and encode, about [\d,]+ min on a 2-core machine\).*--max-frames 175232/,
+    );
     expect(existsSync(output)).toBe(false);
-    expectUsageError(convlab('gif', ...title, '--max-frames', '10', '--output', output), /18 frames .* at most 10 frames were allowed/);
+    expectUsageError(
+      convlab('gif', ...title, '--max-frames', '10', '--output', output),
+      /18 frames .* at most 10 frames were allowed/,
+    );
     expectUsageError(convlab('gif', ...title, '--max-frames', 'lots', '--output', output), /--max-frames takes/);
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
@@ -188,7 +298,10 @@ describe('convlab gif and frame', () => {
   });
 
   it('writes one step, or the sheet, as PNG', () => {
-    for (const extra of [['--step', '5'], ['--sheet', '--cell-size', '10']]) {
+    for (const extra of [
+      ['--step', '5'],
+      ['--sheet', '--cell-size', '10'],
+    ]) {
       const output = join(dir, `frame-${extra[0]}.png`);
       const r = convlab('frame', ...title, ...extra, '--output', output);
       expect(r.code, r.stderr).toBe(0);
@@ -199,7 +312,10 @@ describe('convlab gif and frame', () => {
   it('refuses bad configurations and options: exit 2, one line, no file', () => {
     const output = join(dir, 'bad.gif');
     const cases: [string[], RegExp][] = [
-      [['gif', '--input', '3,7,7', '--out-channels', '2', '-k', '3', '-g', '2', '--output', output], /in_channels must be divisible by groups/],
+      [
+        ['gif', '--input', '3,7,7', '--out-channels', '2', '-k', '3', '-g', '2', '--output', output],
+        /in_channels must be divisible by groups/,
+      ],
       [['gif', ...title, '--mode', 'fancy', '--output', output], /mode must be 'structure' or 'values'/],
       [['gif', ...title, '--theme', 'blue', '--output', output], /theme must be 'light' or 'dark'/],
       [['gif', ...title, '--frame-ms', '5', '--output', output], /--frame-ms takes an integer from 10 to 60000/],
@@ -208,8 +324,14 @@ describe('convlab gif and frame', () => {
       [['gif', '--preset', 'book', '--out-dir', dir], /the only preset is 'article'/],
       [['gif', '--preset', 'article'], /--preset article needs --out-dir/],
       [['frame', ...title, '--step', '18', '--output', join(dir, 'bad.png')], /step must be an integer from 0 to 17/],
-      [['gif', ...title, '--lang', 'fr', '--output', output], /invalid --lang \(lang = 'fr'\): lang must be 'en' or 'zh-CN'/],
-      [['gif', '--input', '3,2000,2000', '--out-channels', '2', '-k', '3', '--output', output], /the visualizer draws at most 200000/],
+      [
+        ['gif', ...title, '--lang', 'fr', '--output', output],
+        /invalid --lang \(lang = 'fr'\): lang must be 'en' or 'zh-CN'/,
+      ],
+      [
+        ['gif', '--input', '3,2000,2000', '--out-channels', '2', '-k', '3', '--output', output],
+        /the visualizer draws at most 200000/,
+      ],
     ];
     for (const [args, words] of cases) expectUsageError(convlab(...args), words);
     expect(existsSync(output)).toBe(false);

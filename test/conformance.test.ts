@@ -36,7 +36,12 @@ describe(`conv2d matches PyTorch ${fixtures.torch}`, () => {
       expectClose(layer.forward(input), expected, absolute, relative);
 
       // The description predicts PyTorch's output shape and parameter count without computing.
-      const description = describeConv2d(c.input.shape, { outChannels, kernelSize: [kH, kW], bias: bias !== null, ...options });
+      const description = describeConv2d(c.input.shape, {
+        outChannels,
+        kernelSize: [kH, kW],
+        bias: bias !== null,
+        ...options,
+      });
       expect(description.outputShape).toEqual(c.output.shape);
       expect(description.parameterCount).toBe(c.parameterCount);
     });
@@ -44,7 +49,11 @@ describe(`conv2d matches PyTorch ${fixtures.torch}`, () => {
 });
 
 /** PyTorch messages convlab does not reproduce word for word (their words are not about the argument). */
-const TORCH_WORDS_NOT_REPRODUCED = [/^conv2d\(\) received an invalid combination/, /^Argument #4/, /^expected stride to be/];
+const TORCH_WORDS_NOT_REPRODUCED = [
+  /^conv2d\(\) received an invalid combination/,
+  /^Argument #4/,
+  /^expected stride to be/,
+];
 
 describe('configurations PyTorch refuses are refused', () => {
   for (const c of fixtures.refused) {
@@ -71,7 +80,10 @@ describe('configurations PyTorch refuses are refused', () => {
       // The message names the argument and, where PyTorch has words, uses them.
       expect((error as Conv2dError).message).toContain(`Invalid ${c.argument} = `);
       if (!TORCH_WORDS_NOT_REPRODUCED.some((pattern) => pattern.test(c.torchError))) {
-        const torchWords = c.torchError.split(/[:,([{]/)[0]!.replace(/\.$/, '').trim();
+        const torchWords = c.torchError
+          .split(/[:,([{]/)[0]!
+          .replace(/\.$/, '')
+          .trim();
         expect((error as Conv2dError).message).toContain(torchWords);
       }
     });

@@ -29,12 +29,26 @@ describe('describeConv2d', () => {
 
   it('counts parameters and MACs by the closed forms over a grid of layers', () => {
     for (const [C, O, k, g, s, p, dl, bias] of [
-      [3, 64, 7, 1, 2, 3, 1, true], [64, 64, 3, 1, 1, 1, 1, false], [144, 144, 3, 144, 1, 1, 1, true],
-      [128, 128, 3, 4, 1, 1, 1, true], [16, 32, 5, 2, 3, 2, 2, false], [24, 384, 1, 3, 1, 0, 1, true],
+      [3, 64, 7, 1, 2, 3, 1, true],
+      [64, 64, 3, 1, 1, 1, 1, false],
+      [144, 144, 3, 144, 1, 1, 1, true],
+      [128, 128, 3, 4, 1, 1, 1, true],
+      [16, 32, 5, 2, 3, 2, 2, false],
+      [24, 384, 1, 3, 1, 0, 1, true],
     ] as const) {
-      const H = 37, W = 29;
-      const d = describeConv2d([2, C, H, W], { outChannels: O, kernelSize: k, groups: g, stride: s, padding: p, dilation: dl, bias });
-      const Ho = outSize(H, p, p, dl, k, s), Wo = outSize(W, p, p, dl, k, s);
+      const H = 37,
+        W = 29;
+      const d = describeConv2d([2, C, H, W], {
+        outChannels: O,
+        kernelSize: k,
+        groups: g,
+        stride: s,
+        padding: p,
+        dilation: dl,
+        bias,
+      });
+      const Ho = outSize(H, p, p, dl, k, s),
+        Wo = outSize(W, p, p, dl, k, s);
       expect(d.outputShape).toEqual([2, O, Ho, Wo]);
       expect(d.parameterCount).toBe(O * (C / g) * k * k + (bias ? O : 0));
       expect(d.macs).toBe(2 * O * Ho * Wo * (C / g) * k * k);
@@ -63,8 +77,12 @@ describe('describeConv2d', () => {
       [{ outChannels: 2, kernelSize: 3, seed: 1 } as never, 'layerOptions'],
     ];
     for (const [layer, argument] of cases) {
-      expect(() => describeConv2d([3, 7, 7], layer), JSON.stringify(layer)).toThrow(expect.objectContaining({ argument }));
+      expect(() => describeConv2d([3, 7, 7], layer), JSON.stringify(layer)).toThrow(
+        expect.objectContaining({ argument }),
+      );
     }
-    expect(() => describeConv2d([7, 7], { outChannels: 2, kernelSize: 3 })).toThrow(expect.objectContaining({ argument: 'inputShape' }));
+    expect(() => describeConv2d([7, 7], { outChannels: 2, kernelSize: 3 })).toThrow(
+      expect.objectContaining({ argument: 'inputShape' }),
+    );
   });
 });

@@ -3,10 +3,19 @@ import { Conv2dError, capabilities, conv2d, conv2dAsync, selectKernel, tensor } 
 import { resolveConv2dCall } from '../src/core/call.js';
 import { BUILT, expectClose, randomData } from './helpers.js';
 
-const make = (shape: number[], seed: number) => tensor(randomData(shape.reduce((a, b) => a * b, 1), seed), shape);
+const make = (shape: number[], seed: number) =>
+  tensor(
+    randomData(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 
 describe('execution options: backend, threads, out', () => {
-  const x = make([1, 16, 30, 30], 1), w = make([24, 16, 3, 3], 2), b = make([24], 3);
+  const x = make([1, 16, 30, 30], 1),
+    w = make([24, 16, 3, 3], 2),
+    b = make([24], 3);
 
   it('every backend and thread count computes the same convolution', async () => {
     const expected = conv2d(x, w, b, { padding: 1, backend: 'reference' });
@@ -17,10 +26,14 @@ describe('execution options: backend, threads, out', () => {
   });
 
   it('concurrent async calls and sync calls in between do not disturb each other', async () => {
-    const big = make([1, 32, 48, 48], 4), bw = make([64, 32, 3, 3], 5);
+    const big = make([1, 32, 48, 48], 4),
+      bw = make([64, 32, 3, 3], 5);
     const expectedBig = conv2d(big, bw, null, { padding: 1, backend: 'reference' });
     const expectedSmall = conv2d(x, w, b, { padding: 1, backend: 'reference' });
-    const pending = [conv2dAsync(big, bw, null, { padding: 1, threads: 2 }), conv2dAsync(x, w, b, { padding: 1, threads: 2 })];
+    const pending = [
+      conv2dAsync(big, bw, null, { padding: 1, threads: 2 }),
+      conv2dAsync(x, w, b, { padding: 1, threads: 2 }),
+    ];
     expectClose(conv2d(x, w, b, { padding: 1, backend: 'wasm' }), expectedSmall);
     const [y1, y2] = await Promise.all(pending);
     expectClose(y1!, expectedBig);
@@ -80,10 +93,14 @@ describe('execution options: backend, threads, out', () => {
 describe('selectKernel', () => {
   const info = (xs: number[], ws: number[], options = {}) => resolveConv2dCall(make(xs, 1), make(ws, 2), null, options);
   it('names the kernel for each kind of layer', () => {
-    expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3], { padding: 1, stride: 2, dilation: 2 }), { wasm: true })).toBe('small');
+    expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3], { padding: 1, stride: 2, dilation: 2 }), { wasm: true })).toBe(
+      'small',
+    );
     expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), { wasm: true })).toBe('im2col-gemm');
     expect(selectKernel(info([1, 256, 56, 56], [64, 256, 1, 1]), { wasm: true })).toBe('gemm-1x1');
-    expect(selectKernel(info([1, 144, 56, 56], [144, 1, 3, 3], { padding: 1, groups: 144 }), { wasm: true })).toBe('depthwise');
+    expect(selectKernel(info([1, 144, 56, 56], [144, 1, 3, 3], { padding: 1, groups: 144 }), { wasm: true })).toBe(
+      'depthwise',
+    );
     expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3]), { wasm: false })).toBe('reference');
     expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3]), { wasm: true }, 'wasm')).toBe('im2col-gemm');
     expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3]), { wasm: true }, 'reference')).toBe('reference');

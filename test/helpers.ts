@@ -11,14 +11,23 @@ export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
  */
 export const BUILT = existsSync(fileURLToPath(new URL('../dist/kernels/threads/worker-node.js', import.meta.url)));
 
-interface EncodedTensor { shape: number[]; data: string }
+interface EncodedTensor {
+  shape: number[];
+  data: string;
+}
 
 export interface ValidCase {
   name: string;
   input: EncodedTensor;
   weight: EncodedTensor;
   bias: EncodedTensor | null;
-  options: { stride: number | number[]; padding: number | number[] | string; dilation: number | number[]; groups: number; paddingMode: string };
+  options: {
+    stride: number | number[];
+    padding: number | number[] | string;
+    dilation: number | number[];
+    groups: number;
+    paddingMode: string;
+  };
   parameterCount: number;
   output: EncodedTensor;
 }
@@ -44,7 +53,8 @@ export interface TorchFixtures {
 
 /** JSON cannot hold Infinity: the generator writes {"nonFinite": "Infinity"}. */
 function reviveNonFinite(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && 'nonFinite' in value) return Number((value as { nonFinite: string }).nonFinite);
+  if (value && typeof value === 'object' && 'nonFinite' in value)
+    return Number((value as { nonFinite: string }).nonFinite);
   return value;
 }
 
@@ -64,9 +74,11 @@ export function randomData(length: number, seed: number): Float32Array {
   let state = seed >>> 0 || 1;
   const data = new Float32Array(length);
   for (let i = 0; i < length; i++) {
-    state ^= state << 13; state >>>= 0;
+    state ^= state << 13;
+    state >>>= 0;
     state ^= state >>> 17;
-    state ^= state << 5; state >>>= 0;
+    state ^= state << 5;
+    state >>>= 0;
     data[i] = state / 2 ** 31 - 1;
   }
   return data;
@@ -90,6 +102,8 @@ export function expectClose(actual: Tensor, expected: Tensor, absolute = 1e-4, r
     if (error > worst) worst = error;
   }
   if (firstBad >= 0) {
-    throw new Error(`mismatch at index ${firstBad}: got ${actual.data[firstBad]}, expected ${expected.data[firstBad]} (largest error ${worst})`);
+    throw new Error(
+      `mismatch at index ${firstBad}: got ${actual.data[firstBad]}, expected ${expected.data[firstBad]} (largest error ${worst})`,
+    );
   }
 }

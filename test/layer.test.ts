@@ -14,8 +14,8 @@ describe('Conv2d initialisation (as nn.Conv2d.reset_parameters)', () => {
     const mean = w.reduce((a, b) => a + b, 0) / w.length;
     const variance = w.reduce((a, b) => a + (b - mean) ** 2, 0) / w.length;
     expect(Math.abs(mean)).toBeLessThan(0.1 * bound);
-    expect(variance / (bound * bound / 3)).toBeGreaterThan(0.85);
-    expect(variance / (bound * bound / 3)).toBeLessThan(1.15);
+    expect(variance / ((bound * bound) / 3)).toBeGreaterThan(0.85);
+    expect(variance / ((bound * bound) / 3)).toBeLessThan(1.15);
     expect(Math.max(...Array.from(layer.bias!.data, Math.abs))).toBeLessThanOrEqual(bound);
     // The extremes are reached: not a narrower distribution.
     expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.95 * bound);
@@ -42,7 +42,9 @@ describe('Conv2d initialisation (as nn.Conv2d.reset_parameters)', () => {
 
   it('refuses bad seeds', () => {
     for (const seed of [-1, 1.5, Number.NaN, '1', 2 ** 31]) {
-      expect(() => new Conv2d(3, 4, 3, { seed: seed as number })).toThrow(expect.objectContaining({ argument: 'seed' }));
+      expect(() => new Conv2d(3, 4, 3, { seed: seed as number })).toThrow(
+        expect.objectContaining({ argument: 'seed' }),
+      );
     }
   });
 });
@@ -63,9 +65,15 @@ describe('Conv2d parameters are assignable, shape-checked', () => {
 
   it('refuses a weight or bias of the wrong shape', () => {
     const layer = new Conv2d(4, 6, 3, { groups: 2, seed: 0 });
-    expect(() => { layer.weight = tensor(new Float32Array(6 * 4 * 9), [6, 4, 3, 3]); }).toThrow(/weight must have shape \[6, 2, 3, 3\]/);
-    expect(() => { layer.bias = tensor(new Float32Array(4), [4]); }).toThrow(Conv2dError);
-    expect(() => { layer.weight = { data: new Float32Array(3), shape: [6, 2, 3, 3] }; }).toThrow(Conv2dError);
+    expect(() => {
+      layer.weight = tensor(new Float32Array(6 * 4 * 9), [6, 4, 3, 3]);
+    }).toThrow(/weight must have shape \[6, 2, 3, 3\]/);
+    expect(() => {
+      layer.bias = tensor(new Float32Array(4), [4]);
+    }).toThrow(Conv2dError);
+    expect(() => {
+      layer.weight = { data: new Float32Array(3), shape: [6, 2, 3, 3] };
+    }).toThrow(Conv2dError);
   });
 
   it('refuses bad constructor arguments, naming them', () => {
@@ -73,6 +81,8 @@ describe('Conv2d parameters are assignable, shape-checked', () => {
     expect(() => new Conv2d(3, 2.5, 3)).toThrow(expect.objectContaining({ argument: 'outChannels' }));
     expect(() => new Conv2d(3, 4, [3, 0])).toThrow(expect.objectContaining({ argument: 'kernelSize' }));
     expect(() => new Conv2d(3, 4, 3, { bias: 1 as never })).toThrow(expect.objectContaining({ argument: 'bias' }));
-    expect(() => new Conv2d(3, 4, 3, { kernel_size: 3 } as never)).toThrow(expect.objectContaining({ argument: 'options' }));
+    expect(() => new Conv2d(3, 4, 3, { kernel_size: 3 } as never)).toThrow(
+      expect.objectContaining({ argument: 'options' }),
+    );
   });
 });

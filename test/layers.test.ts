@@ -11,7 +11,18 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const RANK: Record<string, number> = {
-  errors: 0, types: 0, core: 1, kernels: 2, engine: 3, platform: 3, nn: 4, io: 4, viz: 5, bench: 5, analysis: 6, cli: 7,
+  errors: 0,
+  types: 0,
+  core: 1,
+  kernels: 2,
+  engine: 3,
+  platform: 3,
+  nn: 4,
+  io: 4,
+  viz: 5,
+  bench: 5,
+  analysis: 6,
+  cli: 7,
 };
 /** Packages that only run in Node: never reachable from the browser entry. */
 const NODE_ONLY = ['webgpu', '@napi-rs/canvas', '@resvg/resvg-js', 'onnxruntime-node', 'commander', 'dejavu-fonts-ttf'];
@@ -19,13 +30,19 @@ const NODE_ONLY = ['webgpu', '@napi-rs/canvas', '@resvg/resvg-js', 'onnxruntime-
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') && !path.includes('/assembly/') ? [path] : [];
+    return statSync(path).isDirectory()
+      ? sources(path)
+      : path.endsWith('.ts') && !path.includes('/assembly/')
+        ? [path]
+        : [];
   });
 }
 
 /** Every module a file names: static imports and re-exports, dynamic imports, and worker URLs. */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const found = [
     ...text.matchAll(/(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/g),
     ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
@@ -54,6 +71,31 @@ describe('module layers', () => {
     expect(violations).toEqual([]);
   });
 
+  it('no cycles between folders (two folders never import each other, directly or around a loop)', () => {
+    const edges = new Map<string, Set<string>>();
+    for (const file of sources(SRC)) {
+      const from = relative(SRC, dirname(file)) || '.';
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith('.')) continue;
+        const to = relative(SRC, dirname(resolveLocal(file, specifier))) || '.';
+        if (to !== from && !to.startsWith(`${from}/`)) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+      }
+    }
+    // Depth-first search for a back edge; report the loop.
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (node: string, path: string[]) => {
+      state.set(node, 'open');
+      for (const next of edges.get(node) ?? []) {
+        if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), node, next].join(' → '));
+        else if (!state.has(next)) visit(next, [...path, node]);
+      }
+      state.set(node, 'done');
+    };
+    for (const node of edges.keys()) if (!state.has(node)) visit(node, []);
+    expect(cycles).toEqual([]);
+  });
+
   it('nothing the browser entry reaches names a node: module or a Node-only package', () => {
     const seen = new Set<string>();
     const offending: string[] = [];
@@ -61,7 +103,8 @@ describe('module layers', () => {
       if (seen.has(file)) return;
       seen.add(file);
       for (const specifier of importsOf(file)) {
-        if (specifier.startsWith('node:') || NODE_ONLY.includes(specifier)) offending.push(`${[...path, relative(SRC, file)].join(' → ')} → ${specifier}`);
+        if (specifier.startsWith('node:') || NODE_ONLY.includes(specifier))
+          offending.push(`${[...path, relative(SRC, file)].join(' → ')} → ${specifier}`);
         else if (specifier.startsWith('.')) visit(resolveLocal(file, specifier), [...path, relative(SRC, file)]);
       }
     };

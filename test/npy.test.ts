@@ -5,7 +5,10 @@ import { FIXTURES } from './helpers.js';
 
 /** Files written by NumPy itself (scripts/fixtures/generate_npy.py), and the values they hold as decimal text. */
 const npy = (name: string) => new Uint8Array(readFileSync(`${FIXTURES}npy/${name}`));
-const expected = JSON.parse(readFileSync(`${FIXTURES}npy/values.json`, 'utf8')) as { shape: number[]; values: number[] };
+const expected = JSON.parse(readFileSync(`${FIXTURES}npy/values.json`, 'utf8')) as {
+  shape: number[];
+  values: number[];
+};
 
 function npyErrorOf(bytes: Uint8Array): NpyError {
   try {
@@ -24,20 +27,24 @@ function handMade(header: string, data: Uint8Array, version = 1): Uint8Array {
   const out = new Uint8Array(pre + text.length + data.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
   const view = new DataView(out.buffer);
-  if (version === 1) view.setUint16(8, text.length, true); else view.setUint32(8, text.length, true);
+  if (version === 1) view.setUint16(8, text.length, true);
+  else view.setUint32(8, text.length, true);
   for (let i = 0; i < text.length; i++) out[pre + i] = text.charCodeAt(i);
   out.set(data, pre + text.length);
   return out;
 }
 
 describe('reading .npy files written by NumPy', () => {
-  it.each(['float32.npy', 'float64.npy', 'big-endian-f4.npy', 'big-endian-f8.npy', 'version2.npy', 'version3.npy'])('%s', (name) => {
-    const array = readNpy(npy(name));
-    expect(array.shape).toEqual(expected.shape);
-    expect(array.dtype).toBe(name.includes('f8') || name.includes('64') ? 'float64' : 'float32');
-    // float32 files hold exactly the float32 values; float64 files round to them.
-    expect(Array.from(array.data)).toEqual(expected.values.map((v) => Math.fround(v)));
-  });
+  it.each(['float32.npy', 'float64.npy', 'big-endian-f4.npy', 'big-endian-f8.npy', 'version2.npy', 'version3.npy'])(
+    '%s',
+    (name) => {
+      const array = readNpy(npy(name));
+      expect(array.shape).toEqual(expected.shape);
+      expect(array.dtype).toBe(name.includes('f8') || name.includes('64') ? 'float64' : 'float32');
+      // float32 files hold exactly the float32 values; float64 files round to them.
+      expect(Array.from(array.data)).toEqual(expected.values.map((v) => Math.fround(v)));
+    },
+  );
 
   it('scalars, vectors and empty arrays', () => {
     expect(readNpy(npy('scalar.npy'))).toMatchObject({ shape: [], data: new Float32Array([2.5]) });
@@ -78,8 +85,9 @@ describe('malformed .npy files get a clear NpyError', () => {
 
   it('a header that lies about the size', () => {
     const data = new Uint8Array(4 * 6);
-    expect(npyErrorOf(handMade("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4), }", data)).message)
-      .toContain("the header's shape needs 32 bytes of <f4 data, but the file holds 24");
+    expect(npyErrorOf(handMade("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4), }", data)).message).toContain(
+      "the header's shape needs 32 bytes of <f4 data, but the file holds 24",
+    );
     expect(() => readNpy(handMade("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", data))).not.toThrow();
   });
 
@@ -95,7 +103,7 @@ describe('malformed .npy files get a clear NpyError', () => {
     ["{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2, 3)}", 'not a valid dict literal'],
     ["{'descr': 'f4', 'fortran_order': False, 'shape': (2, 3)}", "unsupported dtype 'f4'"],
     ["{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)} trailing", 'unexpected text after the dict'],
-    ["not a dict", "expected '{'"],
+    ['not a dict', "expected '{'"],
     ["{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999)}", 'too large'],
   ])('header %s → %s', (header, rule) => {
     expect(npyErrorOf(handMade(header, new Uint8Array(24))).message).toContain(rule);

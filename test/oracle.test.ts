@@ -11,9 +11,14 @@ import { runOnnxConv } from './onnx-oracle.js';
 const CASES = 60;
 
 function draw(seed: number) {
-  let state = seed * 2654435761 >>> 0 || 1;
-  const next = (n: number) => { // an integer in [0, n)
-    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+  let state = (seed * 2654435761) >>> 0 || 1;
+  const next = (n: number) => {
+    // an integer in [0, n)
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
     return state % n;
   };
   const groups = [1, 1, 2, 3, 4][next(5)]!;
@@ -29,7 +34,8 @@ function draw(seed: number) {
   const width = extent[1]! + next(8);
   const batch = 1 + next(2);
   return {
-    inputShape: [batch, inChannels, height, width], weightShape: [outChannels, inChannels / groups, ...kernel],
+    inputShape: [batch, inChannels, height, width],
+    weightShape: [outChannels, inChannels / groups, ...kernel],
     bias: next(3) !== 0,
     options: { stride: padding === 'same' ? 1 : stride, padding, dilation, groups },
   };
@@ -39,8 +45,20 @@ describe('conv2d agrees with onnxruntime-node on random configurations', () => {
   for (let seed = 1; seed <= CASES; seed++) {
     const c = draw(seed);
     it(`#${seed} x=${JSON.stringify(c.inputShape)} w=${JSON.stringify(c.weightShape)} ${JSON.stringify(c.options)} bias=${c.bias}`, async () => {
-      const input = tensor(randomData(c.inputShape.reduce((a, b) => a * b), seed), c.inputShape);
-      const weight = tensor(randomData(c.weightShape.reduce((a, b) => a * b), seed + 1000), c.weightShape);
+      const input = tensor(
+        randomData(
+          c.inputShape.reduce((a, b) => a * b),
+          seed,
+        ),
+        c.inputShape,
+      );
+      const weight = tensor(
+        randomData(
+          c.weightShape.reduce((a, b) => a * b),
+          seed + 1000,
+        ),
+        c.weightShape,
+      );
       const bias = c.bias ? tensor(randomData(c.weightShape[0]!, seed + 2000), [c.weightShape[0]!]) : null;
       const info = resolveConv2dCall(input, weight, bias, c.options);
       const expected = await runOnnxConv(info, input, weight, bias);

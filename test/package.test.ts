@@ -19,7 +19,11 @@ const work = mkdtempSync(join(tmpdir(), 'convlab-package-'));
 let tarball = '';
 
 function sh(command: string, args: string[], cwd: string) {
-  return spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
+  return spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' },
+  });
 }
 
 /** A fresh project with the tarball installed (no other dependency). */
@@ -39,7 +43,13 @@ function sizeOf(path: string): number {
 }
 
 beforeAll(() => {
-  tarball = join(work, execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!);
+  tarball = join(
+    work,
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
+  );
 }, 120_000);
 
 describe('the packed package, linted', () => {
@@ -91,11 +101,18 @@ layer.forwardAsync(x, { threads: 2 }).then((b) => {
   });
 
   it('the CLI names what a heavy command needs, in one line, exit 2', () => {
-    const convlab = (...args: string[]) => sh(process.execPath, [join(dir, 'node_modules/convlab/dist/cli/main.js'), ...args], dir);
+    const convlab = (...args: string[]) =>
+      sh(process.execPath, [join(dir, 'node_modules/convlab/dist/cli/main.js'), ...args], dir);
     expect(convlab('shape', '--input', '3,7,7', '--out-channels', '2', '-k', '3').status).toBe(0);
     for (const [args, words] of [
-      [['gif', '--input', '3,7,7', '--out-channels', '2', '-k', '3', '--output', 'x.gif'], 'convlab gif: convlab gif needs @napi-rs/canvas: npm install @napi-rs/canvas'],
-      [['sweep', '--x', 'out-channels=1,2', '--out-dir', 'sweeps'], 'convlab sweep: convlab sweep needs vega: npm install vega'],
+      [
+        ['gif', '--input', '3,7,7', '--out-channels', '2', '-k', '3', '--output', 'x.gif'],
+        'convlab gif: convlab gif needs @napi-rs/canvas: npm install @napi-rs/canvas',
+      ],
+      [
+        ['sweep', '--x', 'out-channels=1,2', '--out-dir', 'sweeps'],
+        'convlab sweep: convlab sweep needs vega: npm install vega',
+      ],
     ] as const) {
       const r = convlab(...args);
       expect(r.status).toBe(2);
@@ -104,16 +121,31 @@ layer.forwardAsync(x, { threads: 2 }).then((b) => {
   });
 
   it('type-checks in a strict TypeScript project without skipLibCheck', () => {
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: false, types: [], lib: ['ES2022', 'DOM'] },
-      include: ['app.ts'],
-    }));
-    writeFileSync(join(dir, 'app.ts'), `import { Conv2d, type Tensor, conv2d, conv2dAsync, createAnimation, describeConv2d, tensor } from 'convlab';
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+          lib: ['ES2022', 'DOM'],
+        },
+        include: ['app.ts'],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'app.ts'),
+      `import { Conv2d, type Tensor, conv2d, conv2dAsync, createAnimation, describeConv2d, tensor } from 'convlab';
 const layer = new Conv2d(3, 2, 3, { padding: 1 });
 const y: Tensor = conv2d(tensor(new Float32Array(3 * 7 * 7), [1, 3, 7, 7]), layer.weight, layer.bias, { padding: 1 });
 const z: Promise<Tensor> = conv2dAsync(y, layer.weight, null, { threads: 2 });
 console.log(y.shape, z, describeConv2d([3, 7, 7], { outChannels: 2, kernelSize: 3 }).outputShape, createAnimation([3, 7, 7], { outChannels: 2, kernelSize: 3 }).steps);
-`);
+`,
+    );
     const tsc = sh(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.'], dir);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
@@ -126,7 +158,8 @@ describe('the packed package in a Vite app (no configuration) in Chromium', () =
   const messages: string[] = [];
   beforeAll(async () => {
     dir = project('vite-app', {
-      'index.html': '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><pre id="out"></pre><script type="module" src="./main.js"></script></body></html>',
+      'index.html':
+        '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><pre id="out"></pre><script type="module" src="./main.js"></script></body></html>',
       'main.js': `import { capabilities, conv2d, conv2dAsync, tensor } from 'convlab';
 const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
 const w = tensor(Float32Array.from({ length: 32 * 16 * 9 }, (_, i) => Math.cos(i)), [32, 16, 3, 3]);
@@ -137,12 +170,20 @@ document.getElementById('out').textContent = JSON.stringify({ shape: a.shape, sa
 document.body.dataset.done = 'true';`,
     });
     const logger = createLogger('info');
-    for (const level of ['warn', 'warnOnce', 'error'] as const) logger[level] = (message: string) => { messages.push(`${level}: ${message}`); };
+    for (const level of ['warn', 'warnOnce', 'error'] as const)
+      logger[level] = (message: string) => {
+        messages.push(`${level}: ${message}`);
+      };
     logger.info = () => {};
     await build({ root: dir, configFile: false, customLogger: logger });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+    });
   }, 180_000);
-  afterAll(async () => { await browser?.close(); });
+  afterAll(async () => {
+    await browser?.close();
+  });
 
   it('builds with no warning ("externalized for browser compatibility" included) and no Node-only chunk', () => {
     expect(messages).toEqual([]);
@@ -153,13 +194,22 @@ document.body.dataset.done = 'true';`,
 
   it.each([true, false])('runs, cross-origin isolated: %s', async (isolated) => {
     const server = await preview({
-      root: dir, configFile: false, logLevel: 'silent',
-      preview: { port: 0, headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {} },
+      root: dir,
+      configFile: false,
+      logLevel: 'silent',
+      preview: {
+        port: 0,
+        headers: isolated
+          ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
+          : {},
+      },
     });
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
     try {
       await page.goto(server.resolvedUrls!.local[0]!);
       await page.waitForSelector('body[data-done=true]', { timeout: 30_000 });
@@ -169,7 +219,8 @@ document.body.dataset.done = 'true';`,
       expect(caps.platform).toBe('browser');
       expect(caps.simd).toBe(true);
       if (isolated) expect(caps.threads).toBe(Math.min(caps.cores, 64));
-      else expect(caps).toMatchObject({ threads: 1, threadsReason: expect.stringContaining('not cross-origin isolated') });
+      else
+        expect(caps).toMatchObject({ threads: 1, threadsReason: expect.stringContaining('not cross-origin isolated') });
       expect(caps.webgpu || !/VK_ICD|Node/.test(caps.webgpuReason)).toBe(true); // a browser's words
       expect(errors).toEqual([]);
     } finally {
@@ -180,7 +231,9 @@ document.body.dataset.done = 'true';`,
 });
 
 /** The page every browser consumer runs: both calls agree, and capabilities() says what the page got. */
-const PAGE_SCRIPT = (configure: string) => `import { capabilities, configure, conv2d, conv2dAsync, tensor } from 'convlab';
+const PAGE_SCRIPT = (
+  configure: string,
+) => `import { capabilities, configure, conv2d, conv2dAsync, tensor } from 'convlab';
 ${configure}
 const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
 const w = tensor(Float32Array.from({ length: 32 * 16 * 9 }, (_, i) => Math.cos(i)), [32, 16, 3, 3]);
@@ -199,19 +252,41 @@ describe('the packed package bundled by esbuild (no configuration) in Chromium',
       'threads.js': PAGE_SCRIPT("configure({ workerUrl: new URL('./convlab-worker.js', import.meta.url) });"),
     });
     for (const name of ['plain', 'threads']) {
-      const built = sh(join(ROOT, 'node_modules/.bin/esbuild'), [`${name}.js`, '--bundle', '--format=esm', `--outfile=dist/${name}.js`], dir);
+      const built = sh(
+        join(ROOT, 'node_modules/.bin/esbuild'),
+        [`${name}.js`, '--bundle', '--format=esm', `--outfile=dist/${name}.js`],
+        dir,
+      );
       expect(built.status, built.stderr).toBe(0);
       expect(built.stderr).not.toMatch(/warning|error/i);
-      writeFileSync(join(dir, `dist/${name}.html`), `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><pre id="out"></pre><script type="module" src="./${name}.js"></script></body></html>`);
+      writeFileSync(
+        join(dir, `dist/${name}.html`),
+        `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><pre id="out"></pre><script type="module" src="./${name}.js"></script></body></html>`,
+      );
     }
     copyFileSync(join(dir, 'node_modules/convlab/dist/convlab-worker.js'), join(dir, 'dist/convlab-worker.js'));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+    });
   }, 180_000);
-  afterAll(async () => { await browser?.close(); });
+  afterAll(async () => {
+    await browser?.close();
+  });
 
-  it.each([['plain', 1], ['threads', 2]] as const)('%s: computes; threads on workers only where the worker script is found (%i)', async (name, threads) => {
-    const server = await preview({ root: dir, configFile: false, logLevel: 'silent',
-      preview: { port: 0, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } } });
+  it.each([
+    ['plain', 1],
+    ['threads', 2],
+  ] as const)('%s: computes; threads on workers only where the worker script is found (%i)', async (name, threads) => {
+    const server = await preview({
+      root: dir,
+      configFile: false,
+      logLevel: 'silent',
+      preview: {
+        port: 0,
+        headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+      },
+    });
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -236,32 +311,61 @@ describe('the packed package bundled by webpack 5 (no configuration) in Chromium
   beforeAll(async () => {
     dir = project('webpack-app', {});
     mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'src/index.js'), PAGE_SCRIPT('').replace(/await capabilities\(\)/, 'caps').replace("const b = await conv2dAsync", 'const caps = await capabilities();\nconst b = await conv2dAsync'));
-    const built = sh(process.execPath, [join(ROOT, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production'], dir);
+    writeFileSync(
+      join(dir, 'src/index.js'),
+      PAGE_SCRIPT('')
+        .replace(/await capabilities\(\)/, 'caps')
+        .replace('const b = await conv2dAsync', 'const caps = await capabilities();\nconst b = await conv2dAsync'),
+    );
+    const built = sh(
+      process.execPath,
+      [join(ROOT, 'node_modules/webpack-cli/bin/cli.js'), '--mode', 'production'],
+      dir,
+    );
     expect(built.status, built.stdout + built.stderr).toBe(0);
     expect(built.stdout).toMatch(/compiled successfully/);
     expect(built.stdout).not.toMatch(/WARNING|ERROR/);
-    writeFileSync(join(dir, 'dist/index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><pre id="out"></pre><script src="./main.js"></script></body></html>');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'] });
+    writeFileSync(
+      join(dir, 'dist/index.html'),
+      '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><pre id="out"></pre><script src="./main.js"></script></body></html>',
+    );
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+    });
   }, 180_000);
-  afterAll(async () => { await browser?.close(); });
-
-  it.each([true, false])('runs, cross-origin isolated: %s (threads on the worker webpack bundled)', async (isolated) => {
-    const server = await preview({ root: dir, configFile: false, logLevel: 'silent',
-      preview: { port: 0, headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {} } });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    try {
-      await page.goto(server.resolvedUrls!.local[0]!);
-      await page.waitForSelector('body[data-done=true]', { timeout: 30_000 });
-      const { same, caps } = JSON.parse((await page.textContent('#out'))!);
-      expect(same).toBe(true);
-      expect(caps.threads).toBe(isolated ? Math.min(caps.cores, 64) : 1);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-      await server.close();
-    }
+  afterAll(async () => {
+    await browser?.close();
   });
+
+  it.each([true, false])(
+    'runs, cross-origin isolated: %s (threads on the worker webpack bundled)',
+    async (isolated) => {
+      const server = await preview({
+        root: dir,
+        configFile: false,
+        logLevel: 'silent',
+        preview: {
+          port: 0,
+          headers: isolated
+            ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
+            : {},
+        },
+      });
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      try {
+        await page.goto(server.resolvedUrls!.local[0]!);
+        await page.waitForSelector('body[data-done=true]', { timeout: 30_000 });
+        const { same, caps } = JSON.parse((await page.textContent('#out'))!);
+        expect(same).toBe(true);
+        expect(caps.threads).toBe(isolated ? Math.min(caps.cores, 64) : 1);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+        await server.close();
+      }
+    },
+  );
 });

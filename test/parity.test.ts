@@ -26,15 +26,21 @@ function reference(info: Conv2dInfo, input: Tensor, weight: Tensor, bias: Tensor
   return { data: output, shape: info.outputShape };
 }
 
-async function expectKernelsMatch(input: Tensor, weight: Tensor, bias: Tensor | null, options: Record<string, unknown>) {
+async function expectKernelsMatch(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  options: Record<string, unknown>,
+) {
   const info = resolveConv2dCall(input, weight, bias, options);
   const expected = reference(info, input, weight, bias);
   for (const kernel of kernelsFor(info)) {
     for (const threads of BUILT ? [1, 2] : [1]) {
       const output = new Float32Array(expected.data.length);
-      const ran = threads === 1
-        ? runConv2d(info, input.data, weight.data, bias?.data ?? null, output, 'wasm', kernel)
-        : await runConv2dAsync(info, input.data, weight.data, bias?.data ?? null, output, 'wasm', threads, kernel);
+      const ran =
+        threads === 1
+          ? runConv2d(info, input.data, weight.data, bias?.data ?? null, output, 'wasm', kernel)
+          : await runConv2dAsync(info, input.data, weight.data, bias?.data ?? null, output, 'wasm', threads, kernel);
       expect(ran).toBe(kernel);
       try {
         expectClose({ data: output, shape: info.outputShape }, expected);
@@ -55,7 +61,14 @@ describe('every kernel on the PyTorch fixtures, 1 and 2 threads', () => {
 
 describe('tile edges', () => {
   let seed = 1;
-  const make = (shape: number[]) => tensor(randomData(shape.reduce((a, b) => a * b, 1), seed++), shape);
+  const make = (shape: number[]) =>
+    tensor(
+      randomData(
+        shape.reduce((a, b) => a * b, 1),
+        seed++,
+      ),
+      shape,
+    );
   // Output channels below, equal to, above and a multiple of the micro-kernel's MR rows, and 1.
   const channelCounts = [1, MR - 1, MR, MR + 1, 2 * MR, 3 * MR + 1];
   // Output widths around the NR-pixel tile and the 16-wide depthwise vector loop.
@@ -71,7 +84,10 @@ describe('tile edges', () => {
       });
       it(`depthwise x${(O % 3) + 1}: x=[1,${O},6,${Wout}] k3 p1`, async () => {
         const multiplier = (O % 3) + 1;
-        await expectKernelsMatch(make([1, O, 6, Wout]), make([O * multiplier, 1, 3, 3]), make([O * multiplier]), { groups: O, padding: 1 });
+        await expectKernelsMatch(make([1, O, 6, Wout]), make([O * multiplier, 1, 3, 3]), make([O * multiplier]), {
+          groups: O,
+          padding: 1,
+        });
       });
     }
   }

@@ -36,7 +36,11 @@ console.log(JSON.stringify({ relaxed: kernelModule().support.relaxedSimd, worst 
 
 describe('relaxed SIMD flavour', () => {
   it('is used when the platform has it, and matches the reference kernel', () => {
-    const result = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    );
     expect(result.status, result.stderr).toBe(0);
     const { relaxed, worst } = JSON.parse(result.stdout) as { relaxed: boolean; worst: number };
     expect(relaxed).toBe(true);

@@ -17,7 +17,11 @@ function errorOf(run: () => unknown): Conv2dError {
 describe('option resolution', () => {
   it('defaults match PyTorch: stride 1, padding 0, dilation 1, groups 1, zeros', () => {
     expect(resolveSettings({})).toEqual({
-      stride: [1, 1], dilation: [1, 1], padding: { kind: 'explicit', height: 0, width: 0 }, groups: 1, paddingMode: 'zeros',
+      stride: [1, 1],
+      dilation: [1, 1],
+      padding: { kind: 'explicit', height: 0, width: 0 },
+      groups: 1,
+      paddingMode: 'zeros',
     });
     expect(resolveSettings(undefined)).toEqual(resolveSettings({}));
   });
@@ -114,7 +118,9 @@ describe('tensor checks', () => {
     const bad = { data: new Float32Array(10), shape: [1, 1, 3, 3] };
     const error = errorOf(() => conv2d(bad, x([1, 1, 3, 3])));
     expect(error.argument).toBe('input.data');
-    expect(errorOf(() => conv2d(x([1, 1, 3, 3]), { data: [1, 2] as never, shape: [1, 1, 1, 2] })).argument).toBe('weight.data');
+    expect(errorOf(() => conv2d(x([1, 1, 3, 3]), { data: [1, 2] as never, shape: [1, 1, 1, 2] })).argument).toBe(
+      'weight.data',
+    );
     expect(errorOf(() => conv2d(null as never, x([1, 1, 3, 3]))).argument).toBe('input');
     expect(errorOf(() => conv2d(x([1, 1, 3, 3]), x([1, 1, 3, 3]), 5 as never)).argument).toBe('bias');
   });

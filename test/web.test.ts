@@ -20,7 +20,15 @@ beforeAll(async () => {
   origin = server.resolvedUrls!.local[0]!.replace(/\/$/, '');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -32,7 +40,9 @@ afterAll(async () => {
 async function open(query = ''): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ acceptDownloads: true });
   const errors: string[] = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${origin}/${query}`);
   await page.waitForSelector('body[data-ready=true]');
@@ -52,14 +62,16 @@ describe('the playground', () => {
     await page.close();
   });
 
-  it('follows the controls, and shows a refused configuration in the library\'s words', async () => {
+  it("follows the controls, and shows a refused configuration in the library's words", async () => {
     const { page, errors } = await open();
     await page.getByTestId('out-channels').fill('4');
     expect(await text(page, 'output-shape')).toBe('(4, 3, 3)');
     expect(await text(page, 'param-count')).toMatch(/^112 /);
     await page.getByTestId('groups').fill('2');
     expect(await page.getByTestId('error').isVisible()).toBe(true);
-    expect(await text(page, 'error')).toBe('Invalid groups = 2: in_channels must be divisible by groups (in_channels = 3)');
+    expect(await text(page, 'error')).toBe(
+      'Invalid groups = 2: in_channels must be divisible by groups (in_channels = 3)',
+    );
     await page.getByTestId('in-channels').fill('4');
     expect(await page.getByTestId('error').isVisible()).toBe(false);
     expect(await text(page, 'param-count')).toMatch(/^76 /); // 4·(4/2)·3·3 + 4
@@ -71,7 +83,9 @@ describe('the playground', () => {
     const { page } = await open();
     // 7×7 input, padding 1, dilation 2: a kernel of at most floor((9 − 1) / 2) + 1 = 5 fits.
     expect(await page.getByTestId('kernel-h').getAttribute('max')).toBe('5');
-    expect(await page.getByTestId('kernel-h').getAttribute('title')).toBe('at most 5: dilation·(kernel−1)+1 must fit the padded input');
+    expect(await page.getByTestId('kernel-h').getAttribute('title')).toBe(
+      'at most 5: dilation·(kernel−1)+1 must fit the padded input',
+    );
     await page.getByTestId('padding-mode').selectOption('reflect');
     expect(await page.getByTestId('padding-w').getAttribute('max')).toBe('6');
     await page.close();
@@ -99,7 +113,9 @@ describe('the playground', () => {
     expect(await restored.getByTestId('kernel-h').inputValue()).toBe('5');
     expect(await restored.getByTestId('padding-mode').inputValue()).toBe('reflect');
     expect(await restored.getByTestId('bias').isChecked()).toBe(false);
-    expect(await text(restored, 'pytorch')).toContain("nn.Conv2d(3, 2, kernel_size=(5, 3), stride=2, padding=1, dilation=2, bias=False, padding_mode='reflect')");
+    expect(await text(restored, 'pytorch')).toContain(
+      "nn.Conv2d(3, 2, kernel_size=(5, 3), stride=2, padding=1, dilation=2, bias=False, padding_mode='reflect')",
+    );
     await restored.close();
   });
 
@@ -117,10 +133,23 @@ describe('the playground', () => {
     const canvas = new Canvas(image.width, image.height);
     canvas.getContext('2d').drawImage(image, 0, 0);
     const sobel = KERNEL_PRESETS.find((p) => p.name === 'Sobel x')!;
-    const expected = filterRgba(canvas.getContext('2d').getImageData(0, 0, image.width, image.height).data, image.width, image.height, sobel.weights, sobel.post);
+    const expected = filterRgba(
+      canvas.getContext('2d').getImageData(0, 0, image.width, image.height).data,
+      image.width,
+      image.height,
+      sobel.weights,
+      sobel.post,
+    );
     expect([width, height]).toEqual([image.width, image.height]);
     let worst = 0;
-    for (const i of [0, 4 * 1000 + 1, 4 * 20000, 4 * 33000 + 2, 4 * (width * height - 1), ...Array.from({ length: 200 }, (_, k) => 4 * ((k * 7919) % (width * height)))]) {
+    for (const i of [
+      0,
+      4 * 1000 + 1,
+      4 * 20000,
+      4 * 33000 + 2,
+      4 * (width * height - 1),
+      ...Array.from({ length: 200 }, (_, k) => 4 * ((k * 7919) % (width * height))),
+    ]) {
       worst = Math.max(worst, Math.abs(pixels[i]! - expected[i]!));
     }
     expect(worst).toBeLessThanOrEqual(1);
@@ -133,11 +162,18 @@ describe('the playground', () => {
     const { page, errors } = await open('?step=0');
     await page.getByTestId('canvas').scrollIntoViewIfNeeded();
     const point = await page.evaluate(() => {
-      const { animation } = (window as unknown as { convlab: { animation: { cellRect(t: object): { x: number; y: number; w: number; h: number } } } }).convlab;
+      const { animation } = (
+        window as unknown as {
+          convlab: { animation: { cellRect(t: object): { x: number; y: number; w: number; h: number } } };
+        }
+      ).convlab;
       const r = animation.cellRect({ kind: 'output', channel: 1, oy: 1, ox: 2 });
       const canvas = document.querySelector('canvas')!;
       const box = canvas.getBoundingClientRect();
-      return { x: box.left + ((r.x + r.w / 2) * box.width) / canvas.width, y: box.top + ((r.y + r.h / 2) * box.height) / canvas.height };
+      return {
+        x: box.left + ((r.x + r.w / 2) * box.width) / canvas.width,
+        y: box.top + ((r.y + r.h / 2) * box.height) / canvas.height,
+      };
     });
     await page.mouse.move(point.x, point.y);
     expect(await text(page, 'hover')).toBe('output [1, 1, 2] reads 27 input cells through 27 weights');
@@ -146,9 +182,13 @@ describe('the playground', () => {
   });
 
   it('hover reads the dependency map: an input cell lights every output it feeds, on a layer large enough to need smaller cells', async () => {
-    const { page, errors } = await open('?in-channels=32&height=48&width=48&out-channels=32&kernel-h=3&kernel-w=3&stride-h=1&stride-w=1&padding-h=1&padding-w=1&dilation-h=1&dilation-w=1&step=0');
+    const { page, errors } = await open(
+      '?in-channels=32&height=48&width=48&out-channels=32&kernel-h=3&kernel-w=3&stride-h=1&stride-w=1&padding-h=1&padding-w=1&dilation-h=1&dilation-w=1&step=0',
+    );
     const result = await page.evaluate(() => {
-      const { animation } = (window as unknown as { convlab: { animation: { map: unknown; linked(t: object): { outputs: unknown[] } } } }).convlab;
+      const { animation } = (
+        window as unknown as { convlab: { animation: { map: unknown; linked(t: object): { outputs: unknown[] } } } }
+      ).convlab;
       const started = performance.now();
       const l = animation.linked({ kind: 'input', channel: 5, py: 10, px: 10 });
       return { hasMap: animation.map !== undefined, outputs: l.outputs.length, ms: performance.now() - started };
@@ -163,7 +203,9 @@ describe('the playground', () => {
     const { page, errors } = await open();
     await page.getByTestId('lang').selectOption('zh-CN');
     expect(page.url()).toContain('lang=zh-CN');
-    const caption = await page.evaluate(() => (window as unknown as { convlab: { animation: { caption: string } } }).convlab.animation.caption);
+    const caption = await page.evaluate(
+      () => (window as unknown as { convlab: { animation: { caption: string } } }).convlab.animation.caption,
+    );
     expect(caption).toMatch(/^输入形状：\(3, 7, 7\)/);
     expect(await page.evaluate(() => document.fonts.check('16px "Noto Sans SC convlab"', '输入'))).toBe(true);
     const url = page.url();
@@ -177,12 +219,13 @@ describe('the playground', () => {
   it('?embed=1 shows the picture alone, for an iframe', async () => {
     const { page, errors } = await open('?embed=1');
     expect(await page.getByTestId('canvas').isVisible()).toBe(true);
-    for (const id of ['out-channels', 'output-shape', 'export-gif', 'measure']) expect(await page.getByTestId(id).isVisible(), id).toBe(false);
+    for (const id of ['out-channels', 'output-shape', 'export-gif', 'measure'])
+      expect(await page.getByTestId(id).isVisible(), id).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('<conv-animation> from the one-file build draws the layer its attributes describe, and shows a refusal in the library\'s words', async () => {
+  it("<conv-animation> from the one-file build draws the layer its attributes describe, and shows a refusal in the library's words", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -190,24 +233,40 @@ describe('the playground', () => {
       <conv-animation id="title" input="3,7,7" out-channels="2" kernel-size="3" padding="1" stride="2" dilation="2" step="4"></conv-animation>
       <conv-animation id="zh" input="2,7,7" out-channels="4" kernel-size="3" padding="2" stride="2" groups="2" lang="zh" mode="values"></conv-animation>
       <conv-animation id="bad" input="3,7,7" out-channels="2" kernel-size="3" groups="2"></conv-animation></body>`);
-    await page.addScriptTag({ path: fileURLToPath(new URL('../dist/embed/conv-animation.js', import.meta.url)), type: 'module' });
+    await page.addScriptTag({
+      path: fileURLToPath(new URL('../dist/embed/conv-animation.js', import.meta.url)),
+      type: 'module',
+    });
     await page.waitForFunction(() => customElements.get('conv-animation') !== undefined);
-    const state = await page.evaluate(() => ['title', 'zh', 'bad'].map((id) => {
-      const element = document.getElementById(id)! as HTMLElement & { animation: { width: number; height: number; steps: number; caption: string } | null };
-      const canvas = element.shadowRoot!.querySelector('canvas')!;
-      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let coloured = 0;
-      for (let i = 0; i < pixels.length; i += 4) if (pixels[i] !== pixels[i + 1] || pixels[i + 1] !== pixels[i + 2]) coloured++;
-      return { width: canvas.width, height: canvas.height, hidden: canvas.hidden, coloured, caption: element.animation?.caption ?? null,
-        message: element.shadowRoot!.querySelector('p')!.textContent };
-    }));
+    const state = await page.evaluate(() =>
+      ['title', 'zh', 'bad'].map((id) => {
+        const element = document.getElementById(id)! as HTMLElement & {
+          animation: { width: number; height: number; steps: number; caption: string } | null;
+        };
+        const canvas = element.shadowRoot!.querySelector('canvas')!;
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let coloured = 0;
+        for (let i = 0; i < pixels.length; i += 4)
+          if (pixels[i] !== pixels[i + 1] || pixels[i + 1] !== pixels[i + 2]) coloured++;
+        return {
+          width: canvas.width,
+          height: canvas.height,
+          hidden: canvas.hidden,
+          coloured,
+          caption: element.animation?.caption ?? null,
+          message: element.shadowRoot!.querySelector('p')!.textContent,
+        };
+      }),
+    );
     const { createAnimation } = await import('../src/index.js');
     const title = createAnimation([3, 7, 7], { outChannels: 2, kernelSize: 3, padding: 1, stride: 2, dilation: 2 });
     expect([state[0]!.width, state[0]!.height]).toEqual([title.width, title.height]);
     expect(state[0]!.coloured).toBeGreaterThan(10_000); // drawn: the lit cells and lines
     expect(state[1]!.caption).toMatch(/^输入形状：\(2, 7, 7\)/);
     expect(state[2]!.hidden).toBe(true);
-    expect(state[2]!.message).toBe('conv-animation: Invalid groups = 2: in_channels must be divisible by groups (in_channels = 3)');
+    expect(state[2]!.message).toBe(
+      'conv-animation: Invalid groups = 2: in_channels must be divisible by groups (in_channels = 3)',
+    );
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -238,7 +297,11 @@ describe('the playground', () => {
     await page.getByTestId('width').fill('40');
     await page.getByTestId('out-channels').fill('32');
     await page.getByTestId('measure').click();
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid=timing]')!.dataset.done === 'true', undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>('[data-testid=timing]')!.dataset.done === 'true',
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(await text(page, 'timing')).toMatch(/with conv2dAsync on \d+ threads/);
     // This Chromium runs without a GPU: the page says so in the library's words.
     expect(await text(page, 'timing')).toMatch(/no GPU: no WebGPU adapter was found|on the GPU \(WebGPU/);

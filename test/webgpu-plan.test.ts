@@ -8,12 +8,19 @@ import { depthwiseWgsl } from '../src/kernels/webgpu/depthwise.js';
 
 /** The GPU planner's rules (src/kernels/webgpu/plan.ts) and the packing, without a GPU. */
 function infoOf(input: number[], weight: number[], options: object = {}) {
-  return resolveConv2dCall(tensor(new Float32Array(input.reduce((a, b) => a * b, 1)), input), tensor(new Float32Array(weight.reduce((a, b) => a * b, 1)), weight), null, options);
+  return resolveConv2dCall(
+    tensor(new Float32Array(input.reduce((a, b) => a * b, 1)), input),
+    tensor(new Float32Array(weight.reduce((a, b) => a * b, 1)), weight),
+    null,
+    options,
+  );
 }
 
 describe('the WebGPU planner', () => {
   it('routes depthwise, narrow and general layers to their kernels', () => {
-    expect(webgpuKernelFor(infoOf([1, 144, 56, 56], [144, 1, 3, 3], { padding: 1, groups: 144 }))).toBe('webgpu-depthwise');
+    expect(webgpuKernelFor(infoOf([1, 144, 56, 56], [144, 1, 3, 3], { padding: 1, groups: 144 }))).toBe(
+      'webgpu-depthwise',
+    );
     expect(webgpuKernelFor(infoOf([1, 8, 32, 32], [8, 1, 13, 13], { groups: 8 }))).toBe('webgpu-direct'); // window too large to unroll
     expect(webgpuKernelFor(infoOf([1, 3, 7, 7], [2, 3, 3, 3]))).toBe('webgpu-direct'); // 2 output channels
     expect(webgpuKernelFor(infoOf([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }))).toBe('webgpu-gemm');
@@ -47,7 +54,9 @@ describe('the WebGPU planner', () => {
     const tile = GEMM_TILES.m32n64;
     const weight = Float32Array.from({ length: 6 * 2 * 2 * 3 }, (_, i) => i + 1);
     const packed = packGemmWeight(info, tile, weight);
-    const K = 2 * 2 * 3, kPadded = 16, mPadded = 32;
+    const K = 2 * 2 * 3,
+      kPadded = 16,
+      mPadded = 32;
     for (let g = 0; g < 2; g++) {
       for (let m = 0; m < 32; m++) {
         for (let k = 0; k < kPadded; k++) {
@@ -58,16 +67,32 @@ describe('the WebGPU planner', () => {
     }
     const taps = new Int32Array(packed.buffer, 2 * kPadded * mPadded * 4);
     for (let k = 0; k < K; k++) {
-      const c = Math.floor(k / 6), ky = Math.floor(k / 3) % 2, kx = k % 3;
+      const c = Math.floor(k / 6),
+        ky = Math.floor(k / 3) % 2,
+        kx = k % 3;
       expect([...taps.subarray(4 * k, 4 * k + 3)]).toEqual([c * 30 + ky * 2 * 6 + kx, ky * 2, kx]);
     }
     expect(taps[4 * K + 1]).toBeGreaterThan(1000); // past K: outside every window
   });
 
   it('generates WGSL with every argument baked in', () => {
-    const info = infoOf([2, 6, 9, 9], [12, 3, 3, 2], { groups: 2, stride: [2, 1], padding: 1, paddingMode: 'circular' });
+    const info = infoOf([2, 6, 9, 9], [12, 3, 3, 2], {
+      groups: 2,
+      stride: [2, 1],
+      padding: 1,
+      paddingMode: 'circular',
+    });
     const source = gemmWgsl(info, GEMM_TILES.m64n64);
-    for (const constant of ['const C: i32 = 6', 'const SH: i32 = 2', 'const KW: i32 = 2', 'const CG: i32 = 3', 'return i + size']) expect(source).toContain(constant);
-    expect(depthwiseWgsl(infoOf([1, 4, 9, 9], [8, 1, 3, 3], { groups: 4, padding: 1 }))).toContain('const MULT: i32 = 2');
+    for (const constant of [
+      'const C: i32 = 6',
+      'const SH: i32 = 2',
+      'const KW: i32 = 2',
+      'const CG: i32 = 3',
+      'return i + size',
+    ])
+      expect(source).toContain(constant);
+    expect(depthwiseWgsl(infoOf([1, 4, 9, 9], [8, 1, 3, 3], { groups: 4, padding: 1 }))).toContain(
+      'const MULT: i32 = 2',
+    );
   });
 });

@@ -23,7 +23,9 @@ const fixtures = loadTorchFixtures();
 describe('conv2dAsync on WebGPU matches PyTorch', () => {
   // SwiftShader compiles the tiled kernel slowly (~2–5 s a configuration): it runs every 12th
   // fixture, the direct kernel all of them, the depthwise kernel every depthwise one.
-  const depthwiseFixtures = fixtures.valid.filter((c) => isDepthwise(resolveConv2dCall(decode(c.input), decode(c.weight), c.bias ? decode(c.bias) : null, c.options)));
+  const depthwiseFixtures = fixtures.valid.filter((c) =>
+    isDepthwise(resolveConv2dCall(decode(c.input), decode(c.weight), c.bias ? decode(c.bias) : null, c.options)),
+  );
   for (const [kernel, cases, label] of [
     ['webgpu-direct', fixtures.valid, 'every fixture'],
     ['webgpu-gemm', fixtures.valid.filter((_, i) => i % 12 === 0), 'every 12th fixture'],
@@ -33,12 +35,21 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
       expect(cases.length).toBeGreaterThan(kernel === 'webgpu-depthwise' ? 5 : 15);
       let worst = '';
       for (const c of cases) {
-        const input = decode(c.input), weight = decode(c.weight), bias = c.bias ? decode(c.bias) : null;
+        const input = decode(c.input),
+          weight = decode(c.weight),
+          bias = c.bias ? decode(c.bias) : null;
         const info = resolveConv2dCall(input, weight, bias, c.options);
         const output = new Float32Array(info.outputShape.reduce((a, b) => a * b, 1));
-        expect(await runConv2dAsync(info, input.data, weight.data, bias?.data ?? null, output, 'webgpu', 1, kernel)).toBe(kernel);
+        expect(
+          await runConv2dAsync(info, input.data, weight.data, bias?.data ?? null, output, 'webgpu', 1, kernel),
+        ).toBe(kernel);
         try {
-          expectClose({ data: output, shape: info.outputShape }, decode(c.output), fixtures.tolerance.absolute, fixtures.tolerance.relative);
+          expectClose(
+            { data: output, shape: info.outputShape },
+            decode(c.output),
+            fixtures.tolerance.absolute,
+            fixtures.tolerance.relative,
+          );
         } catch (error) {
           worst = `${c.name}: ${(error as Error).message}`;
           break;
@@ -50,10 +61,25 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
 
   it('the tiled kernel across tile edges (channels and pixels around 64, groups, batches)', async () => {
     for (const [xs, ws, options] of [
-      [[2, 8, 9, 9], [65, 8, 3, 3], { padding: 1 }], [[1, 6, 11, 13], [24, 3, 2, 3], { groups: 2, stride: [2, 1], dilation: [1, 2] }],
-      [[3, 4, 8, 8], [9, 4, 3, 3], { padding: 2, paddingMode: 'circular' }], [[1, 40, 3, 3], [8, 40, 1, 1], {}],
+      [[2, 8, 9, 9], [65, 8, 3, 3], { padding: 1 }],
+      [[1, 6, 11, 13], [24, 3, 2, 3], { groups: 2, stride: [2, 1], dilation: [1, 2] }],
+      [[3, 4, 8, 8], [9, 4, 3, 3], { padding: 2, paddingMode: 'circular' }],
+      [[1, 40, 3, 3], [8, 40, 1, 1], {}],
     ] as [number[], number[], object][]) {
-      const x = tensor(randomData(xs.reduce((a, b) => a * b, 1), 5), xs), w = tensor(randomData(ws.reduce((a, b) => a * b, 1), 6), ws);
+      const x = tensor(
+          randomData(
+            xs.reduce((a, b) => a * b, 1),
+            5,
+          ),
+          xs,
+        ),
+        w = tensor(
+          randomData(
+            ws.reduce((a, b) => a * b, 1),
+            6,
+          ),
+          ws,
+        );
       const b = tensor(randomData(ws[0]!, 7), [ws[0]!]);
       const info = resolveConv2dCall(x, w, b, options);
       const output = new Float32Array(info.outputShape.reduce((p, q) => p * q, 1));
@@ -71,14 +97,37 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
       [[1, 6, 9, 13], [72, 6, 3, 3], { padding: 2, paddingMode: 'reflect', dilation: [2, 1] }],
     ];
     for (const [index, [xs, ws, options]] of layers.entries()) {
-      const x = tensor(randomData(xs.reduce((a, b) => a * b, 1), 11), xs), w = tensor(randomData(ws.reduce((a, b) => a * b, 1), 12), ws);
+      const x = tensor(
+          randomData(
+            xs.reduce((a, b) => a * b, 1),
+            11,
+          ),
+          xs,
+        ),
+        w = tensor(
+          randomData(
+            ws.reduce((a, b) => a * b, 1),
+            12,
+          ),
+          ws,
+        );
       const b = tensor(randomData(ws[0]!, 13), [ws[0]!]);
       const info = resolveConv2dCall(x, w, b, options);
       expect(gemmUsesTapTable(info)).toBe(index === 0);
       const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
-      const tiles: [string, GemmTile][] = index === 0
-        ? Object.entries(GEMM_TILES).flatMap(([name, tile]) => [[name, tile], ...(name === 'm64n64' || name === 'm32n128t8' ? [[`${name} split 3`, { ...tile, splitK: 3 }]] : [])] as [string, GemmTile][])
-        : [['m64n64', GEMM_TILES.m64n64], ['m128n128 split 2', { ...GEMM_TILES.m128n128, splitK: 2 }]];
+      const tiles: [string, GemmTile][] =
+        index === 0
+          ? Object.entries(GEMM_TILES).flatMap(
+              ([name, tile]) =>
+                [
+                  [name, tile],
+                  ...(name === 'm64n64' || name === 'm32n128t8' ? [[`${name} split 3`, { ...tile, splitK: 3 }]] : []),
+                ] as [string, GemmTile][],
+            )
+          : [
+              ['m64n64', GEMM_TILES.m64n64],
+              ['m128n128 split 2', { ...GEMM_TILES.m128n128, splitK: 2 }],
+            ];
       for (const [name, tile] of tiles) {
         const layer = await WebgpuConv.create(info, planWebgpu(info, 'webgpu-gemm', tile));
         const output = new Float32Array(expected.data.length);
@@ -106,25 +155,48 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     // Calls that overlap keep their own inputs and outputs.
     const inputs = [1, 2, 3].map((seed) => tensor(randomData(2 * 6 * 10 * 10, seed), [2, 6, 10, 10]));
     const outputs = await Promise.all(inputs.map((input) => layer.forwardAsync(input, { backend: 'webgpu' })));
-    outputs.forEach((output, i) => expectClose(output, layer.forward(inputs[i]!)));
+    for (const [i, output] of outputs.entries()) expectClose(output, layer.forward(inputs[i]!));
   }, 60_000);
 
   it('a tile beyond the device limits is refused with an error, never run; the planner stays within them', async () => {
-    const info = resolveConv2dCall(tensor(randomData(2 * 8 * 6 * 6, 1), [2, 8, 6, 6]), tensor(randomData(16 * 8 * 9, 2), [16, 8, 3, 3]), null, { padding: 1 });
+    const info = resolveConv2dCall(
+      tensor(randomData(2 * 8 * 6 * 6, 1), [2, 8, 6, 6]),
+      tensor(randomData(16 * 8 * 9, 2), [16, 8, 3, 3]),
+      null,
+      { padding: 1 },
+    );
     const huge: GemmTile = { bm: 128, bn: 128, bk: 64, tm: 8, tn: 8, splitK: 1 }; // 128 KiB of workgroup memory
     await expect(WebgpuConv.create(info, { kernel: 'webgpu-gemm', tile: huge })).rejects.toThrow(/refused the kernel/);
     const small = { maxComputeWorkgroupStorageSize: 16384, maxComputeInvocationsPerWorkgroup: 256 };
     expect(() => planWebgpu(info, 'webgpu-gemm', huge, small)).toThrow(Conv2dError);
     // L9 at batch 32 gets 64 × 128 × 16 (24 KiB) where the device allows it, 64 × 64 (16 KiB) where not.
-    const l9 = resolveConv2dCall(tensor(new Float32Array(32 * 32 * 32 * 32), [32, 32, 32, 32]), tensor(new Float32Array(64 * 32 * 9), [64, 32, 3, 3]), null, { padding: 1 });
-    expect(planWebgpu(l9, 'webgpu-gemm', undefined, { maxComputeWorkgroupStorageSize: 32768, maxComputeInvocationsPerWorkgroup: 256 }).tile).toEqual(GEMM_TILES.m64n128);
+    const l9 = resolveConv2dCall(
+      tensor(new Float32Array(32 * 32 * 32 * 32), [32, 32, 32, 32]),
+      tensor(new Float32Array(64 * 32 * 9), [64, 32, 3, 3]),
+      null,
+      { padding: 1 },
+    );
+    expect(
+      planWebgpu(l9, 'webgpu-gemm', undefined, {
+        maxComputeWorkgroupStorageSize: 32768,
+        maxComputeInvocationsPerWorkgroup: 256,
+      }).tile,
+    ).toEqual(GEMM_TILES.m64n128);
     expect(planWebgpu(l9, 'webgpu-gemm', undefined, small).tile).toEqual(GEMM_TILES.m64n64);
   });
 
   it('many configurations at once: each call keeps its prepared layer until it is done; the cache stays bounded', async () => {
     const calls = Array.from({ length: 12 }, (_, i) => {
-      const xs = [1, 2, 5 + i, 6], ws = [3, 2, 2, 2];
-      const x = tensor(randomData(xs.reduce((a, b) => a * b, 1), i + 1), xs), w = tensor(randomData(24, i + 50), ws);
+      const xs = [1, 2, 5 + i, 6],
+        ws = [3, 2, 2, 2];
+      const x = tensor(
+          randomData(
+            xs.reduce((a, b) => a * b, 1),
+            i + 1,
+          ),
+          xs,
+        ),
+        w = tensor(randomData(24, i + 50), ws);
       return { x, w, promise: conv2dAsync(x, w, null, { backend: 'webgpu' }) };
     });
     for (const { x, w, promise } of calls) expectClose(await promise, conv2d(x, w, null, { backend: 'reference' }));
@@ -132,7 +204,12 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
   }, 60_000);
 
   it('timestamps time the kernels where the adapter has them', async () => {
-    const info = resolveConv2dCall(tensor(randomData(64, 1), [1, 1, 8, 8]), tensor(randomData(9, 2), [1, 1, 3, 3]), null, {});
+    const info = resolveConv2dCall(
+      tensor(randomData(64, 1), [1, 1, 8, 8]),
+      tensor(randomData(9, 2), [1, 1, 3, 3]),
+      null,
+      {},
+    );
     const layer = await WebgpuConv.create(info);
     await layer.run(randomData(64, 1), new Float32Array(36), { weight: randomData(9, 2), bias: null });
     const { source, microseconds } = await layer.timeKernels(3);
@@ -165,7 +242,10 @@ try {
 } catch (error) { console.log(error.name + ': ' + error.message); }
 process.exit(0);`;
   const run = (args: string[], env: NodeJS.ProcessEnv) =>
-    spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', ...env } });
+    spawnSync(process.execPath, [...args, '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', ...env },
+    });
 
   it('no adapter: a Conv2dError that says so', () => {
     const result = run([], { VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' });
@@ -177,19 +257,32 @@ process.exit(0);`;
 const y = await conv2dAsync(tensor(new Float32Array(9).fill(1), [1, 1, 3, 3]), tensor(new Float32Array([2]), [1, 1, 1, 1]), null, { backend: ['webgpu', 'wasm'] });
 console.log(Array.from(y.data).join(','));
 process.exit(0);`;
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', fallback], { encoding: 'utf8',
-      env: { ...process.env, XDG_RUNTIME_DIR: '/tmp', VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' } });
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', fallback], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        XDG_RUNTIME_DIR: '/tmp',
+        VK_ICD_FILENAMES: '/nonexistent/icd.json',
+        VK_DRIVER_FILES: '/nonexistent/icd.json',
+      },
+    });
     expect(result.stdout.trim()).toBe('2,2,2,2,2,2,2,2,2');
   });
 
   it("no 'webgpu' package: a Conv2dError naming the optional dependency", () => {
     // A module hook makes the package unresolvable, as on an install that skipped it.
     const dir = mkdtempSync(join(tmpdir(), 'convlab-no-webgpu-'));
-    writeFileSync(join(dir, 'hooks.mjs'), `export async function resolve(specifier, context, next) {
+    writeFileSync(
+      join(dir, 'hooks.mjs'),
+      `export async function resolve(specifier, context, next) {
   if (specifier === 'webgpu') throw Object.assign(new Error('Cannot find package webgpu'), { code: 'ERR_MODULE_NOT_FOUND' });
   return next(specifier, context);
-}`);
-    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);`);
+}`,
+    );
+    writeFileSync(
+      join(dir, 'register.mjs'),
+      `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);`,
+    );
     const result = run(['--import', pathToFileURL(join(dir, 'register.mjs')).href], {});
     expect(result.stdout).toMatch(/^Conv2dError: .*optional dependency 'webgpu'/m);
   });

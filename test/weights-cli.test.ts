@@ -19,14 +19,36 @@ describe('convlab forward --weights --layer', () => {
 
   it.each(['model.safetensors', 'model.npz'])('runs features.0 of %s as PyTorch did', (name) => {
     const output = join(out, `${name}.npy`);
-    const r = run('--input', join(DIR, 'x.npy'), '--weights', join(DIR, name), '--layer', 'features.0', '-p', '1', '--output', output);
+    const r = run(
+      '--input',
+      join(DIR, 'x.npy'),
+      '--weights',
+      join(DIR, name),
+      '--layer',
+      'features.0',
+      '-p',
+      '1',
+      '--output',
+      output,
+    );
     expect(r.status, r.stderr).toBe(0);
     expectClose(readNpy(new Uint8Array(readFileSync(output))), readNpy(file('y-features.0.npy')));
   });
 
   it('names the layers there are when the name is wrong: exit 2, one line', () => {
-    const r = run('--input', join(DIR, 'x.npy'), '--weights', join(DIR, 'model.npz'), '--layer', 'conv1', '--output', join(out, 'x.npy'));
+    const r = run(
+      '--input',
+      join(DIR, 'x.npy'),
+      '--weights',
+      join(DIR, 'model.npz'),
+      '--layer',
+      'conv1',
+      '--output',
+      join(out, 'x.npy'),
+    );
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe("convlab forward: invalid --layer (layer = 'conv1'): no convolution weight 'conv1.weight' in the file; its convolution layers are: features.0, features.2");
+    expect(r.stderr.trim()).toBe(
+      "convlab forward: invalid --layer (layer = 'conv1'): no convolution weight 'conv1.weight' in the file; its convolution layers are: features.0, features.2",
+    );
   });
 });

@@ -4,35 +4,94 @@
 import '@fontsource/dejavu-sans/400.css';
 import '@fontsource/dejavu-sans/700.css';
 import {
-  CJK_FONT_FAMILY, KERNEL_PRESETS, MIN_LAST_FRAME_MS, checkGifBudget, filterRgba,
-  type Animation, type CellTarget, ConvlabError, type Frame, type LayerOptions, type Linked, GifWriter, type VizOptions, conv2d, conv2dAsync, createAnimation,
-  describeConv2d, drawFrame, paletteFrom, selectKernel, tensor,
+  CJK_FONT_FAMILY,
+  KERNEL_PRESETS,
+  MIN_LAST_FRAME_MS,
+  checkGifBudget,
+  filterRgba,
+  type Animation,
+  type CellTarget,
+  ConvlabError,
+  type Frame,
+  type LayerOptions,
+  type Linked,
+  GifWriter,
+  type VizOptions,
+  conv2d,
+  conv2dAsync,
+  createAnimation,
+  describeConv2d,
+  drawFrame,
+  paletteFrom,
+  selectKernel,
+  tensor,
 } from '../src/entry-browser.js';
 import { resolveConv2dCall } from '../src/core/call.js';
-import { type SweepBase, type SweepResult, type SweepSpec, type SweepValue, describeBase } from '../src/analysis/sweep.js';
+import {
+  type SweepBase,
+  type SweepResult,
+  type SweepSpec,
+  type SweepValue,
+  describeBase,
+} from '../src/analysis/sweep.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const CONTROL_IDS = ['batch', 'in-channels', 'height', 'width', 'out-channels', 'kernel-h', 'kernel-w', 'stride-h', 'stride-w', 'padding-kind',
-  'padding-h', 'padding-w', 'dilation-h', 'dilation-w', 'groups', 'padding-mode', 'bias', 'mode', 'theme', 'lang', 'speed'] as const;
+const CONTROL_IDS = [
+  'batch',
+  'in-channels',
+  'height',
+  'width',
+  'out-channels',
+  'kernel-h',
+  'kernel-w',
+  'stride-h',
+  'stride-w',
+  'padding-kind',
+  'padding-h',
+  'padding-w',
+  'dilation-h',
+  'dilation-w',
+  'groups',
+  'padding-mode',
+  'bias',
+  'mode',
+  'theme',
+  'lang',
+  'speed',
+] as const;
 
-interface Configuration { inputShape: number[]; layer: LayerOptions; viz: VizOptions }
+interface Configuration {
+  inputShape: number[];
+  layer: LayerOptions;
+  viz: VizOptions;
+}
 
 /** The controls, read as the library's arguments (numbers are passed through for the library to judge). */
 function readConfiguration(): Configuration {
-  const num = (id: string) => ($<HTMLInputElement>(id).value.trim() === '' ? Number.NaN : Number($<HTMLInputElement>(id).value));
+  const num = (id: string) =>
+    $<HTMLInputElement>(id).value.trim() === '' ? Number.NaN : Number($<HTMLInputElement>(id).value);
   const pair = (name: string): [number, number] => [num(`${name}-h`), num(`${name}-w`)];
   const kind = $<HTMLSelectElement>('padding-kind').value;
   const batch = num('batch');
-  const inputShape = batch === 1 ? [num('in-channels'), num('height'), num('width')] : [batch, num('in-channels'), num('height'), num('width')];
+  const inputShape =
+    batch === 1
+      ? [num('in-channels'), num('height'), num('width')]
+      : [batch, num('in-channels'), num('height'), num('width')];
   return {
     inputShape,
     layer: {
-      outChannels: num('out-channels'), kernelSize: pair('kernel'), stride: pair('stride'),
-      padding: kind === 'numbers' ? pair('padding') : (kind as 'same' | 'valid'), dilation: pair('dilation'), groups: num('groups'),
-      paddingMode: $<HTMLSelectElement>('padding-mode').value as LayerOptions['paddingMode'], bias: $<HTMLInputElement>('bias').checked,
+      outChannels: num('out-channels'),
+      kernelSize: pair('kernel'),
+      stride: pair('stride'),
+      padding: kind === 'numbers' ? pair('padding') : (kind as 'same' | 'valid'),
+      dilation: pair('dilation'),
+      groups: num('groups'),
+      paddingMode: $<HTMLSelectElement>('padding-mode').value as LayerOptions['paddingMode'],
+      bias: $<HTMLInputElement>('bias').checked,
     },
     viz: {
-      mode: $<HTMLSelectElement>('mode').value as VizOptions['mode'], theme: $<HTMLSelectElement>('theme').value as VizOptions['theme'],
+      mode: $<HTMLSelectElement>('mode').value as VizOptions['mode'],
+      theme: $<HTMLSelectElement>('theme').value as VizOptions['theme'],
       lang: $<HTMLSelectElement>('lang').value as VizOptions['lang'],
     },
   };
@@ -40,7 +99,14 @@ function readConfiguration(): Configuration {
 
 /** `nn.Conv2d(3, 2, kernel_size=3, stride=2, padding=1, dilation=2)`, defaults left out. */
 function pytorchCode(inChannels: number, layer: LayerOptions): string {
-  const show = (v: unknown) => (Array.isArray(v) ? (v[0] === v[1] ? String(v[0]) : `(${v[0]}, ${v[1]})`) : typeof v === 'string' ? `'${v}'` : String(v));
+  const show = (v: unknown) =>
+    Array.isArray(v)
+      ? v[0] === v[1]
+        ? String(v[0])
+        : `(${v[0]}, ${v[1]})`
+      : typeof v === 'string'
+        ? `'${v}'`
+        : String(v);
   const isDefault = (v: unknown, d: number) => (Array.isArray(v) ? v[0] === d && v[1] === d : v === d);
   const args = [String(inChannels), String(layer.outChannels), `kernel_size=${show(layer.kernelSize)}`];
   if (!isDefault(layer.stride, 1)) args.push(`stride=${show(layer.stride)}`);
@@ -92,7 +158,8 @@ let frameCache: { animation: Animation; step: number; frame: Frame } | null = nu
 const embedded = new URLSearchParams(location.search).get('embed') === '1';
 
 function currentFrame(): Frame {
-  if (frameCache?.animation !== animation || frameCache.step !== step) frameCache = { animation: animation!, step, frame: animation!.frame(step) };
+  if (frameCache?.animation !== animation || frameCache.step !== step)
+    frameCache = { animation: animation!, step, frame: animation!.frame(step) };
   return frameCache.frame;
 }
 
@@ -103,8 +170,10 @@ function delayAfter(s: number): number {
 }
 
 function describeHover(target: CellTarget, l: Linked): string {
-  if (target.kind === 'output') return `output [${target.channel}, ${target.oy}, ${target.ox}] reads ${l.inputs.length} input cells through ${l.weights.length} weights`;
-  if (target.kind === 'input') return `input cell [${target.channel}, ${target.py}, ${target.px}] (padded) feeds ${l.outputs.length} output cells`;
+  if (target.kind === 'output')
+    return `output [${target.channel}, ${target.oy}, ${target.ox}] reads ${l.inputs.length} input cells through ${l.weights.length} weights`;
+  if (target.kind === 'input')
+    return `input cell [${target.channel}, ${target.py}, ${target.px}] (padded) feeds ${l.outputs.length} output cells`;
   return `weight [${target.outputChannel}, ${target.groupChannel}, ${target.ky}, ${target.kx}] touches ${l.inputs.length} input cells`;
 }
 
@@ -117,7 +186,10 @@ function draw(): void {
   }
   // Hover linking reads the animation's dependency map once per hovered cell.
   const links = hovered ? animation.linked(hovered) : null;
-  drawFrame(ctx as never, hovered ? { ...frame, shapes: [...frame.shapes, ...animation.overlay(hovered, links!)] } : frame);
+  drawFrame(
+    ctx as never,
+    hovered ? { ...frame, shapes: [...frame.shapes, ...animation.overlay(hovered, links!)] } : frame,
+  );
   $('hover').textContent = hovered ? describeHover(hovered, links!) : 'hover a cell to see what it is linked to';
   $<HTMLInputElement>('step').value = String(step);
   $<HTMLOutputElement>('step-label').textContent = `${step + 1} / ${animation.steps}`;
@@ -153,7 +225,14 @@ function fitAnimation({ inputShape, layer, viz }: Configuration): Animation {
       refusal = error;
     }
   }
-  throw refusal ?? new ConvlabError('inputShape', inputShape, `the picture would be larger than ${MAX_PAGE_CANVAS_SIDE} px a side even with 8 px cells (use a smaller input or fewer channels)`);
+  throw (
+    refusal ??
+    new ConvlabError(
+      'inputShape',
+      inputShape,
+      `the picture would be larger than ${MAX_PAGE_CANVAS_SIDE} px a side even with 8 px cells (use a smaller input or fewer channels)`,
+    )
+  );
 }
 
 function update(): void {
@@ -169,10 +248,13 @@ function update(): void {
     errorBox.hidden = true;
     errorBox.textContent = '';
     $('output-shape').textContent = `(${d.outputShape.join(', ')})`;
-    $('param-count').textContent = `${d.parameterCount.toLocaleString('en-US')} (weight ${d.parameters.weight}, bias ${d.parameters.bias})`;
+    $('param-count').textContent =
+      `${d.parameterCount.toLocaleString('en-US')} (weight ${d.parameters.weight}, bias ${d.parameters.bias})`;
     $('macs').textContent = `${d.macs.toLocaleString('en-US')} (FLOPs ${d.flops.toLocaleString('en-US')})`;
-    $('padding-applied').textContent = `top ${d.padding.top}, bottom ${d.padding.bottom}, left ${d.padding.left}, right ${d.padding.right} (${d.paddingMode})`;
-    $('receptive-field').textContent = `${d.receptiveField.height} × ${d.receptiveField.width} cells × ${d.receptiveField.channels} channels (${d.receptiveField.taps} taps)`;
+    $('padding-applied').textContent =
+      `top ${d.padding.top}, bottom ${d.padding.bottom}, left ${d.padding.left}, right ${d.padding.right} (${d.paddingMode})`;
+    $('receptive-field').textContent =
+      `${d.receptiveField.height} × ${d.receptiveField.width} cells × ${d.receptiveField.channels} channels (${d.receptiveField.taps} taps)`;
     $('formula').textContent = `${d.formula.height}\n${d.formula.width}`;
     $('pytorch').textContent = pytorchCode(d.inChannels, next.layer);
     setBounds(nextAnimation);
@@ -202,14 +284,33 @@ function setBounds(a: Animation): void {
     input.title = `at most ${max}: ${why}`;
   };
   const axes = [
-    { axis: 'h', padded: info.inHeight + info.padTop + info.padBottom, kernel: info.kernelHeight, dilation: info.dilationHeight, size: info.inHeight },
-    { axis: 'w', padded: info.inWidth + info.padLeft + info.padRight, kernel: info.kernelWidth, dilation: info.dilationWidth, size: info.inWidth },
+    {
+      axis: 'h',
+      padded: info.inHeight + info.padTop + info.padBottom,
+      kernel: info.kernelHeight,
+      dilation: info.dilationHeight,
+      size: info.inHeight,
+    },
+    {
+      axis: 'w',
+      padded: info.inWidth + info.padLeft + info.padRight,
+      kernel: info.kernelWidth,
+      dilation: info.dilationWidth,
+      size: info.inWidth,
+    },
   ];
   for (const { axis, padded, kernel, dilation, size } of axes) {
     bound(`kernel-${axis}`, Math.floor((padded - 1) / dilation) + 1, 'dilation·(kernel−1)+1 must fit the padded input');
-    if (kernel > 1) bound(`dilation-${axis}`, Math.floor((padded - 1) / (kernel - 1)), 'the dilated kernel must fit the padded input');
-    if (info.paddingMode === 'reflect') bound(`padding-${axis}`, size - 1, 'reflect padding must be smaller than the input');
-    else if (info.paddingMode === 'circular') bound(`padding-${axis}`, size, 'circular padding can wrap around at most once');
+    if (kernel > 1)
+      bound(
+        `dilation-${axis}`,
+        Math.floor((padded - 1) / (kernel - 1)),
+        'the dilated kernel must fit the padded input',
+      );
+    if (info.paddingMode === 'reflect')
+      bound(`padding-${axis}`, size - 1, 'reflect padding must be smaller than the input');
+    else if (info.paddingMode === 'circular')
+      bound(`padding-${axis}`, size, 'circular padding can wrap around at most once');
     else $<HTMLInputElement>(`padding-${axis}`).removeAttribute('max');
   }
 }
@@ -245,16 +346,23 @@ function exportGif(): void {
   }
   const palette = paletteFrom([pixelsOf(0), pixelsOf(animation.steps - 1)]);
   const chunks: Uint8Array[] = [];
-  const writer = new GifWriter({ width: first.width, height: first.height, frameMs: Number($<HTMLSelectElement>('speed').value) }, palette, (c) => chunks.push(c));
+  const writer = new GifWriter(
+    { width: first.width, height: first.height, frameMs: Number($<HTMLSelectElement>('speed').value) },
+    palette,
+    (c) => chunks.push(c),
+  );
   for (let s = 0; s < animation.steps; s++) writer.add(pixelsOf(s), delayAfter(s));
   const frames = writer.finish();
   const blob = new Blob(chunks as BlobPart[], { type: 'image/gif' });
-  $('export-status').textContent = `GIF: ${frames} frames, ${(blob.size / 1024).toFixed(0)} KiB in ${((performance.now() - started) / 1000).toFixed(2)} s`;
+  $('export-status').textContent =
+    `GIF: ${frames} frames, ${(blob.size / 1024).toFixed(0)} KiB in ${((performance.now() - started) / 1000).toFixed(2)} s`;
   download(blob, 'convlab.gif');
 }
 
 function exportPng(): void {
-  canvas.toBlob((blob) => { if (blob) download(blob, `convlab-step${step}.png`); }, 'image/png');
+  canvas.toBlob((blob) => {
+    if (blob) download(blob, `convlab-step${step}.png`);
+  }, 'image/png');
 }
 
 // ---- measured -----------------------------------------------------------------------------------
@@ -267,14 +375,22 @@ function measure(): void {
   $('timing').dataset.done = 'false';
   const d = describeConv2d(configuration.inputShape, configuration.layer);
   if (d.macs > MAX_MEASURED_MACS) {
-    $('timing').textContent = `${d.macs.toExponential(1)} MACs is too much to time on the page's thread (limit ${MAX_MEASURED_MACS.toExponential(0)}): use npx convlab bench or sweep`;
+    $('timing').textContent =
+      `${d.macs.toExponential(1)} MACs is too much to time on the page's thread (limit ${MAX_MEASURED_MACS.toExponential(0)}): use npx convlab bench or sweep`;
     return;
   }
   const shape = configuration.inputShape.length === 3 ? [1, ...configuration.inputShape] : configuration.inputShape;
   const random = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
   const x = tensor(random(shape.reduce((a, b) => a * b, 1)), shape);
-  const [kh, kw] = Array.isArray(configuration.layer.kernelSize) ? configuration.layer.kernelSize : [configuration.layer.kernelSize, configuration.layer.kernelSize];
-  const w = tensor(random(d.outChannels * (d.inChannels / d.groups) * kh * kw), [d.outChannels, d.inChannels / d.groups, kh, kw]);
+  const [kh, kw] = Array.isArray(configuration.layer.kernelSize)
+    ? configuration.layer.kernelSize
+    : [configuration.layer.kernelSize, configuration.layer.kernelSize];
+  const w = tensor(random(d.outChannels * (d.inChannels / d.groups) * kh * kw), [
+    d.outChannels,
+    d.inChannels / d.groups,
+    kh,
+    kw,
+  ]);
   const b = d.bias ? tensor(random(d.outChannels), [d.outChannels]) : null;
   const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = configuration.layer;
   const kernel = selectKernel(resolveConv2dCall(x, w, b, options), { wasm: true });
@@ -288,7 +404,8 @@ function measure(): void {
   times.sort((p, q) => p - q);
   const ms = times[7]!;
   const show = (t: number) => (t < 0.1 ? `${(t * 1000).toFixed(1)} µs` : `${t.toFixed(2)} ms`);
-  $('timing').textContent = `${show(ms)} per forward pass (median of 15, kernel ${kernel}, one thread) — ${(d.flops / ms / 1e6).toFixed(1)} GFLOP/s`;
+  $('timing').textContent =
+    `${show(ms)} per forward pass (median of 15, kernel ${kernel}, one thread) — ${(d.flops / ms / 1e6).toFixed(1)} GFLOP/s`;
   const medianOf = async (run: () => Promise<unknown>) => {
     for (let i = 0; i < 3; i++) await run();
     const times: number[] = [];
@@ -330,36 +447,75 @@ function runSweepInWorker(): void {
   const worker = new Worker(new URL('./sweep-worker.ts', import.meta.url), { type: 'module' });
   sweepWorker = worker;
   const { inputShape, layer } = configuration;
-  const [batch, inChannels, h, w] = (inputShape.length === 4 ? inputShape : [1, ...inputShape]) as [number, number, number, number];
+  const [batch, inChannels, h, w] = (inputShape.length === 4 ? inputShape : [1, ...inputShape]) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const base: SweepBase = {
-    batch, inChannels, inputSize: [h, w], outChannels: layer.outChannels, kernelSize: layer.kernelSize, stride: layer.stride ?? 1,
-    padding: layer.padding ?? 0, dilation: layer.dilation ?? 1, groups: 1, paddingMode: layer.paddingMode ?? 'zeros', bias: layer.bias !== false,
+    batch,
+    inChannels,
+    inputSize: [h, w],
+    outChannels: layer.outChannels,
+    kernelSize: layer.kernelSize,
+    stride: layer.stride ?? 1,
+    padding: layer.padding ?? 0,
+    dilation: layer.dilation ?? 1,
+    groups: 1,
+    paddingMode: layer.paddingMode ?? 'zeros',
+    bias: layer.bias !== false,
   };
   const varied = $<HTMLSelectElement>('sweep-vary').value;
   const values: Record<string, SweepValue[]> = {
-    'kernel-size': [1, 3, 5], stride: [1, 2], dilation: [1, 2], 'in-channels': [inChannels, 2 * inChannels],
+    'kernel-size': [1, 3, 5],
+    stride: [1, 2],
+    dilation: [1, 2],
+    'in-channels': [inChannels, 2 * inChannels],
   };
   const spec: SweepSpec = {
-    id: 'playground', title: `${varied ? `one line per ${varied}, ` : ''}against out_channels — base layer: ${describeBase(base, ['out-channels', ...(varied ? [varied as SweepSpec['x']['argument']] : [])])}`, base,
+    id: 'playground',
+    title: `${varied ? `one line per ${varied}, ` : ''}against out_channels — base layer: ${describeBase(base, ['out-channels', ...(varied ? [varied as SweepSpec['x']['argument']] : [])])}`,
+    base,
     x: { argument: 'out-channels', values: [1, 2, 4, 8, 16, 32, 64] },
     ...(varied ? { vary: { argument: varied as SweepSpec['x']['argument'], values: values[varied]! } } : {}),
   };
   $('sweep-status').textContent = 'starting…';
-  worker.addEventListener('message', async (event: MessageEvent<{ progress?: { done: number; total: number; remainingMs: number }; result?: SweepResult; error?: string }>) => {
-    const { progress, result, error } = event.data;
-    if (progress) $('sweep-status').textContent = `point ${progress.done}/${progress.total}, about ${Math.ceil(progress.remainingMs / 1000)} s left`;
-    if (error) $('sweep-status').textContent = error;
-    if (!result) return;
-    worker.terminate();
-    const [{ chartSpec }, { explain }, vega, vegaLite] = await Promise.all([
-      import('../src/analysis/chart.js'), import('../src/analysis/explain.js'), import('vega'), import('vega-lite'),
-    ]);
-    const view = new vega.View(vega.parse(vegaLite.compile(chartSpec(result, configuration?.viz.lang === 'zh-CN' ? 'zh-CN' : 'en') as never).spec), { renderer: 'none' });
-    $('sweep-chart').innerHTML = await view.toSVG();
-    view.finalize();
-    $('sweep-explain').textContent = explain(result).join('\n');
-    $('sweep-status').textContent = `${result.points.length} points in ${(result.meta.elapsedMs / 1000).toFixed(1)} s`;
-  });
+  worker.addEventListener(
+    'message',
+    async (
+      event: MessageEvent<{
+        progress?: { done: number; total: number; remainingMs: number };
+        result?: SweepResult;
+        error?: string;
+      }>,
+    ) => {
+      const { progress, result, error } = event.data;
+      if (progress)
+        $('sweep-status').textContent =
+          `point ${progress.done}/${progress.total}, about ${Math.ceil(progress.remainingMs / 1000)} s left`;
+      if (error) $('sweep-status').textContent = error;
+      if (!result) return;
+      worker.terminate();
+      const [{ chartSpec }, { explain }, vega, vegaLite] = await Promise.all([
+        import('../src/analysis/chart.js'),
+        import('../src/analysis/explain.js'),
+        import('vega'),
+        import('vega-lite'),
+      ]);
+      const view = new vega.View(
+        vega.parse(
+          vegaLite.compile(chartSpec(result, configuration?.viz.lang === 'zh-CN' ? 'zh-CN' : 'en') as never).spec,
+        ),
+        { renderer: 'none' },
+      );
+      $('sweep-chart').innerHTML = await view.toSVG();
+      view.finalize();
+      $('sweep-explain').textContent = explain(result).join('\n');
+      $('sweep-status').textContent =
+        `${result.points.length} points in ${(result.meta.elapsedMs / 1000).toFixed(1)} s`;
+    },
+  );
   worker.postMessage({ spec, budgetMs: Number($<HTMLSelectElement>('sweep-budget').value) });
 }
 
@@ -374,20 +530,26 @@ function kernelWeights(): number[] {
 }
 
 function setKernel(weights: readonly number[]): void {
-  document.querySelectorAll<HTMLInputElement>('#kernel-grid input').forEach((input, i) => { input.value = String(Math.round(weights[i]! * 1000) / 1000); });
+  document.querySelectorAll<HTMLInputElement>('#kernel-grid input').forEach((input, i) => {
+    input.value = String(Math.round(weights[i]! * 1000) / 1000);
+  });
 }
 
 function applyFilter(): void {
   if (!pictureIn.width) return;
-  const preset = KERNEL_PRESETS.find((p) => p.name === $<HTMLSelectElement>('kernel-preset').value) ?? KERNEL_PRESETS[0]!;
-  const source = pictureIn.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, pictureIn.width, pictureIn.height);
+  const preset =
+    KERNEL_PRESETS.find((p) => p.name === $<HTMLSelectElement>('kernel-preset').value) ?? KERNEL_PRESETS[0]!;
+  const source = pictureIn
+    .getContext('2d', { willReadFrequently: true })!
+    .getImageData(0, 0, pictureIn.width, pictureIn.height);
   const started = performance.now();
   const filtered = filterRgba(source.data, source.width, source.height, kernelWeights(), preset.post);
   const ms = performance.now() - started;
   pictureOut.width = source.width;
   pictureOut.height = source.height;
   pictureOut.getContext('2d')!.putImageData(new ImageData(filtered, source.width, source.height), 0, 0);
-  $('filter-timing').textContent = `${source.width}×${source.height}, 3 channels: ${ms.toFixed(1)} ms (depthwise 3×3, padding 'same', replicate)`;
+  $('filter-timing').textContent =
+    `${source.width}×${source.height}, 3 channels: ${ms.toFixed(1)} ms (depthwise 3×3, padding 'same', replicate)`;
 }
 
 async function loadPicture(source: Blob | string): Promise<void> {
@@ -428,7 +590,10 @@ function setUpFilter(): void {
     const file = (event.target as HTMLInputElement).files?.[0];
     if (file) void loadPicture(file);
   });
-  pictureIn.addEventListener('dragover', (event) => { event.preventDefault(); pictureIn.classList.add('dragging'); });
+  pictureIn.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    pictureIn.classList.add('dragging');
+  });
   pictureIn.addEventListener('dragleave', () => pictureIn.classList.remove('dragging'));
   pictureIn.addEventListener('drop', (event) => {
     event.preventDefault();
@@ -441,8 +606,12 @@ function setUpFilter(): void {
 // ---- wiring -------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  await Promise.all([document.fonts.load('16px "DejaVu Sans"', 'Input — ×−·'), document.fonts.load('bold 16px "DejaVu Sans"', 'Input — ×'),
-    document.fonts.load(`16px "${CJK_FONT_FAMILY}"`, '输入'), document.fonts.load(`bold 16px "${CJK_FONT_FAMILY}"`, '输入')]);
+  await Promise.all([
+    document.fonts.load('16px "DejaVu Sans"', 'Input — ×−·'),
+    document.fonts.load('bold 16px "DejaVu Sans"', 'Input — ×'),
+    document.fonts.load(`16px "${CJK_FONT_FAMILY}"`, '输入'),
+    document.fonts.load(`bold 16px "${CJK_FONT_FAMILY}"`, '输入'),
+  ]);
   if (embedded) document.body.classList.add('embed');
   restoreFromUrl();
   const initialStep = Number(new URLSearchParams(location.search).get('step') ?? 0);
@@ -459,7 +628,10 @@ async function main(): Promise<void> {
     $('play').textContent = playing ? 'pause' : 'play';
     schedule();
   });
-  $('speed').addEventListener('change', () => { schedule(); saveToUrl(step); });
+  $('speed').addEventListener('change', () => {
+    schedule();
+    saveToUrl(step);
+  });
   $('step').addEventListener('input', () => {
     step = Number($<HTMLInputElement>('step').value);
     playing = false;
@@ -491,7 +663,9 @@ async function main(): Promise<void> {
   });
   $('export-gif').addEventListener('click', exportGif);
   $('export-png').addEventListener('click', exportPng);
-  $('copy-link').addEventListener('click', () => { $('export-status').textContent = location.href; });
+  $('copy-link').addEventListener('click', () => {
+    $('export-status').textContent = location.href;
+  });
   $('measure').addEventListener('click', measure);
   $('sweep').addEventListener('click', runSweepInWorker);
   if (new URLSearchParams(location.search).has('step')) {
@@ -503,7 +677,11 @@ async function main(): Promise<void> {
   update();
   document.body.dataset.ready = 'true';
   // For tests and the curious: the current animation (cell positions, links).
-  (window as unknown as { convlab: unknown }).convlab = { get animation() { return animation; } };
+  (window as unknown as { convlab: unknown }).convlab = {
+    get animation() {
+      return animation;
+    },
+  };
 }
 
 void main();

@@ -29,12 +29,25 @@ import { GEMM_TILES, gemmWorkgroupCount } from '../../dist/kernels/webgpu/gemm.j
 import { planWebgpu } from '../../dist/kernels/webgpu/plan.js';
 
 // cuDNN through PyTorch on the H200, fp32 (TF32 off), median of 50, µs (GPU.md).
-const CUDNN_US = { L1: [56, 489], L2: [47, 275], L3: [37, 154], L4: [75, 190], L5: [23, 150], L6: [37, 275], L7: [59, 122], L8: [36, 29], L9: [31, 61], L10: [37, 38] };
+const CUDNN_US = {
+  L1: [56, 489],
+  L2: [47, 275],
+  L3: [37, 154],
+  L4: [75, 190],
+  L5: [23, 150],
+  L6: [37, 275],
+  L7: [59, 122],
+  L8: [36, 29],
+  L9: [31, 61],
+  L10: [37, 38],
+};
 
 // CUDNN=file: cuDNN timed in the same call by bench/gpu/cudnn.py (CUDA graphs, same heating), used
 // in place of GPU.md's figures.
-const cudnnMeasured = process.env.CUDNN && existsSync(process.env.CUDNN) ? JSON.parse(readFileSync(process.env.CUDNN, 'utf8')) : null;
-const cudnnUsFor = (id, batch) => cudnnMeasured?.results.find((r) => r.layer === id && r.batch === batch)?.graphUs ?? CUDNN_US[id][batch === 1 ? 0 : 1];
+const cudnnMeasured =
+  process.env.CUDNN && existsSync(process.env.CUDNN) ? JSON.parse(readFileSync(process.env.CUDNN, 'utf8')) : null;
+const cudnnUsFor = (id, batch) =>
+  cudnnMeasured?.results.find((r) => r.layer === id && r.batch === batch)?.graphUs ?? CUDNN_US[id][batch === 1 ? 0 : 1];
 // TILES='{"name": {"bm":…,"bn":…,"bk":…,"tm":…,"tn":…,"splitK":1}, …}' tries these tiles instead of GEMM_TILES.
 const candidateTiles = process.env.TILES ? JSON.parse(process.env.TILES) : GEMM_TILES;
 const only = process.env.LAYERS?.split(',');
@@ -44,10 +57,13 @@ const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
 
 const device = await gpuDevice();
 const adapterInfo = device.adapterInfo ?? {};
-console.log(`GPU: ${adapterInfo.vendor ?? '?'} ${adapterInfo.architecture ?? ''} ${adapterInfo.description ?? ''}; timestamps: ${device.features.has('timestamp-query')}`);
+console.log(
+  `GPU: ${adapterInfo.vendor ?? '?'} ${adapterInfo.architecture ?? ''} ${adapterInfo.description ?? ''}; timestamps: ${device.features.has('timestamp-query')}`,
+);
 
 function relativeError(gpu, cpu) {
-  let maxError = 0, maxValue = 0;
+  let maxError = 0,
+    maxValue = 0;
   for (let i = 0; i < cpu.length; i++) {
     maxError = Math.max(maxError, Math.abs(gpu[i] - cpu[i]));
     maxValue = Math.max(maxValue, Math.abs(cpu[i]));
@@ -103,12 +119,19 @@ async function measurePlans(info, plans, x, w, b, cpu) {
     }
   }
   for (const p of ready) p.layer.destroy();
-  return prepared.map(({ plan, error, us, source, failed }) => ({ plan: describePlan(plan), error, us, source, failed }));
+  return prepared.map(({ plan, error, us, source, failed }) => ({
+    plan: describePlan(plan),
+    error,
+    us,
+    source,
+    failed,
+  }));
 }
 
-const describePlan = (plan) => plan.kernel === 'webgpu-gemm'
-  ? `gemm ${plan.tile.bm}x${plan.tile.bn}k${plan.tile.bk}${plan.tile.splitK > 1 ? ` split${plan.tile.splitK}` : ''}`
-  : plan.kernel.replace('webgpu-', '');
+const describePlan = (plan) =>
+  plan.kernel === 'webgpu-gemm'
+    ? `gemm ${plan.tile.bm}x${plan.tile.bn}k${plan.tile.bk}${plan.tile.splitK > 1 ? ` split${plan.tile.splitK}` : ''}`
+    : plan.kernel.replace('webgpu-', '');
 
 const rows = [];
 for (const layer of LAYER_SUITE.filter((l) => !only || only.includes(l.id))) {
@@ -124,8 +147,13 @@ for (const layer of LAYER_SUITE.filter((l) => !only || only.includes(l.id))) {
     const flops = 2 * macsOf(info);
     // End to end: single calls (no batching of calls into one sample), after two warm-up calls.
     const samples = batch === 1 ? 30 : 10;
-    const wall = await measure(() => conv2dAsync(x, w, b, { ...layer.options, backend: 'webgpu' }),
-      { minSampleMs: 0, warmupMs: 0, minSamples: samples, maxSamples: samples, budgetMs: 0 });
+    const wall = await measure(() => conv2dAsync(x, w, b, { ...layer.options, backend: 'webgpu' }), {
+      minSampleMs: 0,
+      warmupMs: 0,
+      minSamples: samples,
+      maxSamples: samples,
+      budgetMs: 0,
+    });
     const chosen = planWebgpu(info, undefined, undefined, device.limits);
     const plans = [chosen];
     if (tune) {
@@ -133,28 +161,57 @@ for (const layer of LAYER_SUITE.filter((l) => !only || only.includes(l.id))) {
       if (chosen.kernel === 'webgpu-gemm' || chosen.kernel === 'webgpu-direct') {
         for (const tile of Object.values(candidateTiles)) {
           const fewWorkgroups = gemmWorkgroupCount(info, tile) < 264;
-          for (const splitK of fewWorkgroups ? [1, 2, 4, 8, 16] : [1]) plans.push(planWebgpu(info, 'webgpu-gemm', { ...tile, splitK }));
+          for (const splitK of fewWorkgroups ? [1, 2, 4, 8, 16] : [1])
+            plans.push(planWebgpu(info, 'webgpu-gemm', { ...tile, splitK }));
         }
       }
     }
     const unique = [...new Map(plans.map((plan) => [describePlan(plan), plan])).values()];
     const [planned, ...candidates] = await measurePlans(info, unique, x, w, b, cpu);
-    const best = [planned, ...candidates].filter((c) => c.us !== undefined && c.error < 1e-4).sort((p, q) => p.us - q.us)[0];
+    const best = [planned, ...candidates]
+      .filter((c) => c.us !== undefined && c.error < 1e-4)
+      .sort((p, q) => p.us - q.us)[0];
     const cudnnUs = cudnnUsFor(layer.id, batch);
     rows.push({
-      layer: layer.id, batch, plan: describePlan(chosen), relativeError: relativeError(gpu.data, cpu), kernelUs: planned.us ?? NaN, timing: planned.source,
-      tflops: flops / planned.us / 1e6, cudnnUs, cudnnTflops: flops / cudnnUs / 1e6, wallMs: wall.medianMs, best, candidates,
+      layer: layer.id,
+      batch,
+      plan: describePlan(chosen),
+      relativeError: relativeError(gpu.data, cpu),
+      kernelUs: planned.us ?? NaN,
+      timing: planned.source,
+      tflops: flops / planned.us / 1e6,
+      cudnnUs,
+      cudnnTflops: flops / cudnnUs / 1e6,
+      wallMs: wall.medianMs,
+      best,
+      candidates,
       seconds: (performance.now() - started) / 1000,
     });
     const r = rows.at(-1);
-    console.log(`${r.layer} N=${batch}: ${r.plan} ${r.kernelUs.toFixed(1)} µs (cuDNN ${cudnnUs.toFixed(1)}); best ${best ? `${best.plan} ${best.us.toFixed(1)} µs` : '-'}; err ${r.relativeError.toExponential(1)}; ${r.seconds.toFixed(1)} s`);
-    if (process.env.VERBOSE) for (const c of candidates) console.log(`    ${c.plan.padEnd(26)} ${c.failed ? `FAILED ${c.failed}` : `${c.us.toFixed(1).padStart(9)} µs  err ${c.error.toExponential(1)}`}`);
+    console.log(
+      `${r.layer} N=${batch}: ${r.plan} ${r.kernelUs.toFixed(1)} µs (cuDNN ${cudnnUs.toFixed(1)}); best ${best ? `${best.plan} ${best.us.toFixed(1)} µs` : '-'}; err ${r.relativeError.toExponential(1)}; ${r.seconds.toFixed(1)} s`,
+    );
+    if (process.env.VERBOSE)
+      for (const c of candidates)
+        console.log(
+          `    ${c.plan.padEnd(26)} ${c.failed ? `FAILED ${c.failed}` : `${c.us.toFixed(1).padStart(9)} µs  err ${c.error.toExponential(1)}`}`,
+        );
   }
 }
-if (process.env.OUT) writeFileSync(`${process.env.OUT}/gpu-check.json`, JSON.stringify({ adapter: adapterInfo, date: new Date().toISOString(), cudnn: cudnnMeasured, rows }, null, 2));
-console.log(`\ncuDNN: ${cudnnMeasured ? `measured in this call (${cudnnMeasured.device}, torch ${cudnnMeasured.torch}, cuDNN ${cudnnMeasured.cudnn}; CUDA graph of 20 runs)` : 'figures from GPU.md'}`);
-console.log('layer  N  plan                     rel.error  kernel µs  TFLOP/s  cuDNN µs  cuDNN TFLOP/s  ours÷cuDNN speed  end-to-end ms');
+if (process.env.OUT)
+  writeFileSync(
+    `${process.env.OUT}/gpu-check.json`,
+    JSON.stringify({ adapter: adapterInfo, date: new Date().toISOString(), cudnn: cudnnMeasured, rows }, null, 2),
+  );
+console.log(
+  `\ncuDNN: ${cudnnMeasured ? `measured in this call (${cudnnMeasured.device}, torch ${cudnnMeasured.torch}, cuDNN ${cudnnMeasured.cudnn}; CUDA graph of 20 runs)` : 'figures from GPU.md'}`,
+);
+console.log(
+  'layer  N  plan                     rel.error  kernel µs  TFLOP/s  cuDNN µs  cuDNN TFLOP/s  ours÷cuDNN speed  end-to-end ms',
+);
 for (const r of rows) {
-  console.log(`${r.layer.padEnd(5)} ${String(r.batch).padStart(2)}  ${r.plan.padEnd(24)} ${r.relativeError.toExponential(1).padStart(9)}  ${r.kernelUs.toFixed(1).padStart(9)}  ${r.tflops.toFixed(2).padStart(7)}  ${String(r.cudnnUs.toFixed(1)).padStart(8)}  ${r.cudnnTflops.toFixed(2).padStart(13)}  ${(r.cudnnUs / r.kernelUs).toFixed(2).padStart(16)}  ${r.wallMs.toFixed(3).padStart(13)}`);
+  console.log(
+    `${r.layer.padEnd(5)} ${String(r.batch).padStart(2)}  ${r.plan.padEnd(24)} ${r.relativeError.toExponential(1).padStart(9)}  ${r.kernelUs.toFixed(1).padStart(9)}  ${r.tflops.toFixed(2).padStart(7)}  ${String(r.cudnnUs.toFixed(1)).padStart(8)}  ${r.cudnnTflops.toFixed(2).padStart(13)}  ${(r.cudnnUs / r.kernelUs).toFixed(2).padStart(16)}  ${r.wallMs.toFixed(3).padStart(13)}`,
+  );
 }
 process.exit(0);

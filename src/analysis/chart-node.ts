@@ -16,7 +16,8 @@ export async function checkChartPackages(feature = CHARTS): Promise<void> {
 /** Renders a Vega-Lite spec to SVG without a browser (vega's headless view). */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const [vega, vegaLite] = await Promise.all([
-    loadOptional(() => import('vega'), ['vega'], CHARTS), loadOptional(() => import('vega-lite'), ['vega-lite'], CHARTS),
+    loadOptional(() => import('vega'), ['vega'], CHARTS),
+    loadOptional(() => import('vega-lite'), ['vega-lite'], CHARTS),
   ]);
   const compiled = vegaLite.compile(spec as never).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });

@@ -65,39 +65,81 @@ export function chartSpec(result: SweepResult, lang: Lang = 'en'): VegaLiteSpec 
   const { spec, meta } = result;
   const words = WORDS[lang].chart;
   const rows = result.points.map((p) => ({
-    series: p.series, x: p.x, xLabel: formatValue(p.xValue), parameters: p.parameters, macs: p.macs,
-    ms: p.medianMs, q1: p.q1Ms, q3: p.q3Ms, gflops: p.gflops, measured: p.medianMs !== null,
+    series: p.series,
+    x: p.x,
+    xLabel: formatValue(p.xValue),
+    parameters: p.parameters,
+    macs: p.macs,
+    ms: p.medianMs,
+    q1: p.q1Ms,
+    q3: p.q3Ms,
+    gflops: p.gflops,
+    measured: p.medianMs !== null,
   }));
   const numericX = spec.x.values.every((v) => typeof v === 'number' && v > 0);
-  const x = { field: 'x', type: 'quantitative', title: words.axis[spec.x.argument] ?? spec.x.argument,
-    scale: numericX ? { type: 'log', base: 2 } : { zero: false }, axis: numericX ? { values: [...new Set(rows.map((r) => r.x))] } : {} };
-  const color = { field: 'series', type: 'nominal', title: spec.vary ? words.axis[spec.vary.argument] ?? spec.vary.argument : '', sort: null,
-    legend: { labelLimit: 400 } };
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: words.axis[spec.x.argument] ?? spec.x.argument,
+    scale: numericX ? { type: 'log', base: 2 } : { zero: false },
+    axis: numericX ? { values: [...new Set(rows.map((r) => r.x))] } : {},
+  };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: spec.vary ? (words.axis[spec.vary.argument] ?? spec.vary.argument) : '',
+    sort: null,
+    legend: { labelLimit: 400 },
+  };
   /** Lowest measured value of a field: where the ✕ of unmeasured points sit. */
-  const floor = (field: Field) => Math.min(...rows.map((r) => r[field]).filter((v): v is number => typeof v === 'number' && v > 0));
+  const floor = (field: Field) =>
+    Math.min(...rows.map((r) => r[field]).filter((v): v is number => typeof v === 'number' && v > 0));
   const panel = (title: string, field: Field, notes: string[], extra: object[] = []) => {
     const values = rows.map((r) => r[field]).filter((v): v is number => typeof v === 'number');
     const logY = numericX && values.length > 0 && values.every((v) => v > 0);
     const y = { field, type: 'quantitative', title, scale: logY ? { type: 'log' } : { zero: true } };
     const unmeasured = field === 'parameters' ? [] : rows.filter((r) => !r.measured);
     return {
-      width: 520, height: 170, title: { text: title, anchor: 'start', fontSize: 12, ...(notes.length ? { subtitle: notes.flatMap((n) => wrap(n, 90)), subtitleFontSize: 10 } : {}) },
+      width: 520,
+      height: 170,
+      title: {
+        text: title,
+        anchor: 'start',
+        fontSize: 12,
+        ...(notes.length ? { subtitle: notes.flatMap((n) => wrap(n, 90)), subtitleFontSize: 10 } : {}),
+      },
       layer: [
         { mark: { type: 'line', point: true }, encoding: { x, y, color } },
         ...extra,
-        ...(unmeasured.length ? [{
-          data: { values: unmeasured.map((r) => ({ ...r, floor: floor(field) })) },
-          mark: { type: 'point', shape: 'cross', size: 60, filled: true },
-          encoding: { x, y: { field: 'floor', type: 'quantitative', scale: y.scale }, color, tooltip: [{ field: 'series' }, { field: 'xLabel', title: x.title }] },
-        }] : []),
+        ...(unmeasured.length
+          ? [
+              {
+                data: { values: unmeasured.map((r) => ({ ...r, floor: floor(field) })) },
+                mark: { type: 'point', shape: 'cross', size: 60, filled: true },
+                encoding: {
+                  x,
+                  y: { field: 'floor', type: 'quantitative', scale: y.scale },
+                  color,
+                  tooltip: [{ field: 'series' }, { field: 'xLabel', title: x.title }],
+                },
+              },
+            ]
+          : []),
       ],
     };
   };
-  const noteFor = (field: 'parameters' | 'medianMs', what: string) => coincidingSeries(result.points, field).map((group) => words.coincide(group, what));
+  const noteFor = (field: 'parameters' | 'medianMs', what: string) =>
+    coincidingSeries(result.points, field).map((group) => words.coincide(group, what));
   const unmeasuredCount = rows.filter((r) => !r.measured).length;
   const subtitle = [
     `${contendersOf(result.points)} · ${meta.machine}, ${meta.cores} cores, ${meta.node}, ${meta.date.slice(0, 10)}; median of repeated runs after warm-up, bars = IQR`,
-    ...(numericX ? [lang === 'en' ? 'log–log axes: a straight line of slope 1 is linear growth, slope 2 quadratic' : '双对数坐标：斜率为 1 的直线是线性增长，斜率为 2 是平方增长'] : []),
+    ...(numericX
+      ? [
+          lang === 'en'
+            ? 'log–log axes: a straight line of slope 1 is linear growth, slope 2 quadratic'
+            : '双对数坐标：斜率为 1 的直线是线性增长，斜率为 2 是平方增长',
+        ]
+      : []),
     ...(unmeasuredCount ? [`✕ ${words.notMeasured}: ${unmeasuredCount}`] : []),
     ...(spec.note ? [spec.note] : []),
   ];
@@ -106,10 +148,24 @@ export function chartSpec(result: SweepResult, lang: Lang = 'en'): VegaLiteSpec 
     title: { text: wrap(spec.title, 90), subtitle: subtitle.flatMap((line) => wrap(line)), anchor: 'start' },
     data: { values: rows },
     // The CJK subset is 'Noto Sans SC convlab' on pages (@font-face) and 'Noto Sans SC' in resvg (the file's own name).
-    config: { font: 'DejaVu Sans, Noto Sans SC convlab, Noto Sans SC, sans-serif', background: 'white', view: { stroke: null } },
+    config: {
+      font: 'DejaVu Sans, Noto Sans SC convlab, Noto Sans SC, sans-serif',
+      background: 'white',
+      view: { stroke: null },
+    },
     vconcat: [
       panel(words.parameters, 'parameters', noteFor('parameters', words.parameters)),
-      panel(words.time, 'ms', [], [{ mark: { type: 'rule' }, encoding: { x, y: { field: 'q1', type: 'quantitative' }, y2: { field: 'q3' }, color } }]),
+      panel(
+        words.time,
+        'ms',
+        [],
+        [
+          {
+            mark: { type: 'rule' },
+            encoding: { x, y: { field: 'q1', type: 'quantitative' }, y2: { field: 'q3' }, color },
+          },
+        ],
+      ),
       panel(words.gflops, 'gflops', []),
     ],
     resolve: { scale: { color: 'shared' } },

@@ -29,15 +29,21 @@ export function explain(result: SweepResult): string[] {
     for (let i = 1; i < own.length; i++) steps.push([own[i - 1]!, own[i]!]);
   }
   for (const [nameA, nameB] of steps) {
-    const a = bySeries.get(nameA)!, b = bySeries.get(nameB)!;
-    const pairs = a.map((p) => [p, b.find((q) => q.x === p.x)] as const).filter((pair): pair is [MeasuredPoint, MeasuredPoint] => pair[1] !== undefined);
+    const a = bySeries.get(nameA)!,
+      b = bySeries.get(nameB)!;
+    const pairs = a
+      .map((p) => [p, b.find((q) => q.x === p.x)] as const)
+      .filter((pair): pair is [MeasuredPoint, MeasuredPoint] => pair[1] !== undefined);
     if (!pairs.length) continue;
     const time = median(pairs.map(([p, q]) => q.medianMs! / p.medianMs!));
     const macs = median(pairs.map(([p, q]) => q.macs / p.macs));
     const params = median(pairs.map(([p, q]) => q.parameters / p.parameters));
-    const from = formatValue(a[0]!.varyValue ?? ''), to = formatValue(b[0]!.varyValue ?? '');
+    const from = formatValue(a[0]!.varyValue ?? ''),
+      to = formatValue(b[0]!.varyValue ?? '');
     const who = new Set(result.points.map((p) => p.contender)).size > 1 ? ` (${a[0]!.contender})` : '';
-    lines.push(`${result.spec.vary?.argument ?? 'series'} ${from} → ${to}${who}: time ×${fmt(time)}, MACs ×${fmt(macs)}, parameters ×${fmt(params)} (median over ${pairs.length} x values)`);
+    lines.push(
+      `${result.spec.vary?.argument ?? 'series'} ${from} → ${to}${who}: time ×${fmt(time)}, MACs ×${fmt(macs)}, parameters ×${fmt(params)} (median over ${pairs.length} x values)`,
+    );
   }
 
   // Along x: the exponent of time against x over the upper half of the axis (small points are overhead).
@@ -45,15 +51,22 @@ export function explain(result: SweepResult): string[] {
     const sorted = [...points].sort((p, q) => p.x - q.x);
     const upper = sorted.slice(Math.floor(sorted.length / 2));
     if (upper.length < 2 || !(upper[0]!.x > 0)) continue;
-    const first = upper[0]!, last = upper[upper.length - 1]!;
+    const first = upper[0]!,
+      last = upper[upper.length - 1]!;
     if (last.x === first.x) continue;
     const exponent = Math.log(last.medianMs! / first.medianMs!) / Math.log(last.x / first.x);
     const macExponent = Math.log(last.macs / first.macs) / Math.log(last.x / first.x);
-    lines.push(`${name}: time ∝ ${result.spec.x.argument}^${exponent.toFixed(2)} from ${formatValue(first.xValue)} to ${formatValue(last.xValue)} ` +
-      `(MACs ∝ ^${macExponent.toFixed(2)}); ${fmt(last.gflops!)} GFLOP/s at the largest`);
+    lines.push(
+      `${name}: time ∝ ${result.spec.x.argument}^${exponent.toFixed(2)} from ${formatValue(first.xValue)} to ${formatValue(last.xValue)} ` +
+        `(MACs ∝ ^${macExponent.toFixed(2)}); ${fmt(last.gflops!)} GFLOP/s at the largest`,
+    );
   }
-  if (result.skipped.length) lines.push(`skipped (invalid): ${result.skipped.map((s) => `${s.series} at ${s.x}`).join('; ')}`);
+  if (result.skipped.length)
+    lines.push(`skipped (invalid): ${result.skipped.map((s) => `${s.series} at ${s.x}`).join('; ')}`);
   const unmeasured = result.points.filter((p) => p.medianMs === null);
-  if (unmeasured.length) lines.push(`not timed: ${unmeasured.length} point(s) — ${[...new Set(unmeasured.map((p) => p.unmeasured))].join('; ')}`);
+  if (unmeasured.length)
+    lines.push(
+      `not timed: ${unmeasured.length} point(s) — ${[...new Set(unmeasured.map((p) => p.unmeasured))].join('; ')}`,
+    );
   return lines;
 }

@@ -1,7 +1,15 @@
 import { resolveLayer } from '../core/describe.js';
 import { macsOf } from '../core/resolve.js';
 import { tuple } from '../viz/captions.js';
-import { DEFAULT_BASE, type SweepBase, type SweepSpec, type SweepValue, describeBase, formatValue, pointLayer } from './sweep.js';
+import {
+  DEFAULT_BASE,
+  type SweepBase,
+  type SweepSpec,
+  type SweepValue,
+  describeBase,
+  formatValue,
+  pointLayer,
+} from './sweep.js';
 
 /**
  * The seven figures of the article: for each argument, parameters and time against out_channels
@@ -25,25 +33,115 @@ function base(overrides: Partial<SweepBase>): SweepBase {
  * in_channels and input size there, and how it timed — the mean of N_TEST forward passes, on a CUDA
  * GPU when one was present. Where a preset differs, its chart says so.
  */
-interface ArticleSettings { inChannels: number; inputSize: [number, number]; runs: number }
+interface ArticleSettings {
+  inChannels: number;
+  inputSize: [number, number];
+  runs: number;
+}
 
-interface Figure { spec: Omit<SweepSpec, 'title'>; article: ArticleSettings }
+interface Figure {
+  spec: Omit<SweepSpec, 'title'>;
+  article: ArticleSettings;
+}
 
 const FIGURES: Figure[] = [
-  { spec: { id: '1-in-channels', base: base({ inputSize: [64, 64] }), vary: { argument: 'in-channels', values: [16, 32, 64, 128] }, x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 } },
-    article: { inChannels: 16, inputSize: [256, 256], runs: 1000 } },
-  { spec: { id: '2-input-size', base: base({ inChannels: 1 }), vary: { argument: 'input-size', values: [64, 128, 256] }, x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 } },
-    article: { inChannels: 1, inputSize: [64, 64], runs: 1000 } },
-  { spec: { id: '3-kernel-size', base: base({ inChannels: 1, inputSize: [256, 256] }), vary: { argument: 'kernel-size', values: [[1, 1], [3, 1], [3, 3], [5, 5]] }, x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 } },
-    article: { inChannels: 1, inputSize: [256, 256], runs: 10000 } },
-  { spec: { id: '4-padding', base: base({ inChannels: 8 }), vary: { argument: 'padding', values: [[0, 0], [0, 10], [10, 0], [10, 10], [50, 50]] }, x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 } },
-    article: { inChannels: 1, inputSize: [256, 256], runs: 10000 } },
-  { spec: { id: '5-stride', base: base({ inChannels: 8, inputSize: [128, 128] }), vary: { argument: 'stride', values: [[1, 1], [1, 2], [2, 1], [2, 2], [5, 5]] }, x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 } },
-    article: { inChannels: 1, inputSize: [256, 256], runs: 10000 } },
-  { spec: { id: '6-dilation', base: base({ inChannels: 8 }), vary: { argument: 'dilation', values: [[1, 1], [2, 1], [2, 2], [5, 5]] }, x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 } },
-    article: { inChannels: 1, inputSize: [256, 256], runs: 10000 } },
-  { spec: { id: '7-groups', base: base({ inChannels: 24 }), vary: { argument: 'groups', values: [1, 2, 3, 4] }, x: { argument: 'out-channels', values: [24, 48, 96, 192, 384] } },
-    article: { inChannels: 24, inputSize: [256, 256], runs: 1000 } },
+  {
+    spec: {
+      id: '1-in-channels',
+      base: base({ inputSize: [64, 64] }),
+      vary: { argument: 'in-channels', values: [16, 32, 64, 128] },
+      x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 },
+    },
+    article: { inChannels: 16, inputSize: [256, 256], runs: 1000 },
+  },
+  {
+    spec: {
+      id: '2-input-size',
+      base: base({ inChannels: 1 }),
+      vary: { argument: 'input-size', values: [64, 128, 256] },
+      x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 },
+    },
+    article: { inChannels: 1, inputSize: [64, 64], runs: 1000 },
+  },
+  {
+    spec: {
+      id: '3-kernel-size',
+      base: base({ inChannels: 1, inputSize: [256, 256] }),
+      vary: {
+        argument: 'kernel-size',
+        values: [
+          [1, 1],
+          [3, 1],
+          [3, 3],
+          [5, 5],
+        ],
+      },
+      x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 },
+    },
+    article: { inChannels: 1, inputSize: [256, 256], runs: 10000 },
+  },
+  {
+    spec: {
+      id: '4-padding',
+      base: base({ inChannels: 8 }),
+      vary: {
+        argument: 'padding',
+        values: [
+          [0, 0],
+          [0, 10],
+          [10, 0],
+          [10, 10],
+          [50, 50],
+        ],
+      },
+      x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 },
+    },
+    article: { inChannels: 1, inputSize: [256, 256], runs: 10000 },
+  },
+  {
+    spec: {
+      id: '5-stride',
+      base: base({ inChannels: 8, inputSize: [128, 128] }),
+      vary: {
+        argument: 'stride',
+        values: [
+          [1, 1],
+          [1, 2],
+          [2, 1],
+          [2, 2],
+          [5, 5],
+        ],
+      },
+      x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 },
+    },
+    article: { inChannels: 1, inputSize: [256, 256], runs: 10000 },
+  },
+  {
+    spec: {
+      id: '6-dilation',
+      base: base({ inChannels: 8 }),
+      vary: {
+        argument: 'dilation',
+        values: [
+          [1, 1],
+          [2, 1],
+          [2, 2],
+          [5, 5],
+        ],
+      },
+      x: { argument: 'out-channels', values: OUT_CHANNELS_POW2 },
+    },
+    article: { inChannels: 1, inputSize: [256, 256], runs: 10000 },
+  },
+  {
+    spec: {
+      id: '7-groups',
+      base: base({ inChannels: 24 }),
+      vary: { argument: 'groups', values: [1, 2, 3, 4] },
+      x: { argument: 'out-channels', values: [24, 48, 96, 192, 384] },
+    },
+    article: { inChannels: 24, inputSize: [256, 256], runs: 1000 },
+  },
 ];
 
 /** `padding ∈ {(0, 0), (0, 10), …} against out-channels — base layer: input (8, 64, 64), kernel (3, 3)` */
@@ -58,10 +156,15 @@ export function deviations(spec: Omit<SweepSpec, 'title'>, article: ArticleSetti
   if (spec.vary?.argument !== 'in-channels' && spec.base.inChannels !== article.inChannels) {
     differences.push(`in_channels ${spec.base.inChannels} (article: ${article.inChannels})`);
   }
-  if (spec.vary?.argument !== 'input-size' && (spec.base.inputSize[0] !== article.inputSize[0] || spec.base.inputSize[1] !== article.inputSize[1])) {
+  if (
+    spec.vary?.argument !== 'input-size' &&
+    (spec.base.inputSize[0] !== article.inputSize[0] || spec.base.inputSize[1] !== article.inputSize[1])
+  ) {
     differences.push(`input ${tuple(spec.base.inputSize)} (article: ${tuple(article.inputSize)})`);
   }
-  differences.push(`the median of repeated runs on this CPU (article: the mean of ${article.runs.toLocaleString('en-US')} runs, on a GPU when present)`);
+  differences.push(
+    `the median of repeated runs on this CPU (article: the mean of ${article.runs.toLocaleString('en-US')} runs, on a GPU when present)`,
+  );
   return `differs from the article's run_tests: ${differences.join('; ')}`;
 }
 
@@ -74,7 +177,7 @@ function estimateMs(spec: Omit<SweepSpec, 'title'>): number {
       if (spec.vary && v !== null) settings.unshift([spec.vary.argument, v]);
       const { inputShape, layer } = pointLayer(spec.base, settings);
       try {
-        total += 30 + CALLS_PER_POINT * macsOf(resolveLayer(inputShape, layer)) / PLANNING_MACS_PER_MS;
+        total += 30 + (CALLS_PER_POINT * macsOf(resolveLayer(inputShape, layer))) / PLANNING_MACS_PER_MS;
       } catch {
         /* invalid points cost nothing */
       }
@@ -93,14 +196,17 @@ function scaled(spec: Omit<SweepSpec, 'title'>, budgetMs: number): { spec: Omit<
     current = {
       ...spec,
       base: { ...spec.base, inputSize: [Math.max(8, h / factor), Math.max(8, w / factor)] },
-      vary: spec.vary?.argument === 'input-size'
-        ? { argument: 'input-size', values: spec.vary.values.map((v) => Math.max(8, (v as number) / factor)) } : spec.vary,
+      vary:
+        spec.vary?.argument === 'input-size'
+          ? { argument: 'input-size', values: spec.vary.values.map((v) => Math.max(8, (v as number) / factor)) }
+          : spec.vary,
     };
   }
   if (factor === 1) return { spec };
-  const note = spec.vary?.argument === 'input-size'
-    ? `input sizes scaled by 1/${factor} (to ${current.vary!.values.join(', ')}) to fit the time budget`
-    : `input scaled from ${tuple(spec.base.inputSize)} to ${tuple(current.base.inputSize)} to fit the time budget`;
+  const note =
+    spec.vary?.argument === 'input-size'
+      ? `input sizes scaled by 1/${factor} (to ${current.vary!.values.join(', ')}) to fit the time budget`
+      : `input scaled from ${tuple(spec.base.inputSize)} to ${tuple(current.base.inputSize)} to fit the time budget`;
   return { spec: current, note };
 }
 

@@ -15,7 +15,19 @@ import { tuple } from '../viz/captions.js';
  * contender. Invalid points are skipped and listed; the whole sweep fits a time budget.
  */
 
-export const SWEEP_ARGUMENTS = ['in-channels', 'out-channels', 'input-size', 'kernel-size', 'stride', 'padding', 'dilation', 'groups', 'batch', 'padding-mode', 'bias'] as const;
+export const SWEEP_ARGUMENTS = [
+  'in-channels',
+  'out-channels',
+  'input-size',
+  'kernel-size',
+  'stride',
+  'padding',
+  'dilation',
+  'groups',
+  'batch',
+  'padding-mode',
+  'bias',
+] as const;
 export type SweepArgument = (typeof SWEEP_ARGUMENTS)[number];
 export type SweepValue = number | [number, number] | string | boolean;
 
@@ -35,7 +47,17 @@ export interface SweepBase {
 }
 
 export const DEFAULT_BASE: SweepBase = {
-  batch: 1, inChannels: 16, inputSize: [64, 64], outChannels: 16, kernelSize: 3, stride: 1, padding: 0, dilation: 1, groups: 1, paddingMode: 'zeros', bias: true,
+  batch: 1,
+  inChannels: 16,
+  inputSize: [64, 64],
+  outChannels: 16,
+  kernelSize: 3,
+  stride: 1,
+  padding: 0,
+  dilation: 1,
+  groups: 1,
+  paddingMode: 'zeros',
+  bias: true,
 };
 
 export interface SweepSpec {
@@ -133,31 +155,69 @@ export function axisNumber(value: SweepValue): number {
 }
 
 /** The layer and input shape of one point. */
-export function pointLayer(base: SweepBase, settings: [SweepArgument, SweepValue][]): { inputShape: number[]; layer: LayerOptions } {
+export function pointLayer(
+  base: SweepBase,
+  settings: [SweepArgument, SweepValue][],
+): { inputShape: number[]; layer: LayerOptions } {
   const b = { ...base };
   for (const [argument, value] of settings) {
     switch (argument) {
-      case 'in-channels': b.inChannels = value as number; break;
-      case 'out-channels': b.outChannels = value as number; break;
-      case 'input-size': b.inputSize = Array.isArray(value) ? value : [value as number, value as number]; break;
-      case 'kernel-size': b.kernelSize = value as IntPair; break;
-      case 'stride': b.stride = value as IntPair; break;
-      case 'padding': b.padding = value as IntPair | 'same' | 'valid'; break;
-      case 'dilation': b.dilation = value as IntPair; break;
-      case 'groups': b.groups = value as number; break;
-      case 'batch': b.batch = value as number; break;
-      case 'padding-mode': b.paddingMode = value as PaddingMode; break;
-      case 'bias': b.bias = value as boolean; break;
+      case 'in-channels':
+        b.inChannels = value as number;
+        break;
+      case 'out-channels':
+        b.outChannels = value as number;
+        break;
+      case 'input-size':
+        b.inputSize = Array.isArray(value) ? value : [value as number, value as number];
+        break;
+      case 'kernel-size':
+        b.kernelSize = value as IntPair;
+        break;
+      case 'stride':
+        b.stride = value as IntPair;
+        break;
+      case 'padding':
+        b.padding = value as IntPair | 'same' | 'valid';
+        break;
+      case 'dilation':
+        b.dilation = value as IntPair;
+        break;
+      case 'groups':
+        b.groups = value as number;
+        break;
+      case 'batch':
+        b.batch = value as number;
+        break;
+      case 'padding-mode':
+        b.paddingMode = value as PaddingMode;
+        break;
+      case 'bias':
+        b.bias = value as boolean;
+        break;
     }
   }
   return {
     inputShape: [b.batch, b.inChannels, b.inputSize[0], b.inputSize[1]],
-    layer: { outChannels: b.outChannels, kernelSize: b.kernelSize, stride: b.stride, padding: b.padding, dilation: b.dilation, groups: b.groups, paddingMode: b.paddingMode, bias: b.bias },
+    layer: {
+      outChannels: b.outChannels,
+      kernelSize: b.kernelSize,
+      stride: b.stride,
+      padding: b.padding,
+      dilation: b.dilation,
+      groups: b.groups,
+      paddingMode: b.paddingMode,
+      bias: b.bias,
+    },
   };
 }
 
 /** A contender's seeded data for a point: input, weight (O, C/groups, kH, kW) and bias (null without one). */
-export function pointData(inputShape: number[], info: Conv2dInfo, withBias: boolean): { x: Tensor; w: Tensor; b: Tensor | null } {
+export function pointData(
+  inputShape: number[],
+  info: Conv2dInfo,
+  withBias: boolean,
+): { x: Tensor; w: Tensor; b: Tensor | null } {
   const weightShape = [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth];
   return {
     x: { data: randomFill(elementCount(inputShape), 1), shape: inputShape },
@@ -169,7 +229,10 @@ export function pointData(inputShape: number[], info: Conv2dInfo, withBias: bool
 /** convlab on a backend and a thread count, writing into one reused output. */
 export function convlabContender(threads = 1, backend: 'auto' | 'reference' | 'wasm' = 'auto'): Contender {
   return {
-    id: `convlab-${backend}-${threads}t`, label: threads === 1 ? 'convlab' : `convlab ${threads}T`, backend, threads,
+    id: `convlab-${backend}-${threads}t`,
+    label: threads === 1 ? 'convlab' : `convlab ${threads}T`,
+    backend,
+    threads,
     async prepare(inputShape, layer) {
       const info = resolveLayer(inputShape, layer);
       const { x, w, b } = pointData(inputShape, info, layer.bias !== false);
@@ -210,7 +273,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     const settings: [SweepArgument, SweepValue][] = [[spec.x.argument, xValue]];
     if (spec.vary) settings.unshift([spec.vary.argument, varyValue!]);
     const { inputShape, layer } = pointLayer(spec.base, settings);
-    let info;
+    let info: Conv2dInfo;
     try {
       info = resolveLayer(inputShape, layer);
     } catch (error) {
@@ -225,11 +288,26 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
       const remainingJobs = (jobs.length - done) * contenders.length;
       const share = (budgetMs - elapsed) / Math.max(1, remainingJobs);
       const point: MeasuredPoint = {
-        figure: spec.id, series: contenders.length > 1 ? `${series} · ${contender.label}` : series,
-        varyArgument: spec.vary?.argument ?? null, varyValue, xArgument: spec.x.argument, xValue, x: axisNumber(xValue),
-        inputShape, outputShape: described.outputShape, parameters: described.parameterCount, macs: described.macs, flops: described.flops,
-        contender: contender.id, backend: contender.backend, threads: contender.threads,
-        medianMs: null, q1Ms: null, q3Ms: null, samples: 0, gflops: null,
+        figure: spec.id,
+        series: contenders.length > 1 ? `${series} · ${contender.label}` : series,
+        varyArgument: spec.vary?.argument ?? null,
+        varyValue,
+        xArgument: spec.x.argument,
+        xValue,
+        x: axisNumber(xValue),
+        inputShape,
+        outputShape: described.outputShape,
+        parameters: described.parameterCount,
+        macs: described.macs,
+        flops: described.flops,
+        contender: contender.id,
+        backend: contender.backend,
+        threads: contender.threads,
+        medianMs: null,
+        q1Ms: null,
+        q3Ms: null,
+        samples: 0,
+        gflops: null,
       };
       if (share <= 5) {
         point.unmeasured = 'the time budget was spent';
@@ -237,19 +315,42 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
         const run = await contender.prepare(inputShape, layer);
         if (typeof run === 'string') point.unmeasured = run;
         else {
-          const t = await measure(run, { now, budgetMs: Math.min(share * 0.6, 3000), warmupMs: Math.min(share * 0.2, 200), minSamples: 3, maxSamples: 21 });
-          Object.assign(point, { medianMs: t.medianMs, q1Ms: t.q1Ms, q3Ms: t.q3Ms, samples: t.samples, gflops: described.flops / t.medianMs / 1e6 });
+          const t = await measure(run, {
+            now,
+            budgetMs: Math.min(share * 0.6, 3000),
+            warmupMs: Math.min(share * 0.2, 200),
+            minSamples: 3,
+            maxSamples: 21,
+          });
+          Object.assign(point, {
+            medianMs: t.medianMs,
+            q1Ms: t.q1Ms,
+            q3Ms: t.q3Ms,
+            samples: t.samples,
+            gflops: described.flops / t.medianMs / 1e6,
+          });
         }
       }
       points.push(point);
     }
     done++;
     const spent = now() - start;
-    options.onProgress?.(done, jobs.length, Math.max(0, Math.min(budgetMs - spent, (spent / done) * (jobs.length - done))));
+    options.onProgress?.(
+      done,
+      jobs.length,
+      Math.max(0, Math.min(budgetMs - spent, (spent / done) * (jobs.length - done))),
+    );
   }
   return {
     spec,
-    meta: { date: new Date().toISOString(), machine: platform().machine, cores: platform().cores, node: platform().runtime, budgetMs, elapsedMs: now() - start },
+    meta: {
+      date: new Date().toISOString(),
+      machine: platform().machine,
+      cores: platform().cores,
+      node: platform().runtime,
+      budgetMs,
+      elapsedMs: now() - start,
+    },
     points,
     skipped,
   };

@@ -36,8 +36,12 @@ export function writeLayerData(layer: BenchLayer, dir: string): void {
   const input = uniform(product(layer.input), 1, 1);
   const weight = uniform(product(layer.weight), 2, 1 / Math.sqrt(cg * kh * kw));
   const bias = uniform(layer.weight[0], 3, 0.1);
-  const reference = conv2d({ data: input, shape: layer.input }, { data: weight, shape: layer.weight }, { data: bias, shape: [layer.weight[0]] },
-    { ...layer.options, backend: 'reference' });
+  const reference = conv2d(
+    { data: input, shape: layer.input },
+    { data: weight, shape: layer.weight },
+    { data: bias, shape: [layer.weight[0]] },
+    { ...layer.options, backend: 'reference' },
+  );
   writeF32(join(dir, `${layer.id}.input.f32`), input);
   writeF32(join(dir, `${layer.id}.weight.f32`), weight);
   writeF32(join(dir, `${layer.id}.bias.f32`), bias);
@@ -48,6 +52,11 @@ export function readLayerData(layer: BenchLayer, dir: string): LayerData & { ref
   const input = readF32(join(dir, `${layer.id}.input.f32`));
   const weight = readF32(join(dir, `${layer.id}.weight.f32`));
   const bias = readF32(join(dir, `${layer.id}.bias.f32`));
-  const info = resolveConv2dCall({ data: input, shape: layer.input }, { data: weight, shape: layer.weight }, { data: bias, shape: [layer.weight[0]] }, layer.options);
+  const info = resolveConv2dCall(
+    { data: input, shape: layer.input },
+    { data: weight, shape: layer.weight },
+    { data: bias, shape: [layer.weight[0]] },
+    layer.options,
+  );
   return { layer, info, input, weight, bias, reference: readF32(join(dir, `${layer.id}.reference.f32`)) };
 }

@@ -43,7 +43,15 @@ export interface LayerReport {
 export interface BenchReport {
   date: string;
   rounds: number;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; v8: string; relaxedSimd: boolean; glibcTunables: string };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    node: string;
+    v8: string;
+    relaxedSimd: boolean;
+    glibcTunables: string;
+  };
   versions: Record<string, string>;
   peers: { id: string; label: string; native: boolean }[];
   layers: LayerReport[];
@@ -52,7 +60,16 @@ export interface BenchReport {
 /** FLOPs = 2·MACs, through the same resolve step as the engine (so 'same', tuples and groups count right). */
 export function layerFlops(layer: BenchLayer): number {
   const [outChannels, , kernelHeight, kernelWidth] = layer.weight;
-  return 2 * macsOf(resolveLayer(layer.input, { ...layer.options, outChannels: outChannels!, kernelSize: [kernelHeight!, kernelWidth!] }));
+  return (
+    2 *
+    macsOf(
+      resolveLayer(layer.input, {
+        ...layer.options,
+        outChannels: outChannels!,
+        kernelSize: [kernelHeight!, kernelWidth!],
+      }),
+    )
+  );
 }
 
 function siblingScript(name: string): string {
@@ -78,19 +95,28 @@ function packageVersion(name: string): string {
   }
 }
 
-function runPeer(peerId: string, layers: string[], dir: string, budgetMs: number, onResult: (r: RunnerResult) => void): Promise<void> {
+function runPeer(
+  peerId: string,
+  layers: string[],
+  dir: string,
+  budgetMs: number,
+  onResult: (r: RunnerResult) => void,
+): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [siblingScript('runner.js'), peerId, layers.join(','), dir, String(budgetMs)], {
-      env: { ...process.env, GLIBC_TUNABLES },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [siblingScript('runner.js'), peerId, layers.join(','), dir, String(budgetMs)],
+      {
+        env: { ...process.env, GLIBC_TUNABLES },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let buffered = '';
     let stderr = '';
     const seen = new Set<string>();
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
+      for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         if (!line.startsWith('{')) continue;
@@ -99,10 +125,17 @@ function runPeer(peerId: string, layers: string[], dir: string, budgetMs: number
         onResult(result);
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('close', (code) => {
       for (const layer of layers) {
-        if (!seen.has(layer)) onResult({ peer: peerId, layer, error: `the ${peerId} process exited (${code}) before this layer: ${stderr.trim().split('\n').pop() ?? ''}` });
+        if (!seen.has(layer))
+          onResult({
+            peer: peerId,
+            layer,
+            error: `the ${peerId} process exited (${code}) before this layer: ${stderr.trim().split('\n').pop() ?? ''}`,
+          });
       }
       resolve();
     });
@@ -111,30 +144,47 @@ function runPeer(peerId: string, layers: string[], dir: string, budgetMs: number
 
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
   const layers = LAYER_SUITE.filter((l) => !options.layers || options.layers.includes(l.id));
-  const peers = [...PEERS, ...OPTIONAL_PEERS].filter((p) => (options.peers ? options.peers.includes(p.id) : PEERS.includes(p)));
+  const peers = [...PEERS, ...OPTIONAL_PEERS].filter((p) =>
+    options.peers ? options.peers.includes(p.id) : PEERS.includes(p),
+  );
   const progress = options.onProgress ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'convlab-bench-'));
   try {
     progress(`preparing ${layers.length} layers (inputs and reference outputs)`);
     for (const layer of layers) writeLayerData(layer, dir);
-    const reports: LayerReport[] = layers.map((l) => ({ id: l.id, description: l.description, flops: layerFlops(l), results: {} }));
+    const reports: LayerReport[] = layers.map((l) => ({
+      id: l.id,
+      description: l.description,
+      flops: layerFlops(l),
+      results: {},
+    }));
     let done = 0;
     const rounds = options.rounds ?? 2;
     const total = layers.length * peers.length * rounds;
     for (let round = 0; round < rounds; round++) {
       for (const peer of round % 2 === 0 ? peers : [...peers].reverse()) {
-        await runPeer(peer.id, layers.map((l) => l.id), dir, options.budgetMs ?? 1000, (result) => {
-          const report = reports.find((r) => r.id === result.layer)!;
-          const gflops = result.medianMs ? report.flops / result.medianMs / 1e6 : undefined;
-          const previous = report.results[peer.id];
-          const roundMediansMs = [...(previous?.roundMediansMs ?? []), ...(result.medianMs ? [result.medianMs] : [])];
-          if (!previous || (result.medianMs ?? Infinity) < (previous.medianMs ?? Infinity)) report.results[peer.id] = { ...result, gflops, roundMediansMs };
-          else previous.roundMediansMs = roundMediansMs;
-          done++;
-          const what = result.medianMs ? `${formatTime(result.medianMs)}, ${gflops!.toFixed(1)} GFLOP/s${result.agrees ? '' : ' — OUTPUT DISAGREES'}`
-            : result.unsupported ? `unsupported: ${result.unsupported}` : `failed: ${result.missing ?? result.error}`;
-          progress(`[${done}/${total}] ${peer.label.padEnd(20)} ${result.layer.padEnd(4)} ${what}`);
-        });
+        await runPeer(
+          peer.id,
+          layers.map((l) => l.id),
+          dir,
+          options.budgetMs ?? 1000,
+          (result) => {
+            const report = reports.find((r) => r.id === result.layer)!;
+            const gflops = result.medianMs ? report.flops / result.medianMs / 1e6 : undefined;
+            const previous = report.results[peer.id];
+            const roundMediansMs = [...(previous?.roundMediansMs ?? []), ...(result.medianMs ? [result.medianMs] : [])];
+            if (!previous || (result.medianMs ?? Infinity) < (previous.medianMs ?? Infinity))
+              report.results[peer.id] = { ...result, gflops, roundMediansMs };
+            else previous.roundMediansMs = roundMediansMs;
+            done++;
+            const what = result.medianMs
+              ? `${formatTime(result.medianMs)}, ${gflops!.toFixed(1)} GFLOP/s${result.agrees ? '' : ' — OUTPUT DISAGREES'}`
+              : result.unsupported
+                ? `unsupported: ${result.unsupported}`
+                : `failed: ${result.missing ?? result.error}`;
+            progress(`[${done}/${total}] ${peer.label.padEnd(20)} ${result.layer.padEnd(4)} ${what}`);
+          },
+        );
       }
     }
     const support = kernelModule().support;
@@ -142,11 +192,27 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       date: new Date().toISOString(),
       rounds,
       machine: {
-        cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version, v8: process.versions.v8, relaxedSimd: support.relaxedSimd, glibcTunables: GLIBC_TUNABLES,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        v8: process.versions.v8,
+        relaxedSimd: support.relaxedSimd,
+        glibcTunables: GLIBC_TUNABLES,
       },
-      versions: Object.fromEntries(['onnxruntime-node', 'onnxruntime-web', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu']
-        .map((name) => [name, packageVersion(name)]).concat([['convlab', JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version]])),
+      versions: Object.fromEntries(
+        [
+          'onnxruntime-node',
+          'onnxruntime-web',
+          '@tensorflow/tfjs-core',
+          '@tensorflow/tfjs-backend-wasm',
+          '@tensorflow/tfjs-backend-cpu',
+        ]
+          .map((name) => [name, packageVersion(name)])
+          .concat([
+            ['convlab', JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version],
+          ]),
+      ),
       peers: peers.map((p) => ({ id: p.id, label: p.label, native: p.native })),
       layers: reports,
     };
@@ -169,7 +235,9 @@ export function reportMarkdown(report: BenchReport): string {
     `${report.date} · ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGiB} GiB · Node ${report.machine.node} (V8 ${report.machine.v8}) · ` +
       `relaxed SIMD ${report.machine.relaxedSimd ? 'on' : 'off'}`,
     '',
-    `Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Versions: ${Object.entries(report.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     `Each cell: GFLOP/s (median time per call) over warm, repeated runs; the better of ${report.rounds} rounds (the second in reverse order), ` +
       `since this machine's speed drifts; every output checked against the reference kernel (✗ = disagrees).`,
     `Native peers ran with GLIBC_TUNABLES=${report.machine.glibcTunables}. FLOPs = 2·N·C_out·H_out·W_out·(C_in/groups)·kH·kW.`,
@@ -191,19 +259,25 @@ export function reportMarkdown(report: BenchReport): string {
     const ours2 = time(layer.results['convlab-2t']);
     const oursBest = Math.min(ours2, time(layer.results['convlab-1t']));
     const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : '—');
-    lines.push(`| ${layer.id} | ${(layer.flops / 1e6).toFixed(1)} | ${cells.join(' | ')} | ${ratio(bestPortable, ours2)} | ${ratio(bestNative, oursBest)} |`);
+    lines.push(
+      `| ${layer.id} | ${(layer.flops / 1e6).toFixed(1)} | ${cells.join(' | ')} | ${ratio(bestPortable, ours2)} | ${ratio(bestNative, oursBest)} |`,
+    );
   }
   lines.push('', 'Ratios above 1× mean convlab is faster. Layers:', '');
   for (const layer of report.layers) lines.push(`- ${layer.id}: ${layer.description}`);
-  const notes = report.layers.flatMap((l) => Object.values(l.results).filter((r) => r.unsupported || r.error || r.missing)
-    .map((r) => `- ${l.id}, ${r.peer}: ${r.unsupported ?? r.missing ?? r.error}`));
+  const notes = report.layers.flatMap((l) =>
+    Object.values(l.results)
+      .filter((r) => r.unsupported || r.error || r.missing)
+      .map((r) => `- ${l.id}, ${r.peer}: ${r.unsupported ?? r.missing ?? r.error}`),
+  );
   if (notes.length) lines.push('', 'Not measured:', '', ...notes);
   return `${lines.join('\n')}\n`;
 }
 
 export function writeReport(report: BenchReport, outDir: string): { markdown: string; json: string } {
   mkdirSync(outDir, { recursive: true });
-  const markdown = join(outDir, 'latest.md'), json = join(outDir, 'latest.json');
+  const markdown = join(outDir, 'latest.md'),
+    json = join(outDir, 'latest.json');
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(markdown, reportMarkdown(report));
   return { markdown, json };

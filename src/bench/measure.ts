@@ -33,12 +33,20 @@ async function callTimes(run: () => unknown, calls: number, now: () => number): 
 
 function quantile(sorted: number[], q: number): number {
   const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at), hi = Math.ceil(at);
+  const lo = Math.floor(at),
+    hi = Math.ceil(at);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
 }
 
 export async function measure(run: () => unknown, options: MeasureOptions = {}): Promise<Timing> {
-  const { minSampleMs = 2, maxSamples = 31, minSamples = 5, budgetMs = 1500, warmupMs = 200, now = () => performance.now() } = options;
+  const {
+    minSampleMs = 2,
+    maxSamples = 31,
+    minSamples = 5,
+    budgetMs = 1500,
+    warmupMs = 200,
+    now = () => performance.now(),
+  } = options;
   // Warm up (JIT tiers, caches, buffers) for warmupMs and at least two calls.
   let warmCalls = 0;
   const warmStart = now();
@@ -59,5 +67,11 @@ export async function measure(run: () => unknown, options: MeasureOptions = {}):
     perCall.push((await callTimes(run, calls, now)) / calls);
   }
   perCall.sort((a, b) => a - b);
-  return { medianMs: quantile(perCall, 0.5), q1Ms: quantile(perCall, 0.25), q3Ms: quantile(perCall, 0.75), samples: perCall.length, callsPerSample: calls };
+  return {
+    medianMs: quantile(perCall, 0.5),
+    q1Ms: quantile(perCall, 0.25),
+    q3Ms: quantile(perCall, 0.75),
+    samples: perCall.length,
+    callsPerSample: calls,
+  };
 }

@@ -45,10 +45,15 @@ const require = createRequire(import.meta.url);
 
 function convlabPeer(threads: number): Peer {
   return {
-    id: `convlab-${threads}t`, label: `convlab ${threads}T`, threads, native: false,
+    id: `convlab-${threads}t`,
+    label: `convlab ${threads}T`,
+    threads,
+    native: false,
     unsupported: () => null,
     async prepare({ layer, input, weight, bias }) {
-      const x = { data: input, shape: layer.input }, w = { data: weight, shape: layer.weight }, b = { data: bias, shape: [layer.weight[0]] };
+      const x = { data: input, shape: layer.input },
+        w = { data: weight, shape: layer.weight },
+        b = { data: bias, shape: [layer.weight[0]] };
       const kernel = selectKernel(resolveConv2dCall(x, w, b, layer.options), { wasm: mainHeap() !== null });
       // Like a caller running a layer in a loop: one output buffer, reused.
       const info = resolveConv2dCall(x, w, b, layer.options);
@@ -64,16 +69,22 @@ type OrtModule = typeof import('onnxruntime-node');
 
 function onnxruntimePeer(kind: 'node' | 'web', threads: number): Peer {
   return {
-    id: `ort-${kind}-${threads}t`, label: `onnxruntime-${kind} ${threads}T`, threads, native: kind === 'node',
+    id: `ort-${kind}-${threads}t`,
+    label: `onnxruntime-${kind} ${threads}T`,
+    threads,
+    native: kind === 'node',
     unsupported: () => null,
     async prepare({ info, input, weight, bias }) {
-      const ort = (kind === 'node' ? (await import('onnxruntime-node')).default : await import('onnxruntime-web')) as unknown as OrtModule;
+      const ort = (kind === 'node'
+        ? (await import('onnxruntime-node')).default
+        : await import('onnxruntime-web')) as unknown as OrtModule;
       if (kind === 'web') {
         (ort.env.wasm as { numThreads?: number }).numThreads = threads;
       }
       const session = await ort.InferenceSession.create(await onnxConvModel(info, weight, bias), {
         ...(kind === 'node' ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
-        graphOptimizationLevel: 'all', executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
       });
       const feeds = { x: new ort.Tensor('float32', input, [info.batch, info.inChannels, info.inHeight, info.inWidth]) };
       const run = async () => (await session.run(feeds)).y!.data as Float32Array;
@@ -90,7 +101,9 @@ async function tfjs(backend: 'wasm' | 'cpu'): Promise<Tf> {
   if (tfBackend !== backend) {
     if (backend === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setWasmPaths(require.resolve('@tensorflow/tfjs-backend-wasm/package.json').replace(/package\.json$/, 'dist/'));
+      wasm.setWasmPaths(
+        require.resolve('@tensorflow/tfjs-backend-wasm/package.json').replace(/package\.json$/, 'dist/'),
+      );
     } else {
       await import('@tensorflow/tfjs-backend-cpu');
     }
@@ -104,23 +117,32 @@ async function tfjs(backend: 'wasm' | 'cpu'): Promise<Tf> {
 /** NCHW → NHWC, (O, C/g, kH, kW) → HWIO (or depthwise (kH, kW, C, multiplier)). */
 function toNhwc(data: Float32Array, [n, c, h, w]: number[]): Float32Array {
   const out = new Float32Array(data.length);
-  for (let b = 0; b < n!; b++) for (let ch = 0; ch < c!; ch++) for (let y = 0; y < h!; y++) for (let x = 0; x < w!; x++) {
-    out[((b * h! + y) * w! + x) * c! + ch] = data[((b * c! + ch) * h! + y) * w! + x]!;
-  }
+  for (let b = 0; b < n!; b++)
+    for (let ch = 0; ch < c!; ch++)
+      for (let y = 0; y < h!; y++)
+        for (let x = 0; x < w!; x++) {
+          out[((b * h! + y) * w! + x) * c! + ch] = data[((b * c! + ch) * h! + y) * w! + x]!;
+        }
   return out;
 }
 
 function toNchw(data: Float32Array, [n, c, h, w]: number[]): Float32Array {
   const out = new Float32Array(data.length);
-  for (let b = 0; b < n!; b++) for (let ch = 0; ch < c!; ch++) for (let y = 0; y < h!; y++) for (let x = 0; x < w!; x++) {
-    out[((b * c! + ch) * h! + y) * w! + x] = data[((b * h! + y) * w! + x) * c! + ch]!;
-  }
+  for (let b = 0; b < n!; b++)
+    for (let ch = 0; ch < c!; ch++)
+      for (let y = 0; y < h!; y++)
+        for (let x = 0; x < w!; x++) {
+          out[((b * c! + ch) * h! + y) * w! + x] = data[((b * h! + y) * w! + x) * c! + ch]!;
+        }
   return out;
 }
 
 function tfjsPeer(backend: 'wasm' | 'cpu'): Peer {
   return {
-    id: `tfjs-${backend}`, label: `tfjs-${backend}`, threads: 1, native: false,
+    id: `tfjs-${backend}`,
+    label: `tfjs-${backend}`,
+    threads: 1,
+    native: false,
     unsupported({ info }) {
       const depthwise = info.groups === info.inChannels && info.inChannelsPerGroup === 1;
       if (info.groups !== 1 && !depthwise) return 'TF.js has no grouped convolution other than depthwise';
@@ -131,26 +153,46 @@ function tfjsPeer(backend: 'wasm' | 'cpu'): Peer {
     },
     async prepare({ info, input, weight, bias }) {
       const tf = await tfjs(backend);
-      const { batch: N, inChannels: C, inHeight: H, inWidth: W, outChannels: O, kernelHeight: kH, kernelWidth: kW } = info;
+      const {
+        batch: N,
+        inChannels: C,
+        inHeight: H,
+        inWidth: W,
+        outChannels: O,
+        kernelHeight: kH,
+        kernelWidth: kW,
+      } = info;
       const x = tf.tensor4d(toNhwc(input, [N, C, H, W]), [N, H, W, C]);
       const depthwise = info.groups > 1;
       const multiplier = O / C;
       // HWIO from OIHW (for depthwise, I = C and O = multiplier).
       const filter = new Float32Array(weight.length);
-      for (let o = 0; o < O; o++) for (let i = 0; i < info.inChannelsPerGroup; i++) for (let y = 0; y < kH; y++) for (let xx = 0; xx < kW; xx++) {
-        const value = weight[((o * info.inChannelsPerGroup + i) * kH + y) * kW + xx]!;
-        if (depthwise) filter[((y * kW + xx) * C + Math.floor(o / multiplier)) * multiplier + (o % multiplier)] = value;
-        else filter[((y * kW + xx) * C + i) * O + o] = value;
-      }
+      for (let o = 0; o < O; o++)
+        for (let i = 0; i < info.inChannelsPerGroup; i++)
+          for (let y = 0; y < kH; y++)
+            for (let xx = 0; xx < kW; xx++) {
+              const value = weight[((o * info.inChannelsPerGroup + i) * kH + y) * kW + xx]!;
+              if (depthwise)
+                filter[((y * kW + xx) * C + Math.floor(o / multiplier)) * multiplier + (o % multiplier)] = value;
+              else filter[((y * kW + xx) * C + i) * O + o] = value;
+            }
       const f = depthwise ? tf.tensor4d(filter, [kH, kW, C, multiplier]) : tf.tensor4d(filter, [kH, kW, C, O]);
       const b = tf.tensor1d(bias);
-      const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [info.padTop, info.padBottom], [info.padLeft, info.padRight], [0, 0]];
+      const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+        [0, 0],
+        [info.padTop, info.padBottom],
+        [info.padLeft, info.padRight],
+        [0, 0],
+      ];
       const strides: [number, number] = [info.strideHeight, info.strideWidth];
       const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
-      const forward = () => tf.tidy(() => {
-        const y = depthwise ? tf.depthwiseConv2d(x, f as never, strides, pad, 'NHWC', dilations) : tf.conv2d(x, f, strides, pad, 'NHWC', dilations);
-        return tf.add(y, b);
-      });
+      const forward = () =>
+        tf.tidy(() => {
+          const y = depthwise
+            ? tf.depthwiseConv2d(x, f as never, strides, pad, 'NHWC', dilations)
+            : tf.conv2d(x, f, strides, pad, 'NHWC', dilations);
+          return tf.add(y, b);
+        });
       const run = async () => {
         const y = forward();
         const data = await y.data();
@@ -165,10 +207,15 @@ function tfjsPeer(backend: 'wasm' | 'cpu'): Peer {
 /** convlab on the GPU (WebGPU), end to end: upload, run, read back. */
 function webgpuPeer(): Peer {
   return {
-    id: 'convlab-webgpu', label: 'convlab WebGPU', threads: 1, native: false,
+    id: 'convlab-webgpu',
+    label: 'convlab WebGPU',
+    threads: 1,
+    native: false,
     unsupported: () => null,
     async prepare({ layer, input, weight, bias }) {
-      const x = { data: input, shape: layer.input }, w = { data: weight, shape: layer.weight }, b = { data: bias, shape: [layer.weight[0]] };
+      const x = { data: input, shape: layer.input },
+        w = { data: weight, shape: layer.weight },
+        b = { data: bias, shape: [layer.weight[0]] };
       const options = { ...layer.options, backend: 'webgpu' as const };
       await conv2dAsync(x, w, b, options); // acquires the device, or reports why not
       const run = () => conv2dAsync(x, w, b, options);
@@ -181,8 +228,12 @@ function webgpuPeer(): Peer {
 export const OPTIONAL_PEERS: readonly Peer[] = [webgpuPeer()];
 
 export const PEERS: readonly Peer[] = [
-  convlabPeer(1), convlabPeer(2),
-  onnxruntimePeer('web', 1), onnxruntimePeer('web', 2),
-  tfjsPeer('wasm'), tfjsPeer('cpu'),
-  onnxruntimePeer('node', 1), onnxruntimePeer('node', 2),
+  convlabPeer(1),
+  convlabPeer(2),
+  onnxruntimePeer('web', 1),
+  onnxruntimePeer('web', 2),
+  tfjsPeer('wasm'),
+  tfjsPeer('cpu'),
+  onnxruntimePeer('node', 1),
+  onnxruntimePeer('node', 2),
 ];

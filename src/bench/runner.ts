@@ -25,7 +25,8 @@ export interface RunnerResult {
 /** Elementwise |a − r| ≤ 1e-3 + 1e-3·|r| against the reference kernel's output. */
 function compare(output: Float32Array, reference: Float32Array): { maxError: number; agrees: boolean } {
   if (output.length !== reference.length) return { maxError: Number.POSITIVE_INFINITY, agrees: false };
-  let maxError = 0, agrees = true;
+  let maxError = 0,
+    agrees = true;
   for (let i = 0; i < reference.length; i++) {
     const error = Math.abs(output[i]! - reference[i]!);
     if (!(error <= 1e-3 + 1e-3 * Math.abs(reference[i]!))) agrees = false;

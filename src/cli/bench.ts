@@ -3,13 +3,21 @@ import { LAYER_SUITE } from '../bench/layers.js';
 import { OPTIONAL_PEERS, PEERS } from '../bench/peers.js';
 import { UsageError } from './flags.js';
 
-interface BenchFlags { layers?: string; peers?: string; out?: string; budgetMs: string; rounds: string; backend?: string }
+interface BenchFlags {
+  layers?: string;
+  peers?: string;
+  out?: string;
+  budgetMs: string;
+  rounds: string;
+  backend?: string;
+}
 
 function pick(flag: string, text: string | undefined, known: readonly string[]): string[] | undefined {
   if (text === undefined) return undefined;
   const names = text.split(',').map((s) => s.trim());
   const unknown = names.filter((name) => !known.includes(name));
-  if (unknown.length) throw new UsageError(flag, text, `unknown: ${unknown.join(', ')}; choose from ${known.join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(flag, text, `unknown: ${unknown.join(', ')}; choose from ${known.join(', ')}`);
   return names;
 }
 
@@ -25,18 +33,35 @@ export function registerBench(program: Command): void {
     .option('--budget-ms <ms>', 'time budget per contender, layer and round', '1000')
     .option('--rounds <n>', 'rounds over all contenders; each keeps its best median', '2')
     .action(async (flags: BenchFlags) => {
-      const layers = pick('--layers', flags.layers, LAYER_SUITE.map((l) => l.id));
-      let peers = pick('--peers', flags.peers, [...PEERS, ...OPTIONAL_PEERS].map((p) => p.id));
+      const layers = pick(
+        '--layers',
+        flags.layers,
+        LAYER_SUITE.map((l) => l.id),
+      );
+      let peers = pick(
+        '--peers',
+        flags.peers,
+        [...PEERS, ...OPTIONAL_PEERS].map((p) => p.id),
+      );
       if (flags.backend !== undefined) {
-        if (flags.backend !== 'webgpu') throw new UsageError('--backend', flags.backend, "--backend adds 'webgpu' to the contenders");
+        if (flags.backend !== 'webgpu')
+          throw new UsageError('--backend', flags.backend, "--backend adds 'webgpu' to the contenders");
         peers = [...(peers ?? PEERS.map((p) => p.id)), 'convlab-webgpu'];
       }
       const budgetMs = Number(flags.budgetMs);
-      if (!Number.isFinite(budgetMs) || budgetMs <= 0) throw new UsageError('--budget-ms', flags.budgetMs, '--budget-ms takes a positive number of milliseconds');
+      if (!Number.isFinite(budgetMs) || budgetMs <= 0)
+        throw new UsageError('--budget-ms', flags.budgetMs, '--budget-ms takes a positive number of milliseconds');
       const rounds = Number(flags.rounds);
-      if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new UsageError('--rounds', flags.rounds, '--rounds takes an integer from 1 to 10');
+      if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10)
+        throw new UsageError('--rounds', flags.rounds, '--rounds takes an integer from 1 to 10');
       const { runBench, writeReport, reportMarkdown } = await import('../bench/harness.js');
-      const report = await runBench({ layers, peers, budgetMs, rounds, onProgress: (line) => process.stderr.write(`${line}\n`) });
+      const report = await runBench({
+        layers,
+        peers,
+        budgetMs,
+        rounds,
+        onProgress: (line) => process.stderr.write(`${line}\n`),
+      });
       process.stdout.write(reportMarkdown(report));
       if (flags.out !== undefined) {
         const { markdown, json } = writeReport(report, flags.out);

@@ -6,11 +6,17 @@ import { UsageError } from './flags.js';
 function reason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'it is a directory';
-    case 'ENOTDIR': return 'a component of the path is not a directory';
-    default: return (error as Error).message ?? String(error);
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+      return 'a component of the path is not a directory';
+    default:
+      return (error as Error).message ?? String(error);
   }
 }
 
@@ -42,7 +48,11 @@ export function writeFileAtomically(flag: string, path: string, bytes: Uint8Arra
  * Like {@link writeFileAtomically}, for output produced in chunks: `produce` is handed a `write`
  * that appends to a temporary file, renamed over `path` only once `produce` has returned.
  */
-export function writeStreamAtomically(flag: string, path: string, produce: (write: (bytes: Uint8Array) => void) => void): void {
+export function writeStreamAtomically(
+  flag: string,
+  path: string,
+  produce: (write: (bytes: Uint8Array) => void) => void,
+): void {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number;
   try {
@@ -58,9 +68,14 @@ export function writeStreamAtomically(flag: string, path: string, produce: (writ
     closeSync(fd);
     renameSync(temporary, path);
   } catch (error) {
-    try { closeSync(fd); } catch { /* already closed */ }
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
     rmSync(temporary, { force: true });
-    if ((error as NodeJS.ErrnoException).code) throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
+    if ((error as NodeJS.ErrnoException).code)
+      throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
-import { Command, Option } from 'commander';
-import { ConvlabError, MissingPackageError, formatValue } from '../errors/index.js';
+import { type Command, Option } from 'commander';
+import { type ConvlabError, MissingPackageError, formatValue } from '../errors/index.js';
 import { UsageError, parseIntPair, parseNumber, parsePadding, parseShape } from '../core/text-arguments.js';
 
 export { UsageError, parseIntPair, parseNumber, parsePadding, parseShape };

@@ -20,25 +20,40 @@ interface ForwardFlags extends ConvFlagValues {
 export function registerForward(program: Command): void {
   const command = program
     .command('forward')
-    .description("run conv2d on .npy files, or with one layer of a model's saved weights (.safetensors, .npz); out channels and kernel come from the weight")
+    .description(
+      "run conv2d on .npy files, or with one layer of a model's saved weights (.safetensors, .npz); out channels and kernel come from the weight",
+    )
     .requiredOption('--input <file>', 'input .npy: (N, C, H, W) or (C, H, W)')
     .option('--weight <file>', 'weight .npy: (O, C/groups, kH, kW)')
     .option('--bias <file>', 'bias .npy: (O)')
     .option('--weights <file>', "a model's state_dict as .safetensors or .npz (with --layer)")
-    .option('--layer <name>', "the convolution's name in --weights, e.g. features.0 (reads features.0.weight and features.0.bias)")
+    .option(
+      '--layer <name>',
+      "the convolution's name in --weights, e.g. features.0 (reads features.0.weight and features.0.bias)",
+    )
     .requiredOption('--output <file>', 'where to write the output .npy (written whole or not at all)');
   addConvFlags(command).action((flags: ForwardFlags) => {
     const options = convOptionsFromFlags(flags) as Conv2dOptions;
     const input = readNpy(readFileFor('--input', flags.input), `--input ${flags.input}`);
     let weight: Tensor, bias: Tensor | null;
     if (flags.weights !== undefined) {
-      if (flags.weight !== undefined || flags.bias !== undefined) throw new UsageError('--weights', flags.weights, '--weights replaces --weight and --bias: give one or the other');
-      if (flags.layer === undefined) throw new UsageError('--layer', '', '--weights needs --layer NAME (the convolution, e.g. features.0)');
-      const layer = layerStateDict(readStateDict(readFileFor('--weights', flags.weights), `--weights ${flags.weights}`), flags.layer);
+      if (flags.weight !== undefined || flags.bias !== undefined)
+        throw new UsageError(
+          '--weights',
+          flags.weights,
+          '--weights replaces --weight and --bias: give one or the other',
+        );
+      if (flags.layer === undefined)
+        throw new UsageError('--layer', '', '--weights needs --layer NAME (the convolution, e.g. features.0)');
+      const layer = layerStateDict(
+        readStateDict(readFileFor('--weights', flags.weights), `--weights ${flags.weights}`),
+        flags.layer,
+      );
       weight = layer.get('weight')!;
       bias = layer.get('bias') ?? null;
     } else {
-      if (flags.weight === undefined) throw new UsageError('--weight', '', '--weight FILE is required (or --weights FILE --layer NAME)');
+      if (flags.weight === undefined)
+        throw new UsageError('--weight', '', '--weight FILE is required (or --weights FILE --layer NAME)');
       weight = readNpy(readFileFor('--weight', flags.weight), `--weight ${flags.weight}`);
       bias = flags.bias === undefined ? null : readNpy(readFileFor('--bias', flags.bias), `--bias ${flags.bias}`);
     }

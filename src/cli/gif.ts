@@ -19,8 +19,19 @@ interface VizFlags extends LayerFlagValues {
   batch?: string;
 }
 
-interface GifFlags extends VizFlags { output?: string; preset?: string; outDir?: string; frameMs: string; lastFrameMs?: string; maxFrames?: string }
-interface FrameFlags extends VizFlags { step?: string; sheet?: boolean; output: string }
+interface GifFlags extends VizFlags {
+  output?: string;
+  preset?: string;
+  outDir?: string;
+  frameMs: string;
+  lastFrameMs?: string;
+  maxFrames?: string;
+}
+interface FrameFlags extends VizFlags {
+  step?: string;
+  sheet?: boolean;
+  output: string;
+}
 
 function addVizFlags(command: Command): Command {
   return command
@@ -64,7 +75,13 @@ function progress(label: string): (done: number, total: number) => void {
   };
 }
 
-async function writeGif(path: string, inputShape: number[], layer: LayerOptions, options: VizOptions, timing: GifRenderOptions): Promise<number> {
+async function writeGif(
+  path: string,
+  inputShape: number[],
+  layer: LayerOptions,
+  options: VizOptions,
+  timing: GifRenderOptions,
+): Promise<number> {
   const animation = createAnimation(inputShape, layer, options);
   const { renderGif, checkGifBudget } = await loadRenderer('convlab gif');
   // Refused before the file is opened: the budget depends only on the frame count and the canvas.
@@ -79,7 +96,11 @@ async function writeGif(path: string, inputShape: number[], layer: LayerOptions,
 function millisecondsOf(flag: string, text: string): number {
   const ms = parseNumber(flag, text);
   if (!Number.isInteger(ms) || ms < 10 || ms > 60_000) {
-    throw new UsageError(flag, text, `${flag} takes an integer from 10 to 60000 (GIF delays are in hundredths of a second)`);
+    throw new UsageError(
+      flag,
+      text,
+      `${flag} takes an integer from 10 to 60000 (GIF delays are in hundredths of a second)`,
+    );
   }
   return ms;
 }
@@ -110,7 +131,10 @@ export function registerGif(program: Command): void {
     .option('--no-bias', 'the layer has no bias')
     .option('--frame-ms <ms>', 'time per frame (the article: 300)', String(DEFAULT_FRAME_MS))
     .option('--last-frame-ms <ms>', `time the last frame stays (default: at least ${MIN_LAST_FRAME_MS})`)
-    .option('--max-frames <n>', `allow this many frames (by default a GIF is refused past ${GIF_PIXEL_BUDGET.toExponential(0)} px of frames × canvas)`)
+    .option(
+      '--max-frames <n>',
+      `allow this many frames (by default a GIF is refused past ${GIF_PIXEL_BUDGET.toExponential(0)} px of frames × canvas)`,
+    )
     .option('--output <file>', 'the GIF to write (written whole or not at all)');
   addVizFlags(gif).action(async (flags: GifFlags) => {
     const options = vizOptions(flags);
@@ -126,8 +150,14 @@ export function registerGif(program: Command): void {
       }
       return;
     }
-    for (const [flag, value] of [['--input', flags.input], ['--out-channels', flags.outChannels], ['--kernel-size', flags.kernelSize], ['--output', flags.output]] as const) {
-      if (value === undefined) throw new UsageError(flag, '', `${flag} is required (or use --preset article --out-dir DIR)`);
+    for (const [flag, value] of [
+      ['--input', flags.input],
+      ['--out-channels', flags.outChannels],
+      ['--kernel-size', flags.kernelSize],
+      ['--output', flags.output],
+    ] as const) {
+      if (value === undefined)
+        throw new UsageError(flag, '', `${flag} is required (or use --preset article --out-dir DIR)`);
     }
     const { inputShape, layer } = layerFromFlags(flags);
     const frames = await writeGif(flags.output!, inputShape, layer as unknown as LayerOptions, options, timing);
@@ -148,6 +178,8 @@ export function registerGif(program: Command): void {
       const step = parseNumber('--step', flags.step ?? '0');
       const png = flags.sheet ? sheetPng(animation) : framePng(animation, step);
       writeFileAtomically('--output', flags.output, png);
-      process.stdout.write(`wrote ${flags.output} (${flags.sheet ? `${animation.steps} steps` : `step ${step} of ${animation.steps}`})\n`);
+      process.stdout.write(
+        `wrote ${flags.output} (${flags.sheet ? `${animation.steps} steps` : `step ${step} of ${animation.steps}`})\n`,
+      );
     });
 }

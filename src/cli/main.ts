@@ -16,7 +16,9 @@ import { registerSweep } from './sweep.js';
  * stack trace), 1 an internal error (a bug: please report it).
  */
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 function buildProgram(): Command {
   const program = new Command('convlab')
@@ -24,7 +26,15 @@ function buildProgram(): Command {
     .version(version)
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(`convlab: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
+    .configureOutput({
+      outputError: (text, write) =>
+        write(
+          `convlab: ${text
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')}\n`,
+        ),
+    });
   registerShape(program);
   registerForward(program);
   registerGif(program);
@@ -36,7 +46,9 @@ function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   let command = 'convlab';
-  program.hook('preAction', (_root, action) => { command = `convlab ${action.name()}`; });
+  program.hook('preAction', (_root, action) => {
+    command = `convlab ${action.name()}`;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -47,7 +59,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${command}: internal error: ${message} (this is a bug in convlab; set CONVLAB_DEBUG=1 for the stack)\n`);
+    process.stderr.write(
+      `${command}: internal error: ${message} (this is a bug in convlab; set CONVLAB_DEBUG=1 for the stack)\n`,
+    );
     if (process.env.CONVLAB_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     return 1;
   }

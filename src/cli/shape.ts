@@ -16,6 +16,8 @@ export function registerShape(program: Command): void {
     .action((flags: ShapeFlags) => {
       const { inputShape, layer } = layerFromFlags(flags);
       const description = describeConv2d(inputShape, layer as unknown as LayerOptions);
-      process.stdout.write(flags.json ? `${JSON.stringify(description, null, 2)}\n` : `${formatDescription(description)}\n`);
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(description, null, 2)}\n` : `${formatDescription(description)}\n`,
+      );
     });
 }

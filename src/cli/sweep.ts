@@ -1,8 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { SWEEP_ARGUMENTS, type Contender, DEFAULT_BASE, type SweepArgument, type SweepBase, type SweepSpec, type SweepValue } from '../analysis/sweep.js';
-import { UsageError, addConvFlags, convOptionsFromFlags, parseIntPair, parseNumber, parseShape, type LayerFlagValues } from './flags.js';
+import {
+  SWEEP_ARGUMENTS,
+  type Contender,
+  DEFAULT_BASE,
+  type SweepArgument,
+  type SweepBase,
+  type SweepSpec,
+  type SweepValue,
+} from '../analysis/sweep.js';
+import {
+  UsageError,
+  addConvFlags,
+  convOptionsFromFlags,
+  parseIntPair,
+  parseNumber,
+  parseShape,
+  type LayerFlagValues,
+} from './flags.js';
 import { writeFileAtomically } from './files.js';
 import { checkLang } from '../viz/i18n.js';
 import { loadOptional } from '../errors/index.js';
@@ -23,7 +39,9 @@ interface SweepFlags extends LayerFlagValues {
 export function parseValues(flag: string, text: string): SweepValue[] {
   const range = /^(\d+)\.\.(\d+)(?::(pow2|\d+))?$/.exec(text.trim());
   if (range) {
-    const from = Number(range[1]), to = Number(range[2]), step = range[3] ?? '1';
+    const from = Number(range[1]),
+      to = Number(range[2]),
+      step = range[3] ?? '1';
     if (from > to || from < 1) throw new UsageError(flag, text, 'a range goes up: FROM..TO with 1 ≤ FROM ≤ TO');
     const values: number[] = [];
     if (step === 'pow2') for (let v = from; v <= to; v *= 2) values.push(v);
@@ -40,7 +58,11 @@ export function parseValues(flag: string, text: string): SweepValue[] {
     if (/^-?\d+(\.\d+)?$/.test(item)) return Number(item);
     if (item === 'true' || item === 'false') return item === 'true';
     if (/^[a-z]+$/.test(item)) return item;
-    throw new UsageError(flag, text, `cannot read '${item}': values are integers, HxW pairs, words, or a range FROM..TO[:pow2|:STEP]`);
+    throw new UsageError(
+      flag,
+      text,
+      `cannot read '${item}': values are integers, HxW pairs, words, or a range FROM..TO[:pow2|:STEP]`,
+    );
   });
 }
 
@@ -56,13 +78,23 @@ export function parseAxis(flag: string, text: string): { argument: SweepArgument
 
 function baseFromFlags(flags: SweepFlags): SweepBase {
   const shape = parseShape('--input', flags.input);
-  if (shape.length !== 3 && shape.length !== 4) throw new UsageError('--input', flags.input, '--input takes C,H,W or N,C,H,W');
+  if (shape.length !== 3 && shape.length !== 4)
+    throw new UsageError('--input', flags.input, '--input takes C,H,W or N,C,H,W');
   const [batch, inChannels, h, w] = (shape.length === 4 ? shape : [1, ...shape]) as [number, number, number, number];
   const conv = convOptionsFromFlags(flags);
   return {
-    ...DEFAULT_BASE, batch, inChannels, inputSize: [h, w], outChannels: parseNumber('--out-channels', flags.outChannels),
-    kernelSize: parseIntPair('--kernel-size', flags.kernelSize), stride: conv.stride as SweepBase['stride'], padding: conv.padding as SweepBase['padding'],
-    dilation: conv.dilation as SweepBase['dilation'], groups: conv.groups as number, paddingMode: conv.paddingMode as SweepBase['paddingMode'], bias: flags.bias,
+    ...DEFAULT_BASE,
+    batch,
+    inChannels,
+    inputSize: [h, w],
+    outChannels: parseNumber('--out-channels', flags.outChannels),
+    kernelSize: parseIntPair('--kernel-size', flags.kernelSize),
+    stride: conv.stride as SweepBase['stride'],
+    padding: conv.padding as SweepBase['padding'],
+    dilation: conv.dilation as SweepBase['dilation'],
+    groups: conv.groups as number,
+    paddingMode: conv.paddingMode as SweepBase['paddingMode'],
+    bias: flags.bias,
   };
 }
 
@@ -83,11 +115,17 @@ function progress(label: string): (done: number, total: number, remainingMs: num
 export function registerSweep(program: Command): void {
   const command = program
     .command('sweep')
-    .description("how parameters and time grow with each argument: charts, CSV/JSON, slopes; --preset article makes the article's seven figures")
+    .description(
+      "how parameters and time grow with each argument: charts, CSV/JSON, slopes; --preset article makes the article's seven figures",
+    )
     .option('--preset <name>', "'article': the article's seven figures")
     .option('--vary <arg=values>', `one line per value; ARG one of ${SWEEP_ARGUMENTS.join(', ')}`)
     .option('--x <arg=values>', 'the x axis, e.g. out-channels=1..256:pow2')
-    .option('--input <shape>', 'base input shape: C,H,W or N,C,H,W (the base layer; the swept arguments override it)', '16,64,64')
+    .option(
+      '--input <shape>',
+      'base input shape: C,H,W or N,C,H,W (the base layer; the swept arguments override it)',
+      '16,64,64',
+    )
     .option('--out-channels <n>', 'base output channels', '16')
     .option('-k, --kernel-size <k>', 'base kernel size', '3');
   addConvFlags(command)
@@ -101,12 +139,16 @@ export function registerSweep(program: Command): void {
     .action(async (flags: SweepFlags) => {
       const budgetS = parseNumber('--budget-s', flags.budgetS);
       const lang = checkLang(flags.lang);
-      if (!(budgetS > 0 && budgetS <= 3600)) throw new UsageError('--budget-s', flags.budgetS, '--budget-s takes seconds from 1 to 3600');
+      if (!(budgetS > 0 && budgetS <= 3600))
+        throw new UsageError('--budget-s', flags.budgetS, '--budget-s takes seconds from 1 to 3600');
       if (!flags.outDir) throw new UsageError('--out-dir', '', '--out-dir DIR is required');
       const threads = parseNumber('--threads', flags.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads', flags.threads, '--threads takes an integer from 1 to 64');
-      if (!['auto', 'reference', 'wasm'].includes(flags.backend)) throw new UsageError('--backend', flags.backend, "--backend is 'auto', 'reference' or 'wasm'");
-      if (flags.compare !== undefined && flags.compare !== 'onnxruntime') throw new UsageError('--compare', flags.compare, "the peer to compare with is 'onnxruntime'");
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+        throw new UsageError('--threads', flags.threads, '--threads takes an integer from 1 to 64');
+      if (!['auto', 'reference', 'wasm'].includes(flags.backend))
+        throw new UsageError('--backend', flags.backend, "--backend is 'auto', 'reference' or 'wasm'");
+      if (flags.compare !== undefined && flags.compare !== 'onnxruntime')
+        throw new UsageError('--compare', flags.compare, "the peer to compare with is 'onnxruntime'");
 
       const { runSweep, convlabContender } = await import('../analysis/sweep.js');
       const { articlePresets, sweepTitle } = await import('../analysis/presets.js');
@@ -120,12 +162,21 @@ export function registerSweep(program: Command): void {
         if (!flags.x) throw new UsageError('--x', '', '--x ARG=VALUES is required (or use --preset article)');
         const x = parseAxis('--x', flags.x);
         const vary = flags.vary ? parseAxis('--vary', flags.vary) : undefined;
-        const spec = { id: `sweep-${vary ? `${vary.argument}-` : ''}${x.argument}`, base: baseFromFlags(flags), x, ...(vary ? { vary } : {}) };
+        const spec = {
+          id: `sweep-${vary ? `${vary.argument}-` : ''}${x.argument}`,
+          base: baseFromFlags(flags),
+          x,
+          ...(vary ? { vary } : {}),
+        };
         specs = [{ ...spec, title: sweepTitle(spec) }];
       }
       const contenders: Contender[] = [convlabContender(threads, flags.backend as 'auto')];
       if (flags.compare) {
-        await loadOptional(() => import('onnxruntime-node'), ['onnxruntime-node'], 'convlab sweep --compare onnxruntime');
+        await loadOptional(
+          () => import('onnxruntime-node'),
+          ['onnxruntime-node'],
+          'convlab sweep --compare onnxruntime',
+        );
         await loadOptional(() => import('onnx-proto'), ['onnx-proto'], 'convlab sweep --compare onnxruntime');
         const { onnxruntimeContender } = await import('../analysis/peers.js');
         contenders.push(onnxruntimeContender(threads));
@@ -137,14 +188,22 @@ export function registerSweep(program: Command): void {
       const { toCsv, toJson } = await import('../analysis/data.js');
       mkdirSync(flags.outDir, { recursive: true });
       for (const spec of specs) {
-        const result = await runSweep(spec, { contenders, budgetMs: budgetMs / specs.length, onProgress: progress(spec.id) });
+        const result = await runSweep(spec, {
+          contenders,
+          budgetMs: budgetMs / specs.length,
+          onProgress: progress(spec.id),
+        });
         const svg = await renderSvg(chartSpec(result, lang));
         const stem = join(flags.outDir, spec.id);
         writeFileAtomically('--out-dir', `${stem}.svg`, new TextEncoder().encode(svg));
         writeFileAtomically('--out-dir', `${stem}.png`, await svgToPng(svg));
         writeFileAtomically('--out-dir', `${stem}.csv`, new TextEncoder().encode(toCsv(result)));
         writeFileAtomically('--out-dir', `${stem}.json`, new TextEncoder().encode(toJson(result)));
-        process.stdout.write(`\n${spec.title}\n${explain(result).map((line) => `  ${line}`).join('\n')}\n  wrote ${stem}.{svg,png,csv,json} (${(result.meta.elapsedMs / 1000).toFixed(1)} s)\n`);
+        process.stdout.write(
+          `\n${spec.title}\n${explain(result)
+            .map((line) => `  ${line}`)
+            .join('\n')}\n  wrote ${stem}.{svg,png,csv,json} (${(result.meta.elapsedMs / 1000).toFixed(1)} s)\n`,
+        );
       }
     });
 }

@@ -20,45 +20,81 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
   const settings = resolveSettings(options as Conv2dOptions | undefined, CALL_OPTION_KEYS);
 
   if (input.shape.length !== 3 && input.shape.length !== 4) {
-    throw new Conv2dError('input', input.shape,
-      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatValue(input.shape)}`);
+    throw new Conv2dError(
+      'input',
+      input.shape,
+      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatValue(input.shape)}`,
+    );
   }
   const batched = input.shape.length === 4;
   const [batch, inChannels, inHeight, inWidth] = batched ? input.shape : [1, ...input.shape];
   if (inChannels! < 1 || inHeight! < 1 || inWidth! < 1) {
-    throw new Conv2dError('input', input.shape, 'the channel, height and width dimensions of the input must be at least 1');
+    throw new Conv2dError(
+      'input',
+      input.shape,
+      'the channel, height and width dimensions of the input must be at least 1',
+    );
   }
 
   if (weight.shape.length !== 4) {
-    throw new Conv2dError('weight', weight.shape,
-      `weight must be 4-dimensional (out_channels, in_channels/groups, kernel_height, kernel_width), but got size ${formatValue(weight.shape)}`);
+    throw new Conv2dError(
+      'weight',
+      weight.shape,
+      `weight must be 4-dimensional (out_channels, in_channels/groups, kernel_height, kernel_width), but got size ${formatValue(weight.shape)}`,
+    );
   }
   const [outChannels, weightChannels, kernelHeight, kernelWidth] = weight.shape as [number, number, number, number];
   if (kernelHeight < 1 || kernelWidth < 1) {
-    throw new Conv2dError('weight', weight.shape,
-      `kernel size should be greater than zero, but got kernel_height: ${kernelHeight} kernel_width: ${kernelWidth}`);
+    throw new Conv2dError(
+      'weight',
+      weight.shape,
+      `kernel size should be greater than zero, but got kernel_height: ${kernelHeight} kernel_width: ${kernelWidth}`,
+    );
   }
   if (outChannels < 1 || weightChannels < 1) {
-    throw new Conv2dError('weight', weight.shape, 'the out_channels and in_channels/groups dimensions of weight must be at least 1');
+    throw new Conv2dError(
+      'weight',
+      weight.shape,
+      'the out_channels and in_channels/groups dimensions of weight must be at least 1',
+    );
   }
   const { groups } = settings;
   if (outChannels % groups !== 0) {
-    throw new Conv2dError('weight', weight.shape,
-      `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${formatValue(weight.shape)} instead`);
+    throw new Conv2dError(
+      'weight',
+      weight.shape,
+      `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${formatValue(weight.shape)} instead`,
+    );
   }
   if (inChannels !== weightChannels * groups) {
-    throw new Conv2dError('input', input.shape,
-      `Given groups=${groups}, weight of size ${formatValue(weight.shape)}, expected input${formatValue(input.shape)} to have ${weightChannels * groups} channels, but got ${inChannels} channels instead`);
+    throw new Conv2dError(
+      'input',
+      input.shape,
+      `Given groups=${groups}, weight of size ${formatValue(weight.shape)}, expected input${formatValue(input.shape)} to have ${weightChannels * groups} channels, but got ${inChannels} channels instead`,
+    );
   }
   const hasBias = bias !== null && bias !== undefined;
   if (hasBias && ((bias as Tensor).shape.length !== 1 || (bias as Tensor).shape[0] !== outChannels)) {
-    throw new Conv2dError('bias', (bias as Tensor).shape,
-      `Given weight of size ${formatValue(weight.shape)}, expected bias to be 1-dimensional with ${outChannels} elements, but got bias of size ${formatValue((bias as Tensor).shape)} instead`);
+    throw new Conv2dError(
+      'bias',
+      (bias as Tensor).shape,
+      `Given weight of size ${formatValue(weight.shape)}, expected bias to be 1-dimensional with ${outChannels} elements, but got bias of size ${formatValue((bias as Tensor).shape)} instead`,
+    );
   }
 
-  return resolveConv2d({
-    batched, batch: batch!, inChannels: inChannels!, inHeight: inHeight!, inWidth: inWidth!,
-    outChannels, kernelHeight, kernelWidth, hasBias, kernelArgument: 'weight',
-  }, settings);
+  return resolveConv2d(
+    {
+      batched,
+      batch: batch!,
+      inChannels: inChannels!,
+      inHeight: inHeight!,
+      inWidth: inWidth!,
+      outChannels,
+      kernelHeight,
+      kernelWidth,
+      hasBias,
+      kernelArgument: 'weight',
+    },
+    settings,
+  );
 }
-

@@ -1,5 +1,14 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
-import { type Conv2dInfo, type Conv2dOptions, type IntPair, type PaddingMode, CONV2D_OPTION_KEYS, macsOf, resolveConv2d, resolveSettings } from './resolve.js';
+import {
+  type Conv2dInfo,
+  type Conv2dOptions,
+  type IntPair,
+  type PaddingMode,
+  CONV2D_OPTION_KEYS,
+  macsOf,
+  resolveConv2d,
+  resolveSettings,
+} from './resolve.js';
 import { checkShape } from './tensor.js';
 import { checkIntPair, checkIntegerAtLeast, checkOptionKeys } from './validate.js';
 
@@ -45,7 +54,16 @@ export interface Conv2dDescription {
 export const GENERAL_FORMULA = 'out = floor((in + pad_before + pad_after − dilation·(kernel−1) − 1) / stride) + 1';
 
 /** `H_out = floor((7 + 1 + 1 − 2·(3−1) − 1) / 2) + 1 = 3` */
-function axisFormula(name: 'H' | 'W', size: number, before: number, after: number, dilation: number, kernel: number, stride: number, out: number): string {
+function axisFormula(
+  name: 'H' | 'W',
+  size: number,
+  before: number,
+  after: number,
+  dilation: number,
+  kernel: number,
+  stride: number,
+  out: number,
+): string {
   return `${name}_out = floor((${size} + ${before} + ${after} − ${dilation}·(${kernel}−1) − 1) / ${stride}) + 1 = ${out}`;
 }
 
@@ -67,32 +85,77 @@ export function describeInfo(info: Conv2dInfo, inputShape: readonly number[]): C
     paddingMode: info.paddingMode,
     bias: info.hasBias,
     padding: {
-      top: info.padTop, bottom: info.padBottom, left: info.padLeft, right: info.padRight,
+      top: info.padTop,
+      bottom: info.padBottom,
+      left: info.padLeft,
+      right: info.padRight,
       requested: info.paddingKind === 'explicit' ? [info.padTop, info.padLeft] : info.paddingKind,
     },
     formula: {
-      height: axisFormula('H', info.inHeight, info.padTop, info.padBottom, info.dilationHeight, info.kernelHeight, info.strideHeight, info.outHeight),
-      width: axisFormula('W', info.inWidth, info.padLeft, info.padRight, info.dilationWidth, info.kernelWidth, info.strideWidth, info.outWidth),
+      height: axisFormula(
+        'H',
+        info.inHeight,
+        info.padTop,
+        info.padBottom,
+        info.dilationHeight,
+        info.kernelHeight,
+        info.strideHeight,
+        info.outHeight,
+      ),
+      width: axisFormula(
+        'W',
+        info.inWidth,
+        info.padLeft,
+        info.padRight,
+        info.dilationWidth,
+        info.kernelWidth,
+        info.strideWidth,
+        info.outWidth,
+      ),
       general: GENERAL_FORMULA,
     },
     parameterCount: weightCount + biasCount,
     parameters: { weight: weightCount, bias: biasCount },
     macs,
     flops: 2 * macs,
-    receptiveField: { height: info.kernelExtentHeight, width: info.kernelExtentWidth, channels: info.inChannelsPerGroup, taps },
+    receptiveField: {
+      height: info.kernelExtentHeight,
+      width: info.kernelExtentWidth,
+      channels: info.inChannelsPerGroup,
+      taps,
+    },
   };
 }
 
 /** Checks an input shape given without data: (C, H, W) or (N, C, H, W), channels and sizes ≥ 1. */
-export function checkInputShape(inputShape: unknown): { batched: boolean; batch: number; channels: number; height: number; width: number } {
+export function checkInputShape(inputShape: unknown): {
+  batched: boolean;
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+} {
   checkShape(inputShape, 'inputShape');
   if (inputShape.length !== 3 && inputShape.length !== 4) {
-    throw new Conv2dError('inputShape', inputShape, `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatValue(inputShape)}`);
+    throw new Conv2dError(
+      'inputShape',
+      inputShape,
+      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatValue(inputShape)}`,
+    );
   }
   const batched = inputShape.length === 4;
-  const [batch, channels, height, width] = (batched ? inputShape : [1, ...inputShape]) as [number, number, number, number];
+  const [batch, channels, height, width] = (batched ? inputShape : [1, ...inputShape]) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   if (channels < 1 || height < 1 || width < 1) {
-    throw new Conv2dError('inputShape', inputShape, 'the channel, height and width dimensions of the input must be at least 1');
+    throw new Conv2dError(
+      'inputShape',
+      inputShape,
+      'the channel, height and width dimensions of the input must be at least 1',
+    );
   }
   return { batched, batch, channels, height, width };
 }
@@ -105,14 +168,31 @@ export function resolveLayer(inputShape: unknown, layer: LayerOptions): Conv2dIn
   const raw = checkOptionKeys(layer, LAYER_OPTION_KEYS, 'layerOptions');
   const input = checkInputShape(inputShape);
   const outChannels = checkIntegerAtLeast('outChannels', raw.outChannels, 1, 'out_channels must be a positive integer');
-  const [kernelHeight, kernelWidth] = checkIntPair('kernelSize', raw.kernelSize, 1, 'kernel size should be greater than zero');
-  if (raw.bias !== undefined && typeof raw.bias !== 'boolean') throw new Conv2dError('bias', raw.bias, 'bias must be true or false');
+  const [kernelHeight, kernelWidth] = checkIntPair(
+    'kernelSize',
+    raw.kernelSize,
+    1,
+    'kernel size should be greater than zero',
+  );
+  if (raw.bias !== undefined && typeof raw.bias !== 'boolean')
+    throw new Conv2dError('bias', raw.bias, 'bias must be true or false');
   const { outChannels: _o, kernelSize: _k, bias: _b, ...convOptions } = raw;
   const settings = resolveSettings(convOptions);
-  return resolveConv2d({
-    batched: input.batched, batch: input.batch, inChannels: input.channels, inHeight: input.height, inWidth: input.width,
-    outChannels, kernelHeight, kernelWidth, hasBias: raw.bias !== false, kernelArgument: 'kernelSize',
-  }, settings);
+  return resolveConv2d(
+    {
+      batched: input.batched,
+      batch: input.batch,
+      inChannels: input.channels,
+      inHeight: input.height,
+      inWidth: input.width,
+      outChannels,
+      kernelHeight,
+      kernelWidth,
+      hasBias: raw.bias !== false,
+      kernelArgument: 'kernelSize',
+    },
+    settings,
+  );
 }
 
 /**

@@ -44,17 +44,28 @@ export function resolveExecution(raw: Record<string, unknown>): { backends: Back
   if (list.length === 0) throw new Conv2dError('backend', given, 'backend must name at least one backend');
   for (const backend of list) {
     if (typeof backend !== 'string' || !(BACKENDS as readonly string[]).includes(backend)) {
-      throw new Conv2dError('backend', given, `backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')} (or a list of them in order of preference), but got ${formatValue(given)}`);
+      throw new Conv2dError(
+        'backend',
+        given,
+        `backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')} (or a list of them in order of preference), but got ${formatValue(given)}`,
+      );
     }
   }
-  const threads = raw.threads === undefined ? defaultThreads()
-    : checkIntegerAtLeast('threads', raw.threads, 1, `threads must be an integer from 1 to ${MAX_THREADS}`);
-  if (threads > MAX_THREADS) throw new Conv2dError('threads', threads, `threads must be an integer from 1 to ${MAX_THREADS}`);
+  const threads =
+    raw.threads === undefined
+      ? defaultThreads()
+      : checkIntegerAtLeast('threads', raw.threads, 1, `threads must be an integer from 1 to ${MAX_THREADS}`);
+  if (threads > MAX_THREADS)
+    throw new Conv2dError('threads', threads, `threads must be an integer from 1 to ${MAX_THREADS}`);
   return { backends: list as Backend[], threads };
 }
 
 /** Checks a caller's `out` tensor against the output shape; null when none was given. */
-export function resolveOut(raw: Record<string, unknown>, outputShape: readonly number[], inputs: Float32Array[]): Tensor | null {
+export function resolveOut(
+  raw: Record<string, unknown>,
+  outputShape: readonly number[],
+  inputs: Float32Array[],
+): Tensor | null {
   const out = raw.out;
   if (out === undefined || out === null) return null;
   checkTensor(out, 'out');
@@ -62,7 +73,9 @@ export function resolveOut(raw: Record<string, unknown>, outputShape: readonly n
     throw new Conv2dError('out', out.shape, `out must have the output's shape ${formatValue(outputShape)}`);
   }
   for (const input of inputs) {
-    const overlap = input.buffer === out.data.buffer && input.byteOffset < out.data.byteOffset + out.data.byteLength &&
+    const overlap =
+      input.buffer === out.data.buffer &&
+      input.byteOffset < out.data.byteOffset + out.data.byteLength &&
       out.data.byteOffset < input.byteOffset + input.byteLength;
     if (overlap) throw new Conv2dError('out', out.shape, 'out must not share memory with the input, weight or bias');
   }

@@ -54,7 +54,8 @@ const NONE: Platform = {
   runtime: 'unknown',
   workers: false,
   startWorker: async () => null,
-  gpu: async () => "no platform is installed: import convlab through its package entry ('convlab'), which installs the Node or browser one",
+  gpu: async () =>
+    "no platform is installed: import convlab through its package entry ('convlab'), which installs the Node or browser one",
 };
 
 let current: Platform = NONE;

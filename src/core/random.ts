@@ -4,7 +4,11 @@
 export function randomFill(length: number, seed: number): Float32Array {
   let state = (seed * 2654435761) >>> 0 || 1;
   return Float32Array.from({ length }, () => {
-    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
     return state / 2 ** 31 - 1;
   });
 }

@@ -41,9 +41,20 @@ export interface LayerSettings {
 }
 
 /** Checks and settles the options that do not depend on shapes (PyTorch's `_ConvNd.__init__` checks). */
-export function resolveSettings(options: Conv2dOptions | Record<string, unknown> | undefined, allowedKeys: readonly string[] = CONV2D_OPTION_KEYS): LayerSettings {
+export function resolveSettings(
+  options: Conv2dOptions | Record<string, unknown> | undefined,
+  allowedKeys: readonly string[] = CONV2D_OPTION_KEYS,
+): LayerSettings {
   const raw = checkOptionKeys(options, allowedKeys);
-  const groups = raw.groups === undefined ? 1 : checkIntegerAtLeast('groups', raw.groups, 1, 'groups must be a positive integer (non-positive groups is not supported)');
+  const groups =
+    raw.groups === undefined
+      ? 1
+      : checkIntegerAtLeast(
+          'groups',
+          raw.groups,
+          1,
+          'groups must be a positive integer (non-positive groups is not supported)',
+        );
   const stride = checkIntPair('stride', raw.stride ?? 1, 1, 'non-positive stride is not supported');
   const dilation = checkIntPair('dilation', raw.dilation ?? 1, 1, 'dilation should be greater than zero');
 
@@ -51,10 +62,18 @@ export function resolveSettings(options: Conv2dOptions | Record<string, unknown>
   const rawPadding = raw.padding ?? 0;
   if (typeof rawPadding === 'string') {
     if (rawPadding !== 'same' && rawPadding !== 'valid') {
-      throw new Conv2dError('padding', rawPadding, `Invalid padding string ${formatValue(rawPadding)}, should be one of {'valid', 'same'}`);
+      throw new Conv2dError(
+        'padding',
+        rawPadding,
+        `Invalid padding string ${formatValue(rawPadding)}, should be one of {'valid', 'same'}`,
+      );
     }
     if (rawPadding === 'same' && (stride[0] !== 1 || stride[1] !== 1)) {
-      throw new Conv2dError('padding', rawPadding, `padding='same' is not supported for strided convolutions (stride = ${formatValue(stride)})`);
+      throw new Conv2dError(
+        'padding',
+        rawPadding,
+        `padding='same' is not supported for strided convolutions (stride = ${formatValue(stride)})`,
+      );
     }
     padding = { kind: rawPadding };
   } else {
@@ -64,7 +83,11 @@ export function resolveSettings(options: Conv2dOptions | Record<string, unknown>
 
   const paddingMode = raw.paddingMode ?? 'zeros';
   if (typeof paddingMode !== 'string' || !(PADDING_MODES as readonly string[]).includes(paddingMode)) {
-    throw new Conv2dError('paddingMode', paddingMode, `padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode=${formatValue(paddingMode)}`);
+    throw new Conv2dError(
+      'paddingMode',
+      paddingMode,
+      `padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode=${formatValue(paddingMode)}`,
+    );
   }
   return { stride, dilation, padding, groups, paddingMode: paddingMode as PaddingMode };
 }
@@ -118,7 +141,15 @@ export interface Conv2dInfo extends Omit<Conv2dGeometry, 'kernelArgument'> {
 
 /** Multiply-accumulates of the convolution: N·O·H_out·W_out·(C/groups)·kH·kW (FLOPs are twice this). */
 export function macsOf(info: Conv2dInfo): number {
-  return info.batch * info.outChannels * info.outHeight * info.outWidth * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+  return (
+    info.batch *
+    info.outChannels *
+    info.outHeight *
+    info.outWidth *
+    info.inChannelsPerGroup *
+    info.kernelHeight *
+    info.kernelWidth
+  );
 }
 
 /** Padding for one axis under 'same': the total dilation·(kernel−1), the smaller half before (as PyTorch). */
@@ -143,7 +174,11 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings)
   const kernelExtentHeight = dilation[0] * (kernelHeight - 1) + 1;
   const kernelExtentWidth = dilation[1] * (kernelWidth - 1) + 1;
   if (kernelExtentHeight > MAX_INT_ARGUMENT || kernelExtentWidth > MAX_INT_ARGUMENT) {
-    throw new Conv2dError('dilation', dilation, `the dilated kernel, dilation·(kernel−1)+1 = (${kernelExtentHeight} x ${kernelExtentWidth}), must be at most ${MAX_INT_ARGUMENT}`);
+    throw new Conv2dError(
+      'dilation',
+      dilation,
+      `the dilated kernel, dilation·(kernel−1)+1 = (${kernelExtentHeight} x ${kernelExtentWidth}), must be at most ${MAX_INT_ARGUMENT}`,
+    );
   }
 
   let padTop: number, padBottom: number, padLeft: number, padRight: number;
@@ -161,21 +196,30 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings)
   if (paddingMode === 'reflect') {
     // Reflection mirrors about the edge cell without repeating it, so it can reach size−1 cells out.
     if (Math.max(padTop, padBottom) >= inHeight || Math.max(padLeft, padRight) >= inWidth) {
-      throw new Conv2dError('padding', [Math.max(padTop, padBottom), Math.max(padLeft, padRight)],
-        `Padding size should be less than the corresponding input dimension for padding_mode='reflect' (input size ${inHeight} x ${inWidth})`);
+      throw new Conv2dError(
+        'padding',
+        [Math.max(padTop, padBottom), Math.max(padLeft, padRight)],
+        `Padding size should be less than the corresponding input dimension for padding_mode='reflect' (input size ${inHeight} x ${inWidth})`,
+      );
     }
   } else if (paddingMode === 'circular') {
     if (Math.max(padTop, padBottom) > inHeight || Math.max(padLeft, padRight) > inWidth) {
-      throw new Conv2dError('padding', [Math.max(padTop, padBottom), Math.max(padLeft, padRight)],
-        `Padding value causes wrapping around more than once: padding_mode='circular' allows at most the input size (${inHeight} x ${inWidth})`);
+      throw new Conv2dError(
+        'padding',
+        [Math.max(padTop, padBottom), Math.max(padLeft, padRight)],
+        `Padding value causes wrapping around more than once: padding_mode='circular' allows at most the input size (${inHeight} x ${inWidth})`,
+      );
     }
   }
 
   const paddedHeight = inHeight + padTop + padBottom;
   const paddedWidth = inWidth + padLeft + padRight;
   if (kernelExtentHeight > paddedHeight || kernelExtentWidth > paddedWidth) {
-    throw new Conv2dError(kernelArgument, [kernelHeight, kernelWidth],
-      `Calculated padded input size per channel: (${paddedHeight} x ${paddedWidth}). Kernel size: (${kernelExtentHeight} x ${kernelExtentWidth}). Kernel size can't be greater than actual input size`);
+    throw new Conv2dError(
+      kernelArgument,
+      [kernelHeight, kernelWidth],
+      `Calculated padded input size per channel: (${paddedHeight} x ${paddedWidth}). Kernel size: (${kernelExtentHeight} x ${kernelExtentWidth}). Kernel size can't be greater than actual input size`,
+    );
   }
 
   const outHeight = Math.floor((paddedHeight - kernelExtentHeight) / stride[0]) + 1;
@@ -219,7 +263,10 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings)
 export function checkOutputAllocatable(info: Conv2dInfo): void {
   const elements = elementCount(info.outputShape);
   if (elements > MAX_TENSOR_ELEMENTS) {
-    throw new Conv2dError('output', info.outputShape,
-      `the output would have ${elements} elements (${(elements * 4 / 2 ** 30).toFixed(1)} GiB); convlab allocates at most ${MAX_TENSOR_ELEMENTS} elements (4 GiB) per tensor`);
+    throw new Conv2dError(
+      'output',
+      info.outputShape,
+      `the output would have ${elements} elements (${((elements * 4) / 2 ** 30).toFixed(1)} GiB); convlab allocates at most ${MAX_TENSOR_ELEMENTS} elements (4 GiB) per tensor`,
+    );
   }
 }

@@ -21,7 +21,8 @@ export function elementCount(shape: readonly number[]): number {
 
 /** Checks that `shape` is a list of non-negative safe integers; `argument` names it in the error. */
 export function checkShape(shape: unknown, argument: string): asserts shape is number[] {
-  if (!Array.isArray(shape)) throw new Conv2dError(argument, shape, 'a shape must be an array of non-negative integers');
+  if (!Array.isArray(shape))
+    throw new Conv2dError(argument, shape, 'a shape must be an array of non-negative integers');
   for (const dim of shape) {
     if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) {
       throw new Conv2dError(argument, shape, `every dimension must be a non-negative integer, but got ${String(dim)}`);
@@ -53,7 +54,11 @@ export function tensor(data: Float32Array | readonly number[], shape: readonly n
   } else throw new Conv2dError('data', data, 'data must be a Float32Array or an array of numbers');
   const expected = elementCount(shape);
   if (values.length !== expected) {
-    throw new Conv2dError('data', `${values.length} elements`, `shape [${shape.join(', ')}] needs ${expected} elements`);
+    throw new Conv2dError(
+      'data',
+      `${values.length} elements`,
+      `shape [${shape.join(', ')}] needs ${expected} elements`,
+    );
   }
   return { data: values, shape: [...shape] };
 }
@@ -61,7 +66,11 @@ export function tensor(data: Float32Array | readonly number[], shape: readonly n
 /** Checks that `value` is a tensor: a Float32Array whose length is the product of a valid shape. */
 export function checkTensor(value: unknown, argument: string): asserts value is Tensor {
   if (typeof value !== 'object' || value === null || !('data' in value) || !('shape' in value)) {
-    throw new Conv2dError(argument, value, 'expected a tensor { data: Float32Array, shape: number[] } (use tensor(data, shape))');
+    throw new Conv2dError(
+      argument,
+      value,
+      'expected a tensor { data: Float32Array, shape: number[] } (use tensor(data, shape))',
+    );
   }
   const { data, shape } = value as { data: unknown; shape: unknown };
   checkShape(shape, `${argument}.shape`);
@@ -70,6 +79,10 @@ export function checkTensor(value: unknown, argument: string): asserts value is 
   }
   const expected = elementCount(shape);
   if (data.length !== expected) {
-    throw new Conv2dError(`${argument}.data`, `${data.length} elements`, `shape [${shape.join(', ')}] needs ${expected} elements`);
+    throw new Conv2dError(
+      `${argument}.data`,
+      `${data.length} elements`,
+      `shape [${shape.join(', ')}] needs ${expected} elements`,
+    );
   }
 }

@@ -36,8 +36,11 @@ export function parseShape(flag: string, text: string): number[] {
   const parts = text.split(',').map((part) => part.trim());
   const dims = parts.map(Number);
   if (parts.some((part) => part === '') || dims.some((n) => !Number.isInteger(n) || n < 0)) {
-    throw new UsageError(flag, text, `${flag} takes a shape as non-negative integers separated by commas: C,H,W or N,C,H,W (e.g. 3,7,7)`);
+    throw new UsageError(
+      flag,
+      text,
+      `${flag} takes a shape as non-negative integers separated by commas: C,H,W or N,C,H,W (e.g. 3,7,7)`,
+    );
   }
   return dims;
 }
-

@@ -19,7 +19,8 @@ export function checkIntegerAtLeast(argument: string, value: unknown, min: numbe
     throw new Conv2dError(argument, value, `${argument} must be ${what}`);
   }
   if (value < min) throw new Conv2dError(argument, value, rule);
-  if (value > MAX_INT_ARGUMENT) throw new Conv2dError(argument, value, `${argument} must be at most ${MAX_INT_ARGUMENT}`);
+  if (value > MAX_INT_ARGUMENT)
+    throw new Conv2dError(argument, value, `${argument} must be at most ${MAX_INT_ARGUMENT}`);
   return value;
 }
 
@@ -29,7 +30,11 @@ export function checkIntegerAtLeast(argument: string, value: unknown, min: numbe
 export function checkIntPair(argument: string, value: unknown, min: number, rule: string): [number, number] {
   if (Array.isArray(value)) {
     if (value.length !== 2) {
-      throw new Conv2dError(argument, value, `${argument} must be an integer or a pair [height, width] of integers, but got ${value.length} values`);
+      throw new Conv2dError(
+        argument,
+        value,
+        `${argument} must be an integer or a pair [height, width] of integers, but got ${value.length} values`,
+      );
     }
     return [checkIntegerAtLeast(argument, value[0], min, rule), checkIntegerAtLeast(argument, value[1], min, rule)];
   }
@@ -59,7 +64,11 @@ function editDistance(a: string, b: string): number {
  * Checks that `options` is undefined, null or a plain object whose keys are all in `allowed`.
  * Unknown keys are errors, never silently ignored: `strides: 2` would otherwise run with stride 1.
  */
-export function checkOptionKeys(options: unknown, allowed: readonly string[], argument = 'options'): Record<string, unknown> {
+export function checkOptionKeys(
+  options: unknown,
+  allowed: readonly string[],
+  argument = 'options',
+): Record<string, unknown> {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new Conv2dError(argument, options, `${argument} must be an object with keys among ${allowed.join(', ')}`);
@@ -67,8 +76,13 @@ export function checkOptionKeys(options: unknown, allowed: readonly string[], ar
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
     const nearest = allowed.reduce((best, name) => (editDistance(key, name) < editDistance(key, best) ? name : best));
-    const hint = editDistance(key, nearest) <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean '${nearest}'?)` : '';
-    throw new Conv2dError(argument, key, `unknown option ${formatValue(key)}${hint}; the options are ${allowed.join(', ')}`);
+    const hint =
+      editDistance(key, nearest) <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean '${nearest}'?)` : '';
+    throw new Conv2dError(
+      argument,
+      key,
+      `unknown option ${formatValue(key)}${hint}; the options are ${allowed.join(', ')}`,
+    );
   }
   return options as Record<string, unknown>;
 }

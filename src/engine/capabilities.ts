@@ -44,8 +44,13 @@ export async function capabilities(): Promise<Capabilities> {
     webgpuReason = error.rule;
   }
   return {
-    platform: platform().name, cores: platform().cores, simd: support.available, relaxedSimd: support.relaxedSimd,
-    threads: threads.threads, ...(threads.reason ? { threadsReason: threads.reason } : {}),
-    webgpu, ...(webgpuReason ? { webgpuReason } : {}),
+    platform: platform().name,
+    cores: platform().cores,
+    simd: support.available,
+    relaxedSimd: support.relaxedSimd,
+    threads: threads.threads,
+    ...(threads.reason ? { threadsReason: threads.reason } : {}),
+    webgpu,
+    ...(webgpuReason ? { webgpuReason } : {}),
   };
 }

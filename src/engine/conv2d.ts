@@ -17,13 +17,22 @@ import { runConv2d, runConv2dAsync } from '../kernels/run.js';
  */
 function firstAvailable<T>(backends: readonly Backend[], attempt: (backend: Backend) => T): T;
 function firstAvailable<T>(backends: readonly Backend[], attempt: (backend: Backend) => Promise<T>): Promise<T>;
-function firstAvailable<T>(backends: readonly Backend[], attempt: (backend: Backend) => T | Promise<T>): T | Promise<T> {
+function firstAvailable<T>(
+  backends: readonly Backend[],
+  attempt: (backend: Backend) => T | Promise<T>,
+): T | Promise<T> {
   const unavailable = (error: unknown) => error instanceof Conv2dError && error.argument === 'backend';
   const tryFrom = (i: number): T | Promise<T> => {
     const last = i === backends.length - 1;
     try {
       const result = attempt(backends[i]!);
-      if (result instanceof Promise) return last ? result : result.catch((error) => { if (unavailable(error)) return tryFrom(i + 1); throw error; });
+      if (result instanceof Promise)
+        return last
+          ? result
+          : result.catch((error) => {
+              if (unavailable(error)) return tryFrom(i + 1);
+              throw error;
+            });
       return result;
     } catch (error) {
       if (last || !unavailable(error)) throw error;
@@ -33,7 +42,8 @@ function firstAvailable<T>(backends: readonly Backend[], attempt: (backend: Back
   return tryFrom(0);
 }
 
-const tensorsOf = (input: Tensor, weight: Tensor, bias: Tensor | null | undefined) => (bias ? [input.data, weight.data, bias.data] : [input.data, weight.data]);
+const tensorsOf = (input: Tensor, weight: Tensor, bias: Tensor | null | undefined) =>
+  bias ? [input.data, weight.data, bias.data] : [input.data, weight.data];
 
 /**
  * 2-D convolution with PyTorch's `torch.nn.functional.conv2d` semantics, on the calling thread.
@@ -57,7 +67,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
   if (!out) checkOutputAllocatable(info);
   const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
-  firstAvailable(backends, (backend) => runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend));
+  firstAvailable(backends, (backend) =>
+    runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend),
+  );
   return out ?? { data: output, shape: info.outputShape };
 }
 
@@ -68,13 +80,20 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
  * @example
  * const y = await conv2dAsync(x, w, b, { padding: 1, threads: 2 });
  */
-export async function conv2dAsync(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dCallOptions): Promise<Tensor> {
+export async function conv2dAsync(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options?: Conv2dCallOptions,
+): Promise<Tensor> {
   const info = resolveConv2dCall(input, weight, bias, options);
   const raw = (options ?? {}) as Record<string, unknown>;
   const { backends, threads } = resolveExecution(raw);
   const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
   if (!out) checkOutputAllocatable(info);
   const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
-  await firstAvailable(backends, (backend) => runConv2dAsync(info, input.data, weight.data, bias ? bias.data : null, output, backend, threads));
+  await firstAvailable(backends, (backend) =>
+    runConv2dAsync(info, input.data, weight.data, bias ? bias.data : null, output, backend, threads),
+  );
   return out ?? { data: output, shape: info.outputShape };
 }

@@ -6,6 +6,7 @@
 
 /** Quotes a string on one line: control characters escaped, long text shortened. */
 function quote(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
   const oneLine = text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
   return `'${oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine}'`;
 }
@@ -84,7 +85,11 @@ export function isMissingPackage(error: unknown, packageName: string): boolean {
  * Loads a module that depends on an optional package; a missing package becomes a
  * MissingPackageError naming it and the feature that needs it, any other failure passes through.
  */
-export async function loadOptional<T>(load: () => Promise<T>, packages: readonly string[], feature: string): Promise<T> {
+export async function loadOptional<T>(
+  load: () => Promise<T>,
+  packages: readonly string[],
+  feature: string,
+): Promise<T> {
   try {
     return await load();
   } catch (error) {

@@ -30,7 +30,11 @@ type HeaderValue = string | boolean | number[];
 function parseHeaderDict(text: string, name: string): Map<string, HeaderValue> {
   let pos = 0;
   const fail = (what: string): never => {
-    throw new NpyError(name, text.trim().slice(0, 120), `the .npy header is not a valid dict literal: ${what} at character ${pos}`);
+    throw new NpyError(
+      name,
+      text.trim().slice(0, 120),
+      `the .npy header is not a valid dict literal: ${what} at character ${pos}`,
+    );
   };
   const skipSpace = () => {
     while (pos < text.length && /\s/.test(text[pos]!)) pos++;
@@ -52,15 +56,24 @@ function parseHeaderDict(text: string, name: string): Map<string, HeaderValue> {
   };
   const parseValue = (): HeaderValue => {
     skipSpace();
-    if (text.startsWith('True', pos)) { pos += 4; return true; }
-    if (text.startsWith('False', pos)) { pos += 5; return false; }
+    if (text.startsWith('True', pos)) {
+      pos += 4;
+      return true;
+    }
+    if (text.startsWith('False', pos)) {
+      pos += 5;
+      return false;
+    }
     if (text[pos] === "'" || text[pos] === '"') return parseString();
     if (text[pos] !== '(') fail('expected a string, True, False or a tuple');
     pos++;
     const dims: number[] = [];
     for (;;) {
       skipSpace();
-      if (text[pos] === ')') { pos++; return dims; }
+      if (text[pos] === ')') {
+        pos++;
+        return dims;
+      }
       const match = /^\d+L?/.exec(text.slice(pos));
       if (!match) fail('expected a non-negative integer in the shape');
       dims.push(Number(match![0].replace('L', '')));
@@ -75,7 +88,10 @@ function parseHeaderDict(text: string, name: string): Map<string, HeaderValue> {
   expect('{');
   for (;;) {
     skipSpace();
-    if (text[pos] === '}') { pos++; break; }
+    if (text[pos] === '}') {
+      pos++;
+      break;
+    }
     const key = parseString();
     expect(':');
     if (entries.has(key)) fail(`duplicate key ${formatValue(key)}`);
@@ -98,17 +114,31 @@ function parseHeaderDict(text: string, name: string): Map<string, HeaderValue> {
 export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
   if (!(bytes instanceof Uint8Array)) throw new NpyError(name, bytes, '.npy data must be a Uint8Array');
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new NpyError(name, `${bytes.length} bytes`, 'not a .npy file: it does not start with the magic string \\x93NUMPY');
+    throw new NpyError(
+      name,
+      `${bytes.length} bytes`,
+      'not a .npy file: it does not start with the magic string \\x93NUMPY',
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
-  if (major < 1 || major > 3) throw new NpyError(name, `version ${major}.${bytes[7]}`, 'unsupported .npy format version: convlab reads versions 1, 2 and 3');
+  if (major < 1 || major > 3)
+    throw new NpyError(
+      name,
+      `version ${major}.${bytes[7]}`,
+      'unsupported .npy format version: convlab reads versions 1, 2 and 3',
+    );
   const lengthBytes = major === 1 ? 2 : 4;
-  if (bytes.length < 8 + lengthBytes) throw new NpyError(name, `${bytes.length} bytes`, 'the .npy file is truncated inside its preamble');
+  if (bytes.length < 8 + lengthBytes)
+    throw new NpyError(name, `${bytes.length} bytes`, 'the .npy file is truncated inside its preamble');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = 8 + lengthBytes + headerLength;
   if (dataStart > bytes.length) {
-    throw new NpyError(name, `${bytes.length} bytes`, `the .npy file is truncated: its header claims ${headerLength} bytes but the file ends first`);
+    throw new NpyError(
+      name,
+      `${bytes.length} bytes`,
+      `the .npy file is truncated: its header claims ${headerLength} bytes but the file ends first`,
+    );
   }
   const headerBytes = bytes.subarray(8 + lengthBytes, dataStart);
   const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(headerBytes);
@@ -116,22 +146,35 @@ export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
 
   for (const key of header.keys()) {
     if (key !== 'descr' && key !== 'fortran_order' && key !== 'shape') {
-      throw new NpyError(name, key, `unknown key ${formatValue(key)} in the .npy header (expected descr, fortran_order, shape)`);
+      throw new NpyError(
+        name,
+        key,
+        `unknown key ${formatValue(key)} in the .npy header (expected descr, fortran_order, shape)`,
+      );
     }
   }
   const descr = header.get('descr');
   const fortranOrder = header.get('fortran_order');
   const shape = header.get('shape');
   if (typeof descr !== 'string') throw new NpyError(name, descr, "the .npy header has no string 'descr'");
-  if (typeof fortranOrder !== 'boolean') throw new NpyError(name, fortranOrder, "the .npy header has no True/False 'fortran_order'");
+  if (typeof fortranOrder !== 'boolean')
+    throw new NpyError(name, fortranOrder, "the .npy header has no True/False 'fortran_order'");
   if (!Array.isArray(shape)) throw new NpyError(name, shape, "the .npy header has no tuple 'shape'");
 
   const dtype = /^([<>=])f([48])$/.exec(descr);
   if (!dtype) {
-    throw new NpyError(name, descr, `unsupported dtype ${formatValue(descr)}: convlab reads float32 ('<f4') and float64 ('<f8') arrays`);
+    throw new NpyError(
+      name,
+      descr,
+      `unsupported dtype ${formatValue(descr)}: convlab reads float32 ('<f4') and float64 ('<f8') arrays`,
+    );
   }
   if (fortranOrder) {
-    throw new NpyError(name, 'fortran_order: True', 'Fortran-ordered arrays are not supported: save a C-ordered copy (np.ascontiguousarray(a))');
+    throw new NpyError(
+      name,
+      'fortran_order: True',
+      'Fortran-ordered arrays are not supported: save a C-ordered copy (np.ascontiguousarray(a))',
+    );
   }
   const count = elementCount(shape);
   if (!Number.isSafeInteger(count) || count > MAX_TENSOR_ELEMENTS) {
@@ -141,8 +184,11 @@ export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
   const littleEndian = dtype[1] !== '>';
   const dataBytes = bytes.length - dataStart;
   if (dataBytes !== count * itemSize) {
-    throw new NpyError(name, shape,
-      `the header's shape needs ${count * itemSize} bytes of ${descr} data, but the file holds ${dataBytes}`);
+    throw new NpyError(
+      name,
+      shape,
+      `the header's shape needs ${count * itemSize} bytes of ${descr} data, but the file holds ${dataBytes}`,
+    );
   }
 
   const data = new Float32Array(count);
@@ -150,7 +196,10 @@ export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
     new Uint8Array(data.buffer).set(bytes.subarray(dataStart));
   } else {
     for (let i = 0; i < count; i++) {
-      data[i] = itemSize === 4 ? view.getFloat32(dataStart + 4 * i, littleEndian) : view.getFloat64(dataStart + 8 * i, littleEndian);
+      data[i] =
+        itemSize === 4
+          ? view.getFloat32(dataStart + 4 * i, littleEndian)
+          : view.getFloat64(dataStart + 8 * i, littleEndian);
     }
   }
   return { data, shape, dtype: itemSize === 4 ? 'float32' : 'float64' };
@@ -162,8 +211,9 @@ export function writeNpy(tensor: Tensor): Uint8Array {
   const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Pad with spaces so magic (6) + version (2) + length (2) + header ends on a 64-byte boundary, newline last.
   const unpadded = 10 + dict.length + 1;
-  const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  if (header.length > 0xffff) throw new NpyError('tensor', tensor.shape, 'the shape is too long for a version 1.0 .npy header');
+  const header = `${dict + ' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
+  if (header.length > 0xffff)
+    throw new NpyError('tensor', tensor.shape, 'the shape is too long for a version 1.0 .npy header');
   const out = new Uint8Array(10 + header.length + 4 * tensor.data.length);
   out.set(MAGIC, 0);
   out[6] = 1;
@@ -175,7 +225,7 @@ export function writeNpy(tensor: Tensor): Uint8Array {
     out.set(new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength), dataStart);
   } else {
     const view = new DataView(out.buffer);
-    tensor.data.forEach((value, i) => view.setFloat32(dataStart + 4 * i, value, true));
+    for (let i = 0; i < tensor.data.length; i++) view.setFloat32(dataStart + 4 * i, tensor.data[i]!, true);
   }
   return out;
 }

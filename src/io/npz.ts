@@ -11,7 +11,11 @@ export function readNpz(bytes: Uint8Array, name = 'file'): Map<string, NpyArray>
   try {
     members = unzipSync(bytes);
   } catch (error) {
-    throw new WeightsError(name, `${bytes.length} bytes`, `not a .npz file: it cannot be unzipped (${(error as Error).message})`);
+    throw new WeightsError(
+      name,
+      `${bytes.length} bytes`,
+      `not a .npz file: it cannot be unzipped (${(error as Error).message})`,
+    );
   }
   const arrays = new Map<string, NpyArray>();
   for (const [member, data] of Object.entries(members)) {

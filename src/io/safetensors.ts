@@ -47,20 +47,31 @@ export interface StoredTensor {
  * @throws WeightsError for a file that is not safetensors, a header that is not valid JSON or
  *   disagrees with the data, or a tensor too large to allocate
  */
-export function readSafetensors(bytes: Uint8Array, name = 'file'): { tensors: Map<string, StoredTensor>; metadata: Record<string, string> } {
-  if (!(bytes instanceof Uint8Array) || bytes.length < 8) throw new WeightsError(name, bytes?.length, 'not a .safetensors file: shorter than its 8-byte header length');
+export function readSafetensors(
+  bytes: Uint8Array,
+  name = 'file',
+): { tensors: Map<string, StoredTensor>; metadata: Record<string, string> } {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 8)
+    throw new WeightsError(name, bytes?.length, 'not a .safetensors file: shorter than its 8-byte header length');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (headerLength < 2 || 8 + headerLength > bytes.length) {
-    throw new WeightsError(name, `${bytes.length} bytes`, `not a .safetensors file (or truncated): its header claims ${headerLength} bytes`);
+    throw new WeightsError(
+      name,
+      `${bytes.length} bytes`,
+      `not a .safetensors file (or truncated): its header claims ${headerLength} bytes`,
+    );
   }
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)).trimEnd()) as Record<string, unknown>;
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)).trimEnd(),
+    ) as Record<string, unknown>;
   } catch {
     throw new WeightsError(name, `${headerLength}-byte header`, 'not a .safetensors file: its header is not JSON');
   }
-  if (!header || typeof header !== 'object' || Array.isArray(header)) throw new WeightsError(name, header, 'the .safetensors header must be a JSON object');
+  if (!header || typeof header !== 'object' || Array.isArray(header))
+    throw new WeightsError(name, header, 'the .safetensors header must be a JSON object');
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const tensors = new Map<string, StoredTensor>();
@@ -70,14 +81,32 @@ export function readSafetensors(bytes: Uint8Array, name = 'file'): { tensors: Ma
       metadata = entry as Record<string, string>;
       continue;
     }
-    const { dtype, shape, data_offsets: offsets } = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof dtype !== 'string' || !Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) ||
-      !Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-      throw new WeightsError(name, key, `the .safetensors entry ${formatValue(key)} needs a dtype, a shape and two data_offsets`);
+    const {
+      dtype,
+      shape,
+      data_offsets: offsets,
+    } = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (
+      typeof dtype !== 'string' ||
+      !Array.isArray(shape) ||
+      !shape.every((d) => Number.isSafeInteger(d) && d >= 0) ||
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)
+    ) {
+      throw new WeightsError(
+        name,
+        key,
+        `the .safetensors entry ${formatValue(key)} needs a dtype, a shape and two data_offsets`,
+      );
     }
     const [begin, end] = offsets as [number, number];
     if (begin > end || end > dataLength) {
-      throw new WeightsError(name, key, `the data of ${formatValue(key)} ([${begin}, ${end})) lies outside the file's ${dataLength} data bytes`);
+      throw new WeightsError(
+        name,
+        key,
+        `the data of ${formatValue(key)} ([${begin}, ${end})) lies outside the file's ${dataLength} data bytes`,
+      );
     }
     const kind = DTYPES[dtype];
     const count = elementCount(shape as number[]);
@@ -85,9 +114,18 @@ export function readSafetensors(bytes: Uint8Array, name = 'file'): { tensors: Ma
       tensors.set(key, { dtype, shape: shape as number[], tensor: null });
       continue;
     }
-    if (count > MAX_TENSOR_ELEMENTS) throw new WeightsError(name, key, `${formatValue(key)} is too large: convlab reads at most ${MAX_TENSOR_ELEMENTS} elements`);
+    if (count > MAX_TENSOR_ELEMENTS)
+      throw new WeightsError(
+        name,
+        key,
+        `${formatValue(key)} is too large: convlab reads at most ${MAX_TENSOR_ELEMENTS} elements`,
+      );
     if (end - begin !== count * kind.size) {
-      throw new WeightsError(name, key, `${formatValue(key)} has shape ${formatValue(shape)} of ${dtype} (${count * kind.size} bytes) but ${end - begin} bytes of data`);
+      throw new WeightsError(
+        name,
+        key,
+        `${formatValue(key)} has shape ${formatValue(shape)} of ${dtype} (${count * kind.size} bytes) but ${end - begin} bytes of data`,
+      );
     }
     const data = new Float32Array(count);
     for (let i = 0; i < count; i++) data[i] = kind.read(view, dataStart + begin + i * kind.size);

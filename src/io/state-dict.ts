@@ -28,11 +28,17 @@ export function readStateDict(bytes: Uint8Array, name = 'file'): StateDict {
  */
 export function layerStateDict(dict: StateDict, layer: string): StateDict {
   const weight = dict.get(`${layer}.weight`);
-  if (!weight || weight.shape.length !== 4) {
-    const layers = [...dict.entries()].filter(([key, t]) => key.endsWith('.weight') && t.shape.length === 4).map(([key]) => key.slice(0, -'.weight'.length));
-    throw new WeightsError('layer', layer, weight
-      ? `${formatValue(`${layer}.weight`)} has shape ${formatValue(weight.shape)}, not a convolution's (O, C/groups, kH, kW)`
-      : `no convolution weight ${formatValue(`${layer}.weight`)} in the file; its convolution layers are: ${layers.join(', ') || '(none)'}`);
+  if (weight?.shape.length !== 4) {
+    const layers = [...dict.entries()]
+      .filter(([key, t]) => key.endsWith('.weight') && t.shape.length === 4)
+      .map(([key]) => key.slice(0, -'.weight'.length));
+    throw new WeightsError(
+      'layer',
+      layer,
+      weight
+        ? `${formatValue(`${layer}.weight`)} has shape ${formatValue(weight.shape)}, not a convolution's (O, C/groups, kH, kW)`
+        : `no convolution weight ${formatValue(`${layer}.weight`)} in the file; its convolution layers are: ${layers.join(', ') || '(none)'}`,
+    );
   }
   const out: StateDict = new Map([['weight', weight]]);
   const bias = dict.get(`${layer}.bias`);

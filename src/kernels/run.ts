@@ -21,7 +21,11 @@ function heapFor(backend: Backend, use: 'sync' | 'async' = 'sync'): WasmHeap | n
   if (backend === 'reference') return null;
   const heap = mainHeap(use);
   if (!heap && backend === 'wasm') {
-    throw new Conv2dError('backend', 'wasm', `the WebAssembly kernels are unavailable here: ${kernelModule().support.reason}`);
+    throw new Conv2dError(
+      'backend',
+      'wasm',
+      `the WebAssembly kernels are unavailable here: ${kernelModule().support.reason}`,
+    );
   }
   return heap;
 }
@@ -30,14 +34,26 @@ function heapFor(backend: Backend, use: 'sync' | 'async' = 'sync'): WasmHeap | n
  * Runs the convolution on the calling thread; returns the kernel that ran. `force` names a kernel to
  * run instead of `selectKernel`'s choice (for tests and benchmarks; it must suit the layer).
  */
-export function runConv2d(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array,
-  backend: Backend, force?: KernelName): KernelName {
+export function runConv2d(
+  info: Conv2dInfo,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  output: Float32Array,
+  backend: Backend,
+  force?: KernelName,
+): KernelName {
   if (backend === 'webgpu' || isGpuKernel(force)) {
-    throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync (or Conv2d.forwardAsync)');
+    throw new Conv2dError(
+      'backend',
+      'webgpu',
+      'the GPU answers asynchronously: use conv2dAsync (or Conv2d.forwardAsync)',
+    );
   }
   const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend);
   const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
-  if (isGpuKernel(kernel)) throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync'); // (narrows the type)
+  if (isGpuKernel(kernel))
+    throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync'); // (narrows the type)
   if (kernel === 'reference' || kernel === 'small') conv2dReference(info, input, weight, bias, output);
   else conv2dWasm(heap!, info, input, weight, bias, output, kernel);
   return kernel;
@@ -77,23 +93,38 @@ async function workerPool(heap: WasmHeap, workers: number): Promise<WorkerPool |
  */
 export async function threadSupport(wanted: number): Promise<{ threads: number; reason?: string }> {
   const heap = mainHeap('async');
-  if (!heap) return { threads: 1, reason: `the WebAssembly kernels are unavailable here: ${kernelModule().support.reason}` };
+  if (!heap)
+    return { threads: 1, reason: `the WebAssembly kernels are unavailable here: ${kernelModule().support.reason}` };
   if (!kernelModule().support.sharedMemory) {
-    return { threads: 1, reason: platform().name === 'browser'
-      ? 'WebAssembly memory cannot be shared here: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
-      : 'WebAssembly memory cannot be shared here' };
+    return {
+      threads: 1,
+      reason:
+        platform().name === 'browser'
+          ? 'WebAssembly memory cannot be shared here: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+          : 'WebAssembly memory cannot be shared here',
+    };
   }
   if (wanted < 2) return { threads: 1 };
   const workers = await heapQueue.then(() => workerPool(heap, wanted - 1));
-  return workers ? { threads: workers.size + 1 } : { threads: 1, ...(workersUnavailable ? { reason: workersUnavailable } : {}) };
+  return workers
+    ? { threads: workers.size + 1 }
+    : { threads: 1, ...(workersUnavailable ? { reason: workersUnavailable } : {}) };
 }
 
 /** One asynchronous call at a time owns the heap: calls queue here. */
 let heapQueue: Promise<unknown> = Promise.resolve();
 
 /** Runs the convolution with up to `threads` threads; returns the kernel that ran. `force` as in {@link runConv2d}. */
-export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
-  output: Float32Array, backend: Backend, threads: number, force?: KernelName): Promise<KernelName> {
+export async function runConv2dAsync(
+  info: Conv2dInfo,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  output: Float32Array,
+  backend: Backend,
+  threads: number,
+  force?: KernelName,
+): Promise<KernelName> {
   if (backend === 'webgpu' || isGpuKernel(force)) {
     const { conv2dWebgpu } = await import('./webgpu/conv.js');
     return conv2dWebgpu(info, input, weight, bias, output, isGpuKernel(force) ? force : undefined);
@@ -101,7 +132,8 @@ export async function runConv2dAsync(info: Conv2dInfo, input: Float32Array, weig
   const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend, 'async');
   const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
   const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
-  if (kernel === 'reference' || kernel === 'small' || isGpuKernel(kernel) || threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
+  if (kernel === 'reference' || kernel === 'small' || isGpuKernel(kernel) || threads === 1 || !worthThreads)
+    return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
     const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
     if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);

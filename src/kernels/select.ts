@@ -5,7 +5,15 @@ import { type Conv2dInfo, macsOf } from '../core/resolve.js';
  * force and report.
  */
 
-export type KernelName = 'reference' | 'small' | 'gemm-1x1' | 'im2col-gemm' | 'depthwise' | 'webgpu-direct' | 'webgpu-depthwise' | 'webgpu-gemm';
+export type KernelName =
+  | 'reference'
+  | 'small'
+  | 'gemm-1x1'
+  | 'im2col-gemm'
+  | 'depthwise'
+  | 'webgpu-direct'
+  | 'webgpu-depthwise'
+  | 'webgpu-gemm';
 
 export interface KernelCapabilities {
   /** WebAssembly SIMD128 with shared memory is available. */
@@ -33,8 +41,13 @@ export function isDepthwise(info: Conv2dInfo): boolean {
 
 /** A 1×1 convolution with stride 1 reads each input plane as a matrix row: no im2col needed. */
 export function isPointwise(info: Conv2dInfo): boolean {
-  return info.kernelHeight === 1 && info.kernelWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 &&
-    info.padTop + info.padBottom + info.padLeft + info.padRight === 0;
+  return (
+    info.kernelHeight === 1 &&
+    info.kernelWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padTop + info.padBottom + info.padLeft + info.padRight === 0
+  );
 }
 
 /**
@@ -43,7 +56,11 @@ export function isPointwise(info: Conv2dInfo): boolean {
  * `backend` forces a path: `'reference'` always the reference loop, `'wasm'` always a WebAssembly
  * kernel, even for small layers (which is how the tests run every kernel on every fixture).
  */
-export function selectKernel(info: Conv2dInfo, capabilities: KernelCapabilities, backend: 'auto' | 'reference' | 'wasm' | 'webgpu' = 'auto'): KernelName {
+export function selectKernel(
+  info: Conv2dInfo,
+  capabilities: KernelCapabilities,
+  backend: 'auto' | 'reference' | 'wasm' | 'webgpu' = 'auto',
+): KernelName {
   if (backend === 'webgpu') throw new Error('convlab: the GPU kernels are chosen by webgpu/plan.ts');
   if (backend === 'reference' || !capabilities.wasm) return 'reference';
   if (backend === 'auto' && macsOf(info) < SMALL_LAYER_MACS) return 'small';

@@ -2,7 +2,14 @@ import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import type { ExecutionOptions } from '../core/execution.js';
 import { type Conv2dDescription, describeInfo, resolveLayer } from '../core/describe.js';
 import { checkSeed, fillUniform, initBound, randomSeed, seededRandom } from '../core/init.js';
-import { type Conv2dOptions, type IntPair, type LayerSettings, type PaddingMode, CONV2D_OPTION_KEYS, resolveSettings } from '../core/resolve.js';
+import {
+  type Conv2dOptions,
+  type IntPair,
+  type LayerSettings,
+  type PaddingMode,
+  CONV2D_OPTION_KEYS,
+  resolveSettings,
+} from '../core/resolve.js';
 import { type Tensor, checkTensor } from '../core/tensor.js';
 import { checkIntPair, checkIntegerAtLeast, checkOptionKeys } from '../core/validate.js';
 import { Conv2dError, formatValue } from '../errors/index.js';
@@ -48,16 +55,25 @@ export class Conv2d {
     this.inChannels = checkIntegerAtLeast('inChannels', inChannels, 1, 'in_channels must be a positive integer');
     this.outChannels = checkIntegerAtLeast('outChannels', outChannels, 1, 'out_channels must be a positive integer');
     this.kernelSize = checkIntPair('kernelSize', kernelSize, 1, 'kernel size should be greater than zero');
-    if (raw.bias !== undefined && typeof raw.bias !== 'boolean') throw new Conv2dError('bias', raw.bias, 'bias must be true or false');
+    if (raw.bias !== undefined && typeof raw.bias !== 'boolean')
+      throw new Conv2dError('bias', raw.bias, 'bias must be true or false');
     const { bias: _bias, seed: _seed, ...convOptions } = raw;
     this.#settings = resolveSettings(convOptions);
     const { groups } = this.#settings;
     // nn.Conv2d's own checks, at construction.
     if (this.inChannels % groups !== 0) {
-      throw new Conv2dError('groups', groups, `in_channels must be divisible by groups (in_channels = ${this.inChannels})`);
+      throw new Conv2dError(
+        'groups',
+        groups,
+        `in_channels must be divisible by groups (in_channels = ${this.inChannels})`,
+      );
     }
     if (this.outChannels % groups !== 0) {
-      throw new Conv2dError('groups', groups, `out_channels must be divisible by groups (out_channels = ${this.outChannels})`);
+      throw new Conv2dError(
+        'groups',
+        groups,
+        `out_channels must be divisible by groups (out_channels = ${this.outChannels})`,
+      );
     }
     this.stride = this.#settings.stride;
     this.dilation = this.#settings.dilation;
@@ -72,8 +88,14 @@ export class Conv2d {
     const fanIn = (this.inChannels / groups) * kH * kW;
     const random = seededRandom(this.seed);
     const bound = initBound(fanIn);
-    this.#weight = { data: fillUniform(new Float32Array(this.outChannels * fanIn), bound, random), shape: this.weightShape };
-    this.#bias = raw.bias === false ? null : { data: fillUniform(new Float32Array(this.outChannels), bound, random), shape: [this.outChannels] };
+    this.#weight = {
+      data: fillUniform(new Float32Array(this.outChannels * fanIn), bound, random),
+      shape: this.weightShape,
+    };
+    this.#bias =
+      raw.bias === false
+        ? null
+        : { data: fillUniform(new Float32Array(this.outChannels), bound, random), shape: [this.outChannels] };
   }
 
   /** (O, C/groups, kH, kW). */
@@ -116,8 +138,20 @@ export class Conv2d {
   }
 
   /** The options this layer passes to `conv2d`. */
-  get options(): { stride: [number, number]; padding: [number, number] | 'same' | 'valid'; dilation: [number, number]; groups: number; paddingMode: PaddingMode } {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode };
+  get options(): {
+    stride: [number, number];
+    padding: [number, number] | 'same' | 'valid';
+    dilation: [number, number];
+    groups: number;
+    paddingMode: PaddingMode;
+  } {
+    return {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+      paddingMode: this.paddingMode,
+    };
   }
 
   /** Applies the layer to (N, C, H, W) or (C, H, W). */
@@ -145,25 +179,36 @@ export class Conv2d {
    * `strict` (the default) the keys must be exactly this layer's — in PyTorch's words otherwise.
    * Pass `layerStateDict(readStateDict(bytes), 'features.0')` to load one layer of a saved model.
    */
-  loadStateDict(dict: Map<string, Tensor> | Record<string, Tensor>, { strict = true }: { strict?: boolean } = {}): void {
+  loadStateDict(
+    dict: Map<string, Tensor> | Record<string, Tensor>,
+    { strict = true }: { strict?: boolean } = {},
+  ): void {
     const entries = dict instanceof Map ? dict : new Map(Object.entries(dict));
     const own = this.stateDict();
     const missing = [...own.keys()].filter((key) => !entries.has(key));
     const unexpected = [...entries.keys()].filter((key) => !own.has(key));
     if (strict && (missing.length || unexpected.length)) {
       const list = (keys: string[]) => keys.map((key) => `"${key}"`).join(', ');
-      throw new Conv2dError('stateDict', [...entries.keys()], 'Error(s) in loading state_dict for Conv2d: ' + [
-        ...(missing.length ? [`Missing key(s) in state_dict: ${list(missing)}.`] : []),
-        ...(unexpected.length ? [`Unexpected key(s) in state_dict: ${list(unexpected)}.`] : []),
-      ].join(' '));
+      throw new Conv2dError(
+        'stateDict',
+        [...entries.keys()],
+        `Error(s) in loading state_dict for Conv2d: ${[
+          ...(missing.length ? [`Missing key(s) in state_dict: ${list(missing)}.`] : []),
+          ...(unexpected.length ? [`Unexpected key(s) in state_dict: ${list(unexpected)}.`] : []),
+        ].join(' ')}`,
+      );
     }
     for (const [key, target] of own) {
       const source = entries.get(key);
       if (!source) continue;
       checkTensor(source, key);
       if (source.shape.length !== target.shape.length || source.shape.some((d, i) => d !== target.shape[i])) {
-        throw new Conv2dError('stateDict', source.shape, `Error(s) in loading state_dict for Conv2d: size mismatch for ${key}: copying a param with shape ` +
-          `torch.Size([${source.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${target.shape.join(', ')}]).`);
+        throw new Conv2dError(
+          'stateDict',
+          source.shape,
+          `Error(s) in loading state_dict for Conv2d: size mismatch for ${key}: copying a param with shape ` +
+            `torch.Size([${source.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${target.shape.join(', ')}]).`,
+        );
       }
     }
     for (const [key, target] of own) {
@@ -188,10 +233,17 @@ export class Conv2d {
   /** {@link describeConv2d} for this layer applied to an input of `inputShape`. */
   describe(inputShape: readonly number[]): Conv2dDescription {
     const info = resolveLayer(inputShape, {
-      outChannels: this.outChannels, kernelSize: this.kernelSize, bias: this.#bias !== null, ...this.options,
+      outChannels: this.outChannels,
+      kernelSize: this.kernelSize,
+      bias: this.#bias !== null,
+      ...this.options,
     });
     if (info.inChannels !== this.inChannels) {
-      throw new Conv2dError('inputShape', inputShape, `this layer expects ${this.inChannels} input channels, but the shape has ${info.inChannels}`);
+      throw new Conv2dError(
+        'inputShape',
+        inputShape,
+        `this layer expects ${this.inChannels} input channels, but the shape has ${info.inChannels}`,
+      );
     }
     return describeInfo(info, inputShape);
   }

@@ -23,8 +23,12 @@ let dawn: GPU | null = null;
 
 export const nodePlatform: Platform = {
   name: 'node',
-  get cores() { return availableParallelism(); },
-  get machine() { return cpus()[0]?.model ?? 'unknown processor'; },
+  get cores() {
+    return availableParallelism();
+  },
+  get machine() {
+    return cpus()[0]?.model ?? 'unknown processor';
+  },
   runtime: `Node ${process.version}`,
   workers: true,
   async startWorker(init: WorkerInit): Promise<KernelWorker> {

@@ -13,18 +13,24 @@ export function tuple(values: readonly (number | string)[]): string {
 }
 
 function inputShapeOf(info: Conv2dInfo): number[] {
-  return info.batched ? [info.batch, info.inChannels, info.inHeight, info.inWidth] : [info.inChannels, info.inHeight, info.inWidth];
+  return info.batched
+    ? [info.batch, info.inChannels, info.inHeight, info.inWidth]
+    : [info.inChannels, info.inHeight, info.inWidth];
 }
 
 /** `Input shape: (3, 7, 7) — Output shape: (2, 3, 3) — K: (3, 3) — P: (1, 1) — S: (2, 2) — D: (2, 2) — G: 1` */
 export function captionFor(info: Conv2dInfo, lang: Lang = 'en'): string {
   const w = WORDS[lang];
-  const padding = info.padTop === info.padBottom && info.padLeft === info.padRight
-    ? tuple([info.padTop, info.padLeft]) : `(${info.padTop}+${info.padBottom}, ${info.padLeft}+${info.padRight})`;
+  const padding =
+    info.padTop === info.padBottom && info.padLeft === info.padRight
+      ? tuple([info.padTop, info.padLeft])
+      : `(${info.padTop}+${info.padBottom}, ${info.padLeft}+${info.padRight})`;
   const c = w.colon;
-  return `${w.inputShape}${c}${tuple(inputShapeOf(info))} — ${w.outputShape}${c}${tuple(info.outputShape)} — K${c}${tuple([info.kernelHeight, info.kernelWidth])} — ` +
+  return (
+    `${w.inputShape}${c}${tuple(inputShapeOf(info))} — ${w.outputShape}${c}${tuple(info.outputShape)} — K${c}${tuple([info.kernelHeight, info.kernelWidth])} — ` +
     `P${c}${padding} — S${c}${tuple([info.strideHeight, info.strideWidth])} — D${c}${tuple([info.dilationHeight, info.dilationWidth])} — G${c}${info.groups}` +
-    (info.paddingMode === 'zeros' ? '' : ` — ${w.paddingMode[info.paddingMode]}`);
+    (info.paddingMode === 'zeros' ? '' : ` — ${w.paddingMode[info.paddingMode]}`)
+  );
 }
 
 /**
@@ -37,15 +43,21 @@ export function titleFor(info: Conv2dInfo, lang: Lang = 'en'): string {
   const parts: string[] = [];
   const pair = (h: number, v: number) => tuple([h, v]);
   const padded = info.padTop + info.padBottom + info.padLeft + info.padRight > 0;
-  if (info.kernelHeight !== 3 || info.kernelWidth !== 3) parts.push(`${w.kernelSize} ${pair(info.kernelHeight, info.kernelWidth)}`);
+  if (info.kernelHeight !== 3 || info.kernelWidth !== 3)
+    parts.push(`${w.kernelSize} ${pair(info.kernelHeight, info.kernelWidth)}`);
   if (padded) {
-    const padding = info.padTop === info.padBottom && info.padLeft === info.padRight ? pair(info.padTop, info.padLeft)
-      : `(${info.padTop}+${info.padBottom}, ${info.padLeft}+${info.padRight})`;
+    const padding =
+      info.padTop === info.padBottom && info.padLeft === info.padRight
+        ? pair(info.padTop, info.padLeft)
+        : `(${info.padTop}+${info.padBottom}, ${info.padLeft}+${info.padRight})`;
     parts.push(`${w.padding} ${padding}${info.paddingMode === 'zeros' ? '' : `, ${w.paddingMode[info.paddingMode]}`}`);
   }
-  if (info.strideHeight !== 1 || info.strideWidth !== 1) parts.push(`${w.stride} ${pair(info.strideHeight, info.strideWidth)}`);
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) parts.push(`${w.dilation} ${pair(info.dilationHeight, info.dilationWidth)}`);
-  if (info.groups > 1) parts.push(`${w.groups} ${info.groups}${info.inChannelsPerGroup === 1 ? ` (${w.depthwise})` : ''}`);
+  if (info.strideHeight !== 1 || info.strideWidth !== 1)
+    parts.push(`${w.stride} ${pair(info.strideHeight, info.strideWidth)}`);
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1)
+    parts.push(`${w.dilation} ${pair(info.dilationHeight, info.dilationWidth)}`);
+  if (info.groups > 1)
+    parts.push(`${w.groups} ${info.groups}${info.inChannelsPerGroup === 1 ? ` (${w.depthwise})` : ''}`);
   if (parts.length === 0) return w.channels(info.inChannels, info.outChannels);
   // Later parts start lower-case in English ("Padding (1, 1) · stride (2, 2)").
   return parts.map((p, i) => (i === 0 || lang !== 'en' ? p : p[0]!.toLowerCase() + p.slice(1))).join(' · ');

@@ -18,12 +18,26 @@ import { type Context2D, drawFrame } from './render.js';
  * title. It plays on its own; a click pauses and resumes. A refused layer shows the library's message.
  */
 
-const LAYER_ATTRIBUTES = ['input', 'out-channels', 'kernel-size', 'stride', 'padding', 'dilation', 'groups', 'padding-mode', 'bias'] as const;
+const LAYER_ATTRIBUTES = [
+  'input',
+  'out-channels',
+  'kernel-size',
+  'stride',
+  'padding',
+  'dilation',
+  'groups',
+  'padding-mode',
+  'bias',
+] as const;
 const VIZ_ATTRIBUTES = ['mode', 'theme', 'lang', 'cell-size', 'title'] as const;
 const PLAY_ATTRIBUTES = ['frame-ms', 'step'] as const;
 
 /** The layer and picture options an element's attributes describe (text parsed here, rules the library's). */
-export function optionsFromAttributes(get: (name: string) => string | null): { inputShape: number[]; layer: LayerOptions; viz: VizOptions } {
+export function optionsFromAttributes(get: (name: string) => string | null): {
+  inputShape: number[];
+  layer: LayerOptions;
+  viz: VizOptions;
+} {
   const required = (name: string) => {
     const value = get(name);
     if (value === null) throw new ConvlabError(name, null, `the ${name} attribute is required`);
@@ -44,11 +58,19 @@ export function optionsFromAttributes(get: (name: string) => string | null): { i
     bias: optional('bias', (t) => t !== 'false'),
   };
   const viz: Record<string, unknown> = {
-    mode: optional('mode', (t) => t), theme: optional('theme', (t) => t), lang: optional('lang', (t) => t),
-    cellSize: optional('cell-size', (t) => parseNumber('cell-size', t)), title: optional('title', (t) => t),
+    mode: optional('mode', (t) => t),
+    theme: optional('theme', (t) => t),
+    lang: optional('lang', (t) => t),
+    cellSize: optional('cell-size', (t) => parseNumber('cell-size', t)),
+    title: optional('title', (t) => t),
   };
-  const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-  return { inputShape: parseShape('input', required('input')), layer: defined(layer) as unknown as LayerOptions, viz: defined(viz) as VizOptions };
+  const defined = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return {
+    inputShape: parseShape('input', required('input')),
+    layer: defined(layer) as unknown as LayerOptions,
+    viz: defined(viz) as VizOptions,
+  };
 }
 
 /** Registers `<conv-animation>` (or `name`) where custom elements exist; does nothing elsewhere or when already defined. */
@@ -68,20 +90,32 @@ export function defineConvAnimation(name = 'conv-animation'): void {
       super();
       const root = this.attachShadow({ mode: 'open' });
       const style = document.createElement('style');
-      style.textContent = ':host { display: inline-block; max-width: 100%; } canvas { max-width: 100%; height: auto; display: block; cursor: pointer; } ' +
+      style.textContent =
+        ':host { display: inline-block; max-width: 100%; } canvas { max-width: 100%; height: auto; display: block; cursor: pointer; } ' +
         'p { font: 14px sans-serif; color: #cf222e; margin: 0.5em 0; }';
       this.#message.hidden = true;
       this.#canvas.setAttribute('role', 'img');
-      this.#canvas.addEventListener('click', () => { this.#paused = !this.#paused; this.#schedule(); });
+      this.#canvas.addEventListener('click', () => {
+        this.#paused = !this.#paused;
+        this.#schedule();
+      });
       root.append(style, this.#canvas, this.#message);
     }
 
-    connectedCallback(): void { this.#rebuild(); }
-    disconnectedCallback(): void { clearTimeout(this.#timer); }
-    attributeChangedCallback(): void { if (this.isConnected) this.#rebuild(); }
+    connectedCallback(): void {
+      this.#rebuild();
+    }
+    disconnectedCallback(): void {
+      clearTimeout(this.#timer);
+    }
+    attributeChangedCallback(): void {
+      if (this.isConnected) this.#rebuild();
+    }
 
     /** The current animation (null when the attributes are refused). */
-    get animation(): Animation | null { return this.#animation; }
+    get animation(): Animation | null {
+      return this.#animation;
+    }
 
     #rebuild(): void {
       clearTimeout(this.#timer);
@@ -89,7 +123,8 @@ export function defineConvAnimation(name = 'conv-animation'): void {
         const { inputShape, layer, viz } = optionsFromAttributes((n) => this.getAttribute(n));
         this.#animation = createAnimation(inputShape, layer, viz);
         const still = this.getAttribute('step');
-        this.#step = still === null ? 0 : Math.min(Math.max(0, Math.trunc(parseNumber('step', still))), this.#animation.steps - 1);
+        this.#step =
+          still === null ? 0 : Math.min(Math.max(0, Math.trunc(parseNumber('step', still))), this.#animation.steps - 1);
         this.#paused = still !== null;
         this.#message.hidden = true;
         this.#canvas.hidden = false;
@@ -108,7 +143,8 @@ export function defineConvAnimation(name = 'conv-animation'): void {
     }
 
     #draw(): void {
-      if (this.#animation) drawFrame(this.#canvas.getContext('2d') as unknown as Context2D, this.#animation.frame(this.#step));
+      if (this.#animation)
+        drawFrame(this.#canvas.getContext('2d') as unknown as Context2D, this.#animation.frame(this.#step));
     }
 
     #schedule(): void {

@@ -27,15 +27,24 @@ export const KERNEL_PRESETS: readonly KernelPreset[] = [
  * Filters RGBA pixels (alpha kept) with a 3×3 kernel; returns the new RGBA pixels. Values are scaled
  * to [0, 1] before the convolution and back after, so kernels read in the usual units.
  */
-export function filterRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, weights: readonly number[], post: KernelPreset['post']): Uint8ClampedArray<ArrayBuffer> {
+export function filterRgba(
+  rgba: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+  weights: readonly number[],
+  post: KernelPreset['post'],
+): Uint8ClampedArray<ArrayBuffer> {
   const planes = new Float32Array(3 * width * height);
   for (let i = 0; i < width * height; i++) {
     for (let c = 0; c < 3; c++) planes[c * width * height + i] = rgba[4 * i + c]! / 255;
   }
   const weight = new Float32Array(27);
   for (let c = 0; c < 3; c++) weight.set(weights, 9 * c);
-  const y = conv2d({ data: planes, shape: [3, height, width] }, { data: weight, shape: [3, 1, 3, 3] }, null,
-    { groups: 3, padding: 'same', paddingMode: 'replicate' });
+  const y = conv2d({ data: planes, shape: [3, height, width] }, { data: weight, shape: [3, 1, 3, 3] }, null, {
+    groups: 3,
+    padding: 'same',
+    paddingMode: 'replicate',
+  });
   const out = new Uint8ClampedArray(rgba.length);
   for (let i = 0; i < width * height; i++) {
     for (let c = 0; c < 3; c++) {

@@ -15,4 +15,3 @@ export function fontFiles(): { latin: string[]; cjk: string[] } {
     cjk: [join(fonts, 'NotoSansSC-convlab-Regular.ttf'), join(fonts, 'NotoSansSC-convlab-Bold.ttf')],
   };
 }
-

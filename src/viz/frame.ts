@@ -7,7 +7,15 @@ import { captionFor, formulaLines, titleFor, tuple } from './captions.js';
 import { overCells } from './connectors.js';
 import { type Lang, WORDS, checkLang } from './i18n.js';
 import { type HeaderLine, type Rect, computeLayout, textWidth } from './layout.js';
-import { type CellTarget, type LinkMap, type Linked, createLinkMap, forEachTap, inPadding, linkedCells } from './links.js';
+import {
+  type CellTarget,
+  type LinkMap,
+  type Linked,
+  createLinkMap,
+  forEachTap,
+  inPadding,
+  linkedCells,
+} from './links.js';
 import { formatNumber } from './numbers.js';
 import type { Shape } from './shapes.js';
 import { TAP_HUES, THEMES, type Theme, textOn } from './theme.js';
@@ -69,7 +77,17 @@ export interface VizOptions {
   bias?: Tensor | null;
 }
 
-export const VIZ_OPTION_KEYS = ['mode', 'theme', 'lang', 'title', 'cellSize', 'batch', 'input', 'weight', 'bias'] as const;
+export const VIZ_OPTION_KEYS = [
+  'mode',
+  'theme',
+  'lang',
+  'title',
+  'cellSize',
+  'batch',
+  'input',
+  'weight',
+  'bias',
+] as const;
 
 /** The most cells a picture may have, and the largest canvas (GIF stores sizes in 16 bits). */
 export const MAX_CELLS = 200_000;
@@ -110,26 +128,51 @@ export { captionFor } from './captions.js';
  * Prepares the animation of `layer` applied to an input of `inputShape`: resolves the layer (the
  * same checks as conv2d), builds the dependency map and the layout once, and returns a pure `frame(step)`.
  */
-export function createAnimation(inputShape: readonly number[], layer: LayerOptions, options: VizOptions = {}): Animation {
+export function createAnimation(
+  inputShape: readonly number[],
+  layer: LayerOptions,
+  options: VizOptions = {},
+): Animation {
   const raw = checkOptionKeys(options, VIZ_OPTION_KEYS, 'vizOptions');
   const info = resolveLayer(inputShape, layer);
   const mode = (raw.mode ?? 'structure') as VizMode;
-  if (mode !== 'structure' && mode !== 'values') throw new Conv2dError('mode', mode, "mode must be 'structure' or 'values'");
+  if (mode !== 'structure' && mode !== 'values')
+    throw new Conv2dError('mode', mode, "mode must be 'structure' or 'values'");
   const theme = (raw.theme ?? 'light') as Theme;
   if (!(theme in THEMES)) throw new Conv2dError('theme', theme, "theme must be 'light' or 'dark'");
   const lang = checkLang(raw.lang);
-  if (raw.title !== undefined && typeof raw.title !== 'string') throw new Conv2dError('title', raw.title, 'title must be a string');
-  const S = raw.cellSize === undefined ? (mode === 'values' ? 32 : 24) : checkIntegerAtLeast('cellSize', raw.cellSize, 8, 'cellSize must be at least 8 pixels');
+  if (raw.title !== undefined && typeof raw.title !== 'string')
+    throw new Conv2dError('title', raw.title, 'title must be a string');
+  const S =
+    raw.cellSize === undefined
+      ? mode === 'values'
+        ? 32
+        : 24
+      : checkIntegerAtLeast('cellSize', raw.cellSize, 8, 'cellSize must be at least 8 pixels');
   if (S > 96) throw new Conv2dError('cellSize', S, 'cellSize must be at most 96 pixels');
-  const batch = raw.batch === undefined ? 0 : checkIntegerAtLeast('batch', raw.batch, 0, 'batch must be a non-negative integer');
-  if (batch >= info.batch) throw new Conv2dError('batch', batch, `batch must be below the input's batch size ${info.batch}`);
-  const { inChannels: C, inHeight: H, inWidth: W, outChannels: O, inChannelsPerGroup: Cg, outChannelsPerGroup: Og } = info;
+  const batch =
+    raw.batch === undefined ? 0 : checkIntegerAtLeast('batch', raw.batch, 0, 'batch must be a non-negative integer');
+  if (batch >= info.batch)
+    throw new Conv2dError('batch', batch, `batch must be below the input's batch size ${info.batch}`);
+  const {
+    inChannels: C,
+    inHeight: H,
+    inWidth: W,
+    outChannels: O,
+    inChannelsPerGroup: Cg,
+    outChannelsPerGroup: Og,
+  } = info;
   const { kernelHeight: kH, kernelWidth: kW, outHeight: Ho, outWidth: Wo, groups } = info;
-  const Hp = H + info.padTop + info.padBottom, Wp = W + info.padLeft + info.padRight;
+  const Hp = H + info.padTop + info.padBottom,
+    Wp = W + info.padLeft + info.padRight;
   // The cells drawn: one image of the batch (only the shown image's values are ever made).
   const cells = C * Hp * Wp + O * Cg * kH * kW + O * Ho * Wo;
   if (cells > MAX_CELLS) {
-    throw new Conv2dError('inputShape', [...inputShape], `the picture would have ${cells} cells; the visualizer draws at most ${MAX_CELLS} (use a smaller input or fewer channels)`);
+    throw new Conv2dError(
+      'inputShape',
+      [...inputShape],
+      `the picture would have ${cells} cells; the visualizer draws at most ${MAX_CELLS} (use a smaller input or fewer channels)`,
+    );
   }
 
   const words = WORDS[lang];
@@ -152,27 +195,38 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     { text: title, size: captionSize + 3, bold: true },
     { text: caption, size: captionSize },
     { text: `${formulaH}    ${formulaW}`, size: captionSize - 1, muted: true },
-    ...(mode === 'values' ? [
-      ...Array.from({ length: sumGroups }, () => ({ text: '', size: captionSize })),
-      { text: words.sumLegend, size: captionSize - 2, muted: true },
-    ] : []),
+    ...(mode === 'values'
+      ? [
+          ...Array.from({ length: sumGroups }, () => ({ text: '', size: captionSize })),
+          { text: words.sumLegend, size: captionSize - 2, muted: true },
+        ]
+      : []),
   ];
   const layout = computeLayout({
-    info, S, header, headerMinWidth: values ? textWidth(values.widestSumLine, captionSize) : 0, labelSize,
+    info,
+    S,
+    header,
+    headerMinWidth: values ? textWidth(values.widestSumLine, captionSize) : 0,
+    labelSize,
     bracketLabels: groups > 1 ? [words.concatenated, tuple(info.outputShape.slice(-3))] : [],
   });
   const { width, height } = layout;
   if (width > MAX_CANVAS_SIDE || height > MAX_CANVAS_SIDE || width * height > MAX_CANVAS_PIXELS) {
     const argument = raw.cellSize === undefined ? 'inputShape' : 'cellSize';
-    throw new Conv2dError(argument, argument === 'cellSize' ? S : [...inputShape], `the picture would be ${width} × ${height} px; the largest is ` +
-      `${MAX_CANVAS_SIDE} px a side and ${MAX_CANVAS_PIXELS} px in all (use a smaller cellSize or input)`);
+    throw new Conv2dError(
+      argument,
+      argument === 'cellSize' ? S : [...inputShape],
+      `the picture would be ${width} × ${height} px; the largest is ` +
+        `${MAX_CANVAS_SIDE} px a side and ${MAX_CANVAS_PIXELS} px in all (use a smaller cellSize or input)`,
+    );
   }
 
   const dilated = info.dilationHeight > 1 || info.dilationWidth > 1;
   const tapHue = (ky: number, kx: number) => TAP_HUES[(ky * kW + kx) % TAP_HUES.length]!;
 
   function frame(step: number): Frame {
-    if (!Number.isInteger(step) || step < 0 || step >= steps) throw new Conv2dError('step', step, `step must be an integer from 0 to ${steps - 1}`);
+    if (!Number.isInteger(step) || step < 0 || step >= steps)
+      throw new Conv2dError('step', step, `step must be an integer from 0 to ${steps - 1}`);
     const { channelInGroup: j, oy, ox } = stepPosition(info, step);
     const current = Array.from({ length: groups }, (_, g) => g * Og + j);
     const highlighted: Linked = { inputs: [], weights: [], outputs: [] };
@@ -193,11 +247,19 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     }
 
     const shapes: Shape[] = [];
-    const text = (x: number, y: number, value: string, size: number, color: string, align: 'left' | 'center' | 'right' = 'left', bold = false) =>
-      shapes.push({ kind: 'text', x, y, text: value, size, color, align, ...(bold ? { bold } : {}) });
+    const text = (
+      x: number,
+      y: number,
+      value: string,
+      size: number,
+      color: string,
+      align: 'left' | 'center' | 'right' = 'left',
+      bold = false,
+    ) => shapes.push({ kind: 'text', x, y, text: value, size, color, align, ...(bold ? { bold } : {}) });
     const cell = (r: Rect, fill: string, value?: string, valueSize = small) => {
       shapes.push({ kind: 'rect', ...r, fill, stroke: palette.grid, lineWidth: 1 });
-      if (value !== undefined) text(r.x + r.w / 2, r.y + r.h / 2 + valueSize / 3, value, valueSize, textOn(palette, fill), 'center');
+      if (value !== undefined)
+        text(r.x + r.w / 2, r.y + r.h / 2 + valueSize / 3, value, valueSize, textOn(palette, fill), 'center');
     };
 
     // Group bands and the concatenation bracket, behind everything.
@@ -208,7 +270,11 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     if (layout.bracket) {
       const { x, top, bottom, labelX, labelY, labelSize: size } = layout.bracket;
       const tick = Math.round(S / 3);
-      for (const [x1, y1, x2, y2] of [[x - tick, top, x, top], [x, top, x, bottom], [x - tick, bottom, x, bottom]] as const) {
+      for (const [x1, y1, x2, y2] of [
+        [x - tick, top, x, top],
+        [x, top, x, bottom],
+        [x - tick, bottom, x, bottom],
+      ] as const) {
         shapes.push({ kind: 'line', x1, y1, x2, y2, stroke: palette.muted, lineWidth: 1.5 });
       }
       text(labelX, labelY - 2, words.concatenated, size, palette.muted);
@@ -218,7 +284,10 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     // Header and panel labels.
     layout.header.forEach((line, i) => {
       const sumIndex = i - 3;
-      const value = mode === 'values' && sumIndex >= 0 && sumIndex < sumGroups ? values!.sumLine(current[sumIndex]!, oy, ox) : line.text;
+      const value =
+        mode === 'values' && sumIndex >= 0 && sumIndex < sumGroups
+          ? values!.sumLine(current[sumIndex]!, oy, ox)
+          : line.text;
       text(line.x, line.y, value, line.size, line.muted ? palette.muted : palette.text, 'left', line.bold);
     });
     text(layout.inputX, layout.labelY, words.input, labelSize, palette.muted);
@@ -235,38 +304,64 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
           const x = map.colSource[px]!;
           const padding = inPadding(map, py, px);
           const zero = y < 0 || x < 0;
-          const fill = fieldFill.get((c * Hp + py) * Wp + px) ?? (!padding ? palette.input : zero ? palette.padding : palette.paddingCopy);
-          const value = mode === 'values' ? formatNumber(zero ? 0 : values!.inputValue(c, y, x), 1) : zero ? '0' : undefined;
+          const fill =
+            fieldFill.get((c * Hp + py) * Wp + px) ??
+            (!padding ? palette.input : zero ? palette.padding : palette.paddingCopy);
+          const value =
+            mode === 'values' ? formatNumber(zero ? 0 : values!.inputValue(c, y, x), 1) : zero ? '0' : undefined;
           cell({ x: layout.inputX + px * S, y: top + py * S, w: S, h: S }, fill, value);
         }
       }
     }
 
     // Kernels: the current filter of each group lit.
-    for (let o = 0; o < O; o++) for (let c = 0; c < Cg; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
-      const at = layout.kernelCell(o, c, ky, kx);
-      const index = weightIndex(info, o, c, ky, kx);
-      cell({ ...at, w: S, h: S }, kernelFill.get(index) ?? palette.kernel, values ? formatNumber(values.weight[index]!, 1) : undefined);
-    }
+    for (let o = 0; o < O; o++)
+      for (let c = 0; c < Cg; c++)
+        for (let ky = 0; ky < kH; ky++)
+          for (let kx = 0; kx < kW; kx++) {
+            const at = layout.kernelCell(o, c, ky, kx);
+            const index = weightIndex(info, o, c, ky, kx);
+            cell(
+              { ...at, w: S, h: S },
+              kernelFill.get(index) ?? palette.kernel,
+              values ? formatNumber(values.weight[index]!, 1) : undefined,
+            );
+          }
 
     // Outputs (done cells stay filled) and their bias cells. The current cells' shapes are noted, to be drawn again on top.
     const outputCellShape = new Map<number, [number, number]>();
     for (let o = 0; o < O; o++) {
       const jo = o % Og;
-      for (let y = 0; y < Ho; y++) for (let x = 0; x < Wo; x++) {
-        const order = (jo * Ho + y) * Wo + x;
-        const fill = order === step ? palette.outputCurrent : order < step ? palette.outputDone : palette.outputEmpty;
-        const value = mode === 'values' && order <= step ? formatNumber(values!.outputs[(o * Ho + y) * Wo + x]!, 2) : undefined;
-        if (order === step) outputCellShape.set(o, [shapes.length, shapes.length + (value === undefined ? 1 : 2)]);
-        cell({ x: layout.outputX + x * S, y: layout.outputTop(o) + y * S, w: S, h: S }, fill, value);
-      }
+      for (let y = 0; y < Ho; y++)
+        for (let x = 0; x < Wo; x++) {
+          const order = (jo * Ho + y) * Wo + x;
+          const fill = order === step ? palette.outputCurrent : order < step ? palette.outputDone : palette.outputEmpty;
+          const value =
+            mode === 'values' && order <= step ? formatNumber(values!.outputs[(o * Ho + y) * Wo + x]!, 2) : undefined;
+          if (order === step) outputCellShape.set(o, [shapes.length, shapes.length + (value === undefined ? 1 : 2)]);
+          cell({ x: layout.outputX + x * S, y: layout.outputTop(o) + y * S, w: S, h: S }, fill, value);
+        }
       if (layout.biasX !== null) {
         const r = layout.biasRect(o);
         const fill = jo === j ? palette.kernelCurrent : palette.kernel;
         if (values?.bias) {
           cell(r, fill);
-          text(r.x + S / 2, r.y + Math.round(S * 0.38), '+b', Math.max(7, Math.round(S * 0.26)), textOn(palette, fill), 'center');
-          text(r.x + S / 2, r.y + Math.round(S * 0.84), formatNumber(values.bias[o]!, 1), small, textOn(palette, fill), 'center');
+          text(
+            r.x + S / 2,
+            r.y + Math.round(S * 0.38),
+            '+b',
+            Math.max(7, Math.round(S * 0.26)),
+            textOn(palette, fill),
+            'center',
+          );
+          text(
+            r.x + S / 2,
+            r.y + Math.round(S * 0.84),
+            formatNumber(values.bias[o]!, 1),
+            small,
+            textOn(palette, fill),
+            'center',
+          );
         } else {
           cell(r, fill, '+b');
         }
@@ -279,7 +374,12 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     const onTop: Shape[] = [];
     for (const o of current) {
       onTop.push(...shapes.slice(outputCellShape.get(o)![0], outputCellShape.get(o)![1]));
-      onTop.push({ kind: 'rect', ...layout.cellRect({ kind: 'output', channel: o, oy, ox }), stroke: palette.line, lineWidth: 2 });
+      onTop.push({
+        kind: 'rect',
+        ...layout.cellRect({ kind: 'output', channel: o, oy, ox }),
+        stroke: palette.line,
+        lineWidth: 2,
+      });
     }
     shapes.push(...outlines, ...halos, ...lines, ...onTop);
     return { width, height, background: palette.background, shapes, step, steps, highlighted };
@@ -299,5 +399,19 @@ export function createAnimation(inputShape: readonly number[], layer: LayerOptio
     ];
   }
 
-  return { info, steps, caption, title, lang, map, width, height, frame, hitTest: layout.hitTest, linked, overlay, cellRect: layout.cellRect };
+  return {
+    info,
+    steps,
+    caption,
+    title,
+    lang,
+    map,
+    width,
+    height,
+    frame,
+    hitTest: layout.hitTest,
+    linked,
+    overlay,
+    cellRect: layout.cellRect,
+  };
 }

@@ -3,7 +3,9 @@ import { Conv2dError } from '../errors/index.js';
 
 // gifenc ships CommonJS (Node sees its exports object as the default export) and an ES build
 // (bundlers see named exports, and GIFEncoder as the default).
-const gifenc = ('quantize' in gifencModule ? gifencModule : (gifencModule as { default: unknown }).default) as typeof gifencModule.default;
+const gifenc = (
+  'quantize' in gifencModule ? gifencModule : (gifencModule as { default: unknown }).default
+) as typeof gifencModule.default;
 
 /** A GIF palette: [r, g, b] triples, 0–255. */
 export type GifPalette = number[][];
@@ -61,7 +63,8 @@ export class GifWriter {
   #previous: Uint8Array | Uint8ClampedArray | null = null;
 
   constructor(options: GifOptions, palette: GifPalette, onChunk: (bytes: Uint8Array) => void) {
-    if (palette.length > TRANSPARENT) throw new Error(`a GIF palette here has at most ${TRANSPARENT} colours (paletteFrom makes one)`);
+    if (palette.length > TRANSPARENT)
+      throw new Error(`a GIF palette here has at most ${TRANSPARENT} colours (paletteFrom makes one)`);
     this.#options = options;
     // The global colour table: the colours, padded to 256 entries; the last is the transparent one.
     this.#palette = [...palette, ...Array.from({ length: 256 - palette.length }, () => [255, 0, 255])];
@@ -75,7 +78,13 @@ export class GifWriter {
     const colours = this.#palette.slice(0, TRANSPARENT);
     if (!this.#previous) {
       const index = gifenc.applyPalette(rgba, colours, 'rgb565');
-      this.#encoder.writeFrame(index, width, height, { palette: this.#palette, first: true, repeat: 0, delay: delayMs, dispose: 1 });
+      this.#encoder.writeFrame(index, width, height, {
+        palette: this.#palette,
+        first: true,
+        repeat: 0,
+        delay: delayMs,
+        dispose: 1,
+      });
       this.#flush();
     } else {
       const box = changedBox(this.#previous, rgba, width, height);
@@ -91,13 +100,20 @@ export class GifWriter {
         const row = (box.y + y) * width + box.x;
         for (let x = 0; x < box.w; x++) if (now[row + x] === before[row + x]) index[y * box.w + x] = TRANSPARENT;
       }
-      this.#encoder.writeFrame(index, box.w, box.h, { delay: delayMs, dispose: 1, transparent: true, transparentIndex: TRANSPARENT });
+      this.#encoder.writeFrame(index, box.w, box.h, {
+        delay: delayMs,
+        dispose: 1,
+        transparent: true,
+        transparentIndex: TRANSPARENT,
+      });
       // gifenc always writes the image at (0, 0): set the position in the image descriptor, which
       // follows the 8-byte graphic control extension at the start of this frame's bytes.
       const bytes = this.#encoder.bytesView().slice();
       if (bytes[8] !== 0x2c) throw new Error('unexpected GIF frame layout from gifenc');
-      bytes[9] = box.x & 0xff; bytes[10] = box.x >> 8;
-      bytes[11] = box.y & 0xff; bytes[12] = box.y >> 8;
+      bytes[9] = box.x & 0xff;
+      bytes[10] = box.x >> 8;
+      bytes[11] = box.y & 0xff;
+      bytes[12] = box.y >> 8;
       this.#onChunk(bytes);
       this.#encoder.reset();
     }
@@ -119,10 +135,18 @@ export class GifWriter {
 }
 
 /** The smallest rectangle holding every pixel that differs between two frames (1 × 1 when none does). */
-export function changedBox(a: Uint8Array | Uint8ClampedArray, b: Uint8Array | Uint8ClampedArray, width: number, height: number) {
+export function changedBox(
+  a: Uint8Array | Uint8ClampedArray,
+  b: Uint8Array | Uint8ClampedArray,
+  width: number,
+  height: number,
+) {
   const a32 = new Uint32Array(a.buffer, a.byteOffset, width * height);
   const b32 = new Uint32Array(b.buffer, b.byteOffset, width * height);
-  let minX = width, minY = height, maxX = -1, maxY = -1;
+  let minX = width,
+    minY = height,
+    maxX = -1,
+    maxY = -1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
@@ -156,9 +180,13 @@ export function checkGifBudget(frames: number, width: number, height: number, ma
   const allowedFrames = maxFrames ?? Math.floor(GIF_PIXEL_BUDGET / (width * height));
   if (frames <= allowedFrames) return;
   const minutes = pixels / MEASURED_PIXELS_PER_SECOND / 60;
-  const estimate = minutes >= 1 ? `about ${Math.round(minutes).toLocaleString('en-US')} min` : `about ${Math.round(minutes * 60)} s`;
-  throw new Conv2dError('maxFrames', maxFrames ?? allowedFrames,
+  const estimate =
+    minutes >= 1 ? `about ${Math.round(minutes).toLocaleString('en-US')} min` : `about ${Math.round(minutes * 60)} s`;
+  throw new Conv2dError(
+    'maxFrames',
+    maxFrames ?? allowedFrames,
     `the GIF would have ${frames.toLocaleString('en-US')} frames of ${width} × ${height} px (${pixels.toExponential(1)} px to draw and encode, ` +
-    `${estimate} on a 2-core machine); ${maxFrames === undefined ? `the budget is ${GIF_PIXEL_BUDGET.toExponential(0)} px (${allowedFrames.toLocaleString('en-US')} frames at this size)` : `at most ${maxFrames} frames were allowed`}: ` +
-    `allow them with maxFrames (--max-frames ${frames}), or draw a smaller layer`);
+      `${estimate} on a 2-core machine); ${maxFrames === undefined ? `the budget is ${GIF_PIXEL_BUDGET.toExponential(0)} px (${allowedFrames.toLocaleString('en-US')} frames at this size)` : `at most ${maxFrames} frames were allowed`}: ` +
+      `allow them with maxFrames (--max-frames ${frames}), or draw a smaller layer`,
+  );
 }

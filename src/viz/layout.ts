@@ -19,11 +19,23 @@ export interface HeaderLine {
   muted?: boolean;
 }
 
-export interface PlacedText extends HeaderLine { x: number; y: number }
+export interface PlacedText extends HeaderLine {
+  x: number;
+  y: number;
+}
 
-export interface Rect { x: number; y: number; w: number; h: number }
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
-export interface Band extends Rect { group: number; labelX: number; labelY: number }
+export interface Band extends Rect {
+  group: number;
+  labelX: number;
+  labelY: number;
+}
 
 export interface Layout {
   /** Cell size, px. */
@@ -81,7 +93,8 @@ export interface LayoutInput {
 export function computeLayout({ info, S, header, headerMinWidth, labelSize, bracketLabels }: LayoutInput): Layout {
   const { inChannels: C, outChannels: O, inChannelsPerGroup: Cg, outChannelsPerGroup: Og, groups } = info;
   const { kernelHeight: kH, kernelWidth: kW, outHeight: Ho, outWidth: Wo } = info;
-  const Hp = info.inHeight + info.padTop + info.padBottom, Wp = info.inWidth + info.padLeft + info.padRight;
+  const Hp = info.inHeight + info.padTop + info.padBottom,
+    Wp = info.inWidth + info.padLeft + info.padRight;
   const grouped = groups > 1;
   const margin = Math.max(12, S);
   const gap = Math.max(4, Math.round(S / 2));
@@ -124,8 +137,13 @@ export function computeLayout({ info, S, header, headerMinWidth, labelSize, brac
   const bracketX = bandRight + gap;
   const bracketLabelWidth = Math.max(0, ...bracketLabels.map((t) => textWidth(t, bracketLabelSize)));
   const panelsRight = grouped ? bracketX + gap + bracketLabelWidth : bandRight;
-  const width = Math.ceil(Math.max(panelsRight + margin, margin + headerMinWidth + margin,
-    ...placed.map((line) => margin + textWidth(line.text, line.size, line.bold) + margin)));
+  const width = Math.ceil(
+    Math.max(
+      panelsRight + margin,
+      margin + headerMinWidth + margin,
+      ...placed.map((line) => margin + textWidth(line.text, line.size, line.bold) + margin),
+    ),
+  );
   const height = Math.ceil(bandTop(groups - 1) + bandHeight + margin);
 
   const inputTop = (c: number) => {
@@ -137,25 +155,47 @@ export function computeLayout({ info, S, header, headerMinWidth, labelSize, brac
     return contentTop(g) + Math.round((content - outputStack) / 2) + (o - g * Og) * (Ho * S + gap);
   };
   const kernelCell = (o: number, c: number, ky: number, kx: number) => {
-    const g = Math.floor(o / Og), j = o - g * Og;
-    return { x: kernelX + j * kernelColumn + kx * S, y: inputTop(g * Cg + c) + Math.round(((Hp - kH) * S) / 2) + ky * S };
+    const g = Math.floor(o / Og),
+      j = o - g * Og;
+    return {
+      x: kernelX + j * kernelColumn + kx * S,
+      y: inputTop(g * Cg + c) + Math.round(((Hp - kH) * S) / 2) + ky * S,
+    };
   };
-  const biasRect = (o: number): Rect => ({ x: biasX ?? 0, y: outputTop(o) + Math.round(((Ho - 1) * S) / 2), w: S, h: S });
+  const biasRect = (o: number): Rect => ({
+    x: biasX ?? 0,
+    y: outputTop(o) + Math.round(((Ho - 1) * S) / 2),
+    w: S,
+    h: S,
+  });
 
   const bands: Band[] = grouped
     ? Array.from({ length: groups }, (_, g) => ({
-      group: g, x: bandLeft, y: bandTop(g), w: bandRight - bandLeft, h: bandHeight,
-      labelX: bandLeft + Math.round(gap / 2), labelY: bandTop(g) + Math.round(labelSize * 1.15),
-    }))
+        group: g,
+        x: bandLeft,
+        y: bandTop(g),
+        w: bandRight - bandLeft,
+        h: bandHeight,
+        labelX: bandLeft + Math.round(gap / 2),
+        labelY: bandTop(g) + Math.round(labelSize * 1.15),
+      }))
     : [];
   const bracket = grouped
-    ? { x: bracketX, top: outputTop(0), bottom: outputTop(O - 1) + Ho * S, labelX: bracketX + gap,
-      labelY: Math.round((outputTop(0) + outputTop(O - 1) + Ho * S) / 2), labelSize: bracketLabelSize }
+    ? {
+        x: bracketX,
+        top: outputTop(0),
+        bottom: outputTop(O - 1) + Ho * S,
+        labelX: bracketX + gap,
+        labelY: Math.round((outputTop(0) + outputTop(O - 1) + Ho * S) / 2),
+        labelSize: bracketLabelSize,
+      }
     : null;
 
   function cellRect(target: CellTarget): Rect {
-    if (target.kind === 'input') return { x: inputX + target.px * S, y: inputTop(target.channel) + target.py * S, w: S, h: S };
-    if (target.kind === 'output') return { x: outputX + target.ox * S, y: outputTop(target.channel) + target.oy * S, w: S, h: S };
+    if (target.kind === 'input')
+      return { x: inputX + target.px * S, y: inputTop(target.channel) + target.py * S, w: S, h: S };
+    if (target.kind === 'output')
+      return { x: outputX + target.ox * S, y: outputTop(target.channel) + target.oy * S, w: S, h: S };
     return { ...kernelCell(target.outputChannel, target.groupChannel, target.ky, target.kx), w: S, h: S };
   }
 
@@ -163,28 +203,59 @@ export function computeLayout({ info, S, header, headerMinWidth, labelSize, brac
     const within = (rx: number, ry: number, w: number, h: number) => x >= rx && x < rx + w && y >= ry && y < ry + h;
     if (x >= inputX && x < inputX + Wp * S) {
       for (let c = 0; c < C; c++) {
-        if (within(inputX, inputTop(c), Wp * S, Hp * S)) return { kind: 'input', channel: c, py: Math.floor((y - inputTop(c)) / S), px: Math.floor((x - inputX) / S) };
+        if (within(inputX, inputTop(c), Wp * S, Hp * S))
+          return { kind: 'input', channel: c, py: Math.floor((y - inputTop(c)) / S), px: Math.floor((x - inputX) / S) };
       }
     }
     if (x >= outputX && x < outputX + Wo * S) {
       for (let o = 0; o < O; o++) {
-        if (within(outputX, outputTop(o), Wo * S, Ho * S)) return { kind: 'output', channel: o, oy: Math.floor((y - outputTop(o)) / S), ox: Math.floor((x - outputX) / S) };
+        if (within(outputX, outputTop(o), Wo * S, Ho * S))
+          return {
+            kind: 'output',
+            channel: o,
+            oy: Math.floor((y - outputTop(o)) / S),
+            ox: Math.floor((x - outputX) / S),
+          };
       }
     }
     const j = Math.floor((x - kernelX) / kernelColumn);
     if (j >= 0 && j < Og && x - kernelX - j * kernelColumn < kW * S) {
-      for (let g = 0; g < groups; g++) for (let c = 0; c < Cg; c++) {
-        const o = g * Og + j, corner = kernelCell(o, c, 0, 0);
-        if (within(corner.x, corner.y, kW * S, kH * S)) {
-          return { kind: 'weight', outputChannel: o, groupChannel: c, ky: Math.floor((y - corner.y) / S), kx: Math.floor((x - corner.x) / S) };
+      for (let g = 0; g < groups; g++)
+        for (let c = 0; c < Cg; c++) {
+          const o = g * Og + j,
+            corner = kernelCell(o, c, 0, 0);
+          if (within(corner.x, corner.y, kW * S, kH * S)) {
+            return {
+              kind: 'weight',
+              outputChannel: o,
+              groupChannel: c,
+              ky: Math.floor((y - corner.y) / S),
+              kx: Math.floor((x - corner.x) / S),
+            };
+          }
         }
-      }
     }
     return null;
   }
 
   return {
-    S, width, height, header: placed, labelY, labelSize, inputX, kernelX, outputX, biasX, bands, bracket,
-    inputTop, kernelCell, outputTop, biasRect, cellRect, hitTest,
+    S,
+    width,
+    height,
+    header: placed,
+    labelY,
+    labelSize,
+    inputX,
+    kernelX,
+    outputX,
+    biasX,
+    bands,
+    bracket,
+    inputTop,
+    kernelCell,
+    outputTop,
+    biasRect,
+    cellRect,
+    hitTest,
   };
 }

@@ -42,9 +42,22 @@ export type CellTarget =
   | { kind: 'weight'; outputChannel: number; groupChannel: number; ky: number; kx: number }
   | { kind: 'output'; channel: number; oy: number; ox: number };
 
-export interface InputCell { channel: number; py: number; px: number }
-export interface WeightCell { outputChannel: number; groupChannel: number; ky: number; kx: number }
-export interface OutputCell { channel: number; oy: number; ox: number }
+export interface InputCell {
+  channel: number;
+  py: number;
+  px: number;
+}
+export interface WeightCell {
+  outputChannel: number;
+  groupChannel: number;
+  ky: number;
+  kx: number;
+}
+export interface OutputCell {
+  channel: number;
+  oy: number;
+  ox: number;
+}
 
 /** Every cell linked to a hovered one. */
 export interface Linked {
@@ -60,15 +73,26 @@ function invert(keys: Int32Array, buckets: number): { start: Int32Array; items: 
   for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
   const fill = start.slice(0, buckets);
   const items = new Int32Array(start[buckets]!);
-  keys.forEach((key, index) => { if (key >= 0) items[fill[key]!++] = index; });
+  keys.forEach((key, index) => {
+    if (key >= 0) items[fill[key]!++] = index;
+  });
   return { start, items };
 }
 
 /** One axis: forward map (out·k + tap → padded), source map (padded → input or −1), and both inverses. */
-function axis(outSize: number, kernel: number, stride: number, dilation: number, padBefore: number, inSize: number, padded: number,
-  mode: Conv2dInfo['paddingMode']) {
+function axis(
+  outSize: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  padBefore: number,
+  inSize: number,
+  padded: number,
+  mode: Conv2dInfo['paddingMode'],
+) {
   const forward = new Int32Array(outSize * kernel);
-  for (let o = 0; o < outSize; o++) for (let k = 0; k < kernel; k++) forward[o * kernel + k] = o * stride + k * dilation;
+  for (let o = 0; o < outSize; o++)
+    for (let k = 0; k < kernel; k++) forward[o * kernel + k] = o * stride + k * dilation;
   const source = new Int32Array(padded);
   for (let p = 0; p < padded; p++) source[p] = sourceIndex(p - padBefore, inSize, mode);
   const users = invert(forward, padded);
@@ -79,24 +103,60 @@ function axis(outSize: number, kernel: number, stride: number, dilation: number,
 export function createLinkMap(info: Conv2dInfo): LinkMap {
   const paddedHeight = info.inHeight + info.padTop + info.padBottom;
   const paddedWidth = info.inWidth + info.padLeft + info.padRight;
-  const rows = axis(info.outHeight, info.kernelHeight, info.strideHeight, info.dilationHeight, info.padTop, info.inHeight, paddedHeight, info.paddingMode);
-  const cols = axis(info.outWidth, info.kernelWidth, info.strideWidth, info.dilationWidth, info.padLeft, info.inWidth, paddedWidth, info.paddingMode);
+  const rows = axis(
+    info.outHeight,
+    info.kernelHeight,
+    info.strideHeight,
+    info.dilationHeight,
+    info.padTop,
+    info.inHeight,
+    paddedHeight,
+    info.paddingMode,
+  );
+  const cols = axis(
+    info.outWidth,
+    info.kernelWidth,
+    info.strideWidth,
+    info.dilationWidth,
+    info.padLeft,
+    info.inWidth,
+    paddedWidth,
+    info.paddingMode,
+  );
   return {
-    info, paddedHeight, paddedWidth,
-    rowOf: rows.forward, colOf: cols.forward, rowSource: rows.source, colSource: cols.source,
-    rowUsersStart: rows.users.start, rowUsers: rows.users.items, colUsersStart: cols.users.start, colUsers: cols.users.items,
-    rowCopiesStart: rows.copies.start, rowCopies: rows.copies.items, colCopiesStart: cols.copies.start, colCopies: cols.copies.items,
+    info,
+    paddedHeight,
+    paddedWidth,
+    rowOf: rows.forward,
+    colOf: cols.forward,
+    rowSource: rows.source,
+    colSource: cols.source,
+    rowUsersStart: rows.users.start,
+    rowUsers: rows.users.items,
+    colUsersStart: cols.users.start,
+    colUsers: cols.users.items,
+    rowCopiesStart: rows.copies.start,
+    rowCopies: rows.copies.items,
+    colCopiesStart: cols.copies.start,
+    colCopies: cols.copies.items,
   };
 }
 
 /** Whether padded cell (py, px) lies in the padding ring. */
 export function inPadding(map: LinkMap, py: number, px: number): boolean {
   const { info } = map;
-  return py < info.padTop || py >= info.padTop + info.inHeight || px < info.padLeft || px >= info.padLeft + info.inWidth;
+  return (
+    py < info.padTop || py >= info.padTop + info.inHeight || px < info.padLeft || px >= info.padLeft + info.inWidth
+  );
 }
 
 /** Calls `visit(c, ky, kx, py, px)` for every tap of output cell (o, oy, ox); c is the channel within the group. */
-export function forEachTap(map: LinkMap, oy: number, ox: number, visit: (c: number, ky: number, kx: number, py: number, px: number) => void): void {
+export function forEachTap(
+  map: LinkMap,
+  oy: number,
+  ox: number,
+  visit: (c: number, ky: number, kx: number, py: number, px: number) => void,
+): void {
   const { inChannelsPerGroup: Cg, kernelHeight: kH, kernelWidth: kW } = map.info;
   for (let c = 0; c < Cg; c++) {
     for (let ky = 0; ky < kH; ky++) {
@@ -108,7 +168,8 @@ export function forEachTap(map: LinkMap, oy: number, ox: number, visit: (c: numb
 
 /** The padded cells holding the same value as (py, px): itself, plus every copy of its input cell (none for a zero). */
 function cellsHolding(map: LinkMap, py: number, px: number): { rows: number[]; cols: number[] } {
-  const y = map.rowSource[py]!, x = map.colSource[px]!;
+  const y = map.rowSource[py]!,
+    x = map.colSource[px]!;
   if (y < 0 || x < 0) return { rows: [py], cols: [px] };
   return {
     rows: Array.from(map.rowCopies.subarray(map.rowCopiesStart[y]!, map.rowCopiesStart[y + 1]!)),
@@ -125,7 +186,14 @@ function cellsHolding(map: LinkMap, py: number, px: number): { rows: number[]; c
  */
 export function linkedCells(map: LinkMap, target: CellTarget): Linked {
   const { info } = map;
-  const { inChannelsPerGroup: Cg, outChannelsPerGroup: Og, kernelHeight: kH, kernelWidth: kW, outHeight: Ho, outWidth: Wo } = info;
+  const {
+    inChannelsPerGroup: Cg,
+    outChannelsPerGroup: Og,
+    kernelHeight: kH,
+    kernelWidth: kW,
+    outHeight: Ho,
+    outWidth: Wo,
+  } = info;
   const result: Linked = { inputs: [], weights: [], outputs: [] };
   if (target.kind === 'output') {
     const g = Math.floor(target.channel / Og);
@@ -145,18 +213,28 @@ export function linkedCells(map: LinkMap, target: CellTarget): Linked {
         result.outputs.push({ channel: target.outputChannel, oy, ox });
       }
     }
-    result.weights.push({ outputChannel: target.outputChannel, groupChannel: target.groupChannel, ky: target.ky, kx: target.kx });
+    result.weights.push({
+      outputChannel: target.outputChannel,
+      groupChannel: target.groupChannel,
+      ky: target.ky,
+      kx: target.kx,
+    });
     return result;
   }
-  const g = Math.floor(target.channel / Cg), c = target.channel - g * Cg;
+  const g = Math.floor(target.channel / Cg),
+    c = target.channel - g * Cg;
   const { rows, cols } = cellsHolding(map, target.py, target.px);
   for (const py of rows) for (const px of cols) result.inputs.push({ channel: target.channel, py, px });
   for (const py of rows) {
     for (let r = map.rowUsersStart[py]!; r < map.rowUsersStart[py + 1]!; r++) {
-      const rowUse = map.rowUsers[r]!, oy = Math.floor(rowUse / kH), ky = rowUse % kH;
+      const rowUse = map.rowUsers[r]!,
+        oy = Math.floor(rowUse / kH),
+        ky = rowUse % kH;
       for (const px of cols) {
         for (let u = map.colUsersStart[px]!; u < map.colUsersStart[px + 1]!; u++) {
-          const colUse = map.colUsers[u]!, ox = Math.floor(colUse / kW), kx = colUse % kW;
+          const colUse = map.colUsers[u]!,
+            ox = Math.floor(colUse / kW),
+            kx = colUse % kW;
           for (let j = 0; j < Og; j++) {
             result.outputs.push({ channel: g * Og + j, oy, ox });
             result.weights.push({ outputChannel: g * Og + j, groupChannel: c, ky, kx });

@@ -29,7 +29,10 @@ const createCanvas = (width: number, height: number) => new Canvas(width, height
 /** Draws the frame on `canvas` (reused across frames of one size: fresh memory is slow to touch), or on a new one. */
 function draw(frame: Frame, canvas?: NodeCanvas): NodeCanvas {
   registerFonts();
-  const target = canvas && canvas.width === frame.width && canvas.height === frame.height ? canvas : createCanvas(frame.width, frame.height);
+  const target =
+    canvas && canvas.width === frame.width && canvas.height === frame.height
+      ? canvas
+      : createCanvas(frame.width, frame.height);
   drawFrame(target.getContext('2d') as unknown as Context2D, frame);
   return target;
 }
@@ -60,7 +63,11 @@ export function sheetPng(animation: Animation, columns = Math.ceil(Math.sqrt(ani
   const sheet = createCanvas(first.width * columns, first.height * rows);
   const ctx = sheet.getContext('2d');
   for (let step = 0; step < animation.steps; step++) {
-    ctx.drawImage(draw(animation.frame(step)), (step % columns) * first.width, Math.floor(step / columns) * first.height);
+    ctx.drawImage(
+      draw(animation.frame(step)),
+      (step % columns) * first.width,
+      Math.floor(step / columns) * first.height,
+    );
   }
   return new Uint8Array(sheet.toBuffer('image/png'));
 }
@@ -79,9 +86,17 @@ export interface GifRenderOptions {
  * before the next is drawn. `onProgress(done, total)` after each frame. A GIF past the work budget
  * is refused before anything is drawn (see checkGifBudget).
  */
-export function renderGif(animation: Animation, options: GifRenderOptions | number, onChunk: (bytes: Uint8Array) => void,
-  onProgress?: (done: number, total: number) => void): number {
-  const { frameMs = DEFAULT_FRAME_MS, lastFrameMs, maxFrames } = typeof options === 'number' ? { frameMs: options } : options;
+export function renderGif(
+  animation: Animation,
+  options: GifRenderOptions | number,
+  onChunk: (bytes: Uint8Array) => void,
+  onProgress?: (done: number, total: number) => void,
+): number {
+  const {
+    frameMs = DEFAULT_FRAME_MS,
+    lastFrameMs,
+    maxFrames,
+  } = typeof options === 'number' ? { frameMs: options } : options;
   checkGifBudget(animation.steps, animation.width, animation.height, maxFrames);
   const first = animation.frame(0);
   const canvas = createCanvas(first.width, first.height);
@@ -94,7 +109,10 @@ export function renderGif(animation: Animation, options: GifRenderOptions | numb
   const writer = new GifWriter({ width: first.width, height: first.height, frameMs }, palette, onChunk);
   for (let step = 0; step < animation.steps; step++) {
     const isLast = step === animation.steps - 1;
-    writer.add(frameRgba(animation.frame(step), canvas, buffers[step % 2]), isLast ? lastFrameMs ?? Math.max(frameMs, MIN_LAST_FRAME_MS) : frameMs);
+    writer.add(
+      frameRgba(animation.frame(step), canvas, buffers[step % 2]),
+      isLast ? (lastFrameMs ?? Math.max(frameMs, MIN_LAST_FRAME_MS)) : frameMs,
+    );
     onProgress?.(step + 1, animation.steps);
   }
   return writer.finish();

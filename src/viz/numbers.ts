@@ -30,7 +30,12 @@ function fromUnits(units: number, digits: number): string {
  * at `maxDigits` by the largest-remainder rule — each printed term is then within one unit of its last
  * digit of the exact value — so the sum still holds.
  */
-export function consistentSum(terms: readonly number[], total: number, minDigits = 2, maxDigits = 5): { terms: string[]; total: string; digits: number } {
+export function consistentSum(
+  terms: readonly number[],
+  total: number,
+  minDigits = 2,
+  maxDigits = 5,
+): { terms: string[]; total: string; digits: number } {
   for (let digits = minDigits; digits <= maxDigits; digits++) {
     const scale = 10 ** digits;
     const units = terms.map((t) => Math.round(t * scale));
@@ -50,5 +55,9 @@ export function consistentSum(terms: readonly number[], total: number, minDigits
     floors[i]!++;
     missing--;
   }
-  return { terms: floors.map((u) => fromUnits(u, maxDigits)), total: fromUnits(totalUnits, maxDigits), digits: maxDigits };
+  return {
+    terms: floors.map((u) => fromUnits(u, maxDigits)),
+    total: fromUnits(totalUnits, maxDigits),
+    digits: maxDigits,
+  };
 }

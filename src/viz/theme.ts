@@ -12,34 +12,75 @@ import { bestTextOn } from './colour.js';
  * - the connectors stand out from every fill and get a halo of the background colour.
  */
 export interface Palette {
-  background: string; text: string; muted: string; grid: string;
+  background: string;
+  text: string;
+  muted: string;
+  grid: string;
   /** Group bands: a tint behind each group's inputs, kernels and outputs. */
   band: string;
-  input: string; padding: string; paddingCopy: string; receptive: string;
-  kernel: string; kernelCurrent: string; outputEmpty: string; outputDone: string; outputCurrent: string;
+  input: string;
+  padding: string;
+  paddingCopy: string;
+  receptive: string;
+  kernel: string;
+  kernelCurrent: string;
+  outputEmpty: string;
+  outputDone: string;
+  outputCurrent: string;
   /** Connectors (receptive field → kernel → output) and the receptive field's outline. */
   line: string;
   /** The previous receptive field (a dashed ghost) and the stride arrow. */
   ghost: string;
   hover: string;
   /** Text on dark fills (and dark text on light ones): the two candidates for cell numbers. */
-  textLight: string; textDark: string;
+  textLight: string;
+  textDark: string;
 }
 
 export type Theme = 'light' | 'dark';
 
 export const THEMES: Record<Theme, Palette> = {
   light: {
-    background: '#ffffff', text: '#1f2328', muted: '#57606a', grid: '#6e7781', band: '#f1f3f5',
-    input: '#d4e5f7', padding: '#8a8f98', paddingCopy: '#5b8ec4', receptive: '#f0a202',
-    kernel: '#e6e0f2', kernelCurrent: '#9b7fd4', outputEmpty: '#ffffff', outputDone: '#a3d9c1', outputCurrent: '#13996b',
-    line: '#c2410c', ghost: '#3b4450', hover: '#0969da', textLight: '#ffffff', textDark: '#1f2328',
+    background: '#ffffff',
+    text: '#1f2328',
+    muted: '#57606a',
+    grid: '#6e7781',
+    band: '#f1f3f5',
+    input: '#d4e5f7',
+    padding: '#8a8f98',
+    paddingCopy: '#5b8ec4',
+    receptive: '#f0a202',
+    kernel: '#e6e0f2',
+    kernelCurrent: '#9b7fd4',
+    outputEmpty: '#ffffff',
+    outputDone: '#a3d9c1',
+    outputCurrent: '#13996b',
+    line: '#c2410c',
+    ghost: '#3b4450',
+    hover: '#0969da',
+    textLight: '#ffffff',
+    textDark: '#1f2328',
   },
   dark: {
-    background: '#0d1117', text: '#e6edf3', muted: '#8b949e', grid: '#6e7681', band: '#161b22',
-    input: '#1c3d5e', padding: '#6b7280', paddingCopy: '#4a86c5', receptive: '#e8a317',
-    kernel: '#2e2747', kernelCurrent: '#8c6fd6', outputEmpty: '#0d1117', outputDone: '#1d4d3c', outputCurrent: '#1fa774',
-    line: '#5cc8ff', ghost: '#c9d1d9', hover: '#58a6ff', textLight: '#f0f6fc', textDark: '#0d1117',
+    background: '#0d1117',
+    text: '#e6edf3',
+    muted: '#8b949e',
+    grid: '#6e7681',
+    band: '#161b22',
+    input: '#1c3d5e',
+    padding: '#6b7280',
+    paddingCopy: '#4a86c5',
+    receptive: '#e8a317',
+    kernel: '#2e2747',
+    kernelCurrent: '#8c6fd6',
+    outputEmpty: '#0d1117',
+    outputDone: '#1d4d3c',
+    outputCurrent: '#1fa774',
+    line: '#5cc8ff',
+    ghost: '#c9d1d9',
+    hover: '#58a6ff',
+    textLight: '#f0f6fc',
+    textDark: '#0d1117',
   },
 };
 
@@ -48,7 +89,17 @@ export const THEMES: Record<Theme, Palette> = {
  * so the spread-out grid reads as the kernel's grid. Neighbouring taps (index ± 1 and ± the kernel
  * width, for kernels up to 3 wide) differ for colour-blind readers too; light enough for dark text.
  */
-export const TAP_HUES: readonly string[] = ['#77aadd', '#ee8866', '#44bb99', '#ffaabb', '#bbcc33', '#aa88dd', '#eedd88', '#66ccee', '#dd7788'];
+export const TAP_HUES: readonly string[] = [
+  '#77aadd',
+  '#ee8866',
+  '#44bb99',
+  '#ffaabb',
+  '#bbcc33',
+  '#aa88dd',
+  '#eedd88',
+  '#66ccee',
+  '#dd7788',
+];
 
 /** The text colour that reads best on a fill, from the palette's light and dark text. */
 export function textOn(palette: Palette, fill: string): string {

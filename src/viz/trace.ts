@@ -45,10 +45,20 @@ export function traceCell(info: Conv2dInfo, outputChannel: number, oy: number, o
         const px = ox * info.strideWidth + kx * info.dilationWidth;
         const y = sourceIndex(py - info.padTop, info.inHeight, info.paddingMode);
         const x = sourceIndex(px - info.padLeft, info.inWidth, info.paddingMode);
-        const inPadding = py < info.padTop || py >= info.padTop + info.inHeight || px < info.padLeft || px >= info.padLeft + info.inWidth;
+        const inPadding =
+          py < info.padTop ||
+          py >= info.padTop + info.inHeight ||
+          px < info.padLeft ||
+          px >= info.padLeft + info.inWidth;
         taps.push({
-          inputChannel: group * info.inChannelsPerGroup + c, groupChannel: c, ky, kx, py, px,
-          source: y < 0 || x < 0 ? null : { y, x }, inPadding,
+          inputChannel: group * info.inChannelsPerGroup + c,
+          groupChannel: c,
+          ky,
+          kx,
+          py,
+          px,
+          source: y < 0 || x < 0 ? null : { y, x },
+          inPadding,
         });
       }
     }
@@ -60,12 +70,27 @@ export function traceCell(info: Conv2dInfo, outputChannel: number, oy: number, o
  * One output value recomputed from its trace: bias + Σ weight · source value (zero-padding taps add
  * nothing). The tests check this against the reference kernel, so the picture cannot drift from the math.
  */
-export function valueFromTrace(info: Conv2dInfo, trace: CellTrace, input: Float32Array, weight: Float32Array, bias: Float32Array | null, batch = 0): number {
+export function valueFromTrace(
+  info: Conv2dInfo,
+  trace: CellTrace,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  batch = 0,
+): number {
   let sum = bias ? bias[trace.outputChannel]! : 0;
   for (const tap of trace.taps) {
     if (!tap.source) continue;
-    const x = input[((batch * info.inChannels + tap.inputChannel) * info.inHeight + tap.source.y) * info.inWidth + tap.source.x]!;
-    const w = weight[((trace.outputChannel * info.inChannelsPerGroup + tap.groupChannel) * info.kernelHeight + tap.ky) * info.kernelWidth + tap.kx]!;
+    const x =
+      input[
+        ((batch * info.inChannels + tap.inputChannel) * info.inHeight + tap.source.y) * info.inWidth + tap.source.x
+      ]!;
+    const w =
+      weight[
+        ((trace.outputChannel * info.inChannelsPerGroup + tap.groupChannel) * info.kernelHeight + tap.ky) *
+          info.kernelWidth +
+          tap.kx
+      ]!;
     sum += w * x;
   }
   return sum;

@@ -15,15 +15,28 @@ import { consistentSum } from './numbers.js';
 function seededValues(length: number, seed: number, scale: number): Float32Array {
   let state = seed >>> 0 || 1;
   return Float32Array.from({ length }, () => {
-    state ^= state << 13; state >>>= 0; state ^= state >>> 17; state ^= state << 5; state >>>= 0;
-    return Math.round((state / 2 ** 32 * 2 - 1) * scale * 10) / 10;
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return Math.round(((state / 2 ** 32) * 2 - 1) * scale * 10) / 10;
   });
 }
 
 function tensorData(value: unknown, argument: string, shape: number[]): Float32Array {
   const t = value as Tensor;
-  if (!t || !(t.data instanceof Float32Array) || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    throw new Conv2dError(argument, (t as Tensor | undefined)?.shape ?? value, `${argument} must be a tensor of shape ${formatValue(shape)}`);
+  if (
+    !t ||
+    !(t.data instanceof Float32Array) ||
+    t.shape.length !== shape.length ||
+    t.shape.some((d, i) => d !== shape[i])
+  ) {
+    throw new Conv2dError(
+      argument,
+      (t as Tensor | undefined)?.shape ?? value,
+      `${argument} must be a tensor of shape ${formatValue(shape)}`,
+    );
   }
   return t.data;
 }
@@ -51,20 +64,53 @@ export interface ShownValues {
   widestSumLine: string;
 }
 
-export function shownValues(info: Conv2dInfo, map: LinkMap, given: { input?: unknown; weight?: unknown; bias?: unknown }, batch: number): ShownValues {
-  const { inChannels: C, inHeight: H, inWidth: W, outChannels: O, inChannelsPerGroup: Cg, outChannelsPerGroup: Og } = info;
+export function shownValues(
+  info: Conv2dInfo,
+  map: LinkMap,
+  given: { input?: unknown; weight?: unknown; bias?: unknown },
+  batch: number,
+): ShownValues {
+  const {
+    inChannels: C,
+    inHeight: H,
+    inWidth: W,
+    outChannels: O,
+    inChannelsPerGroup: Cg,
+    outChannelsPerGroup: Og,
+  } = info;
   const { kernelHeight: kH, kernelWidth: kW, outHeight: Ho, outWidth: Wo } = info;
   const imageSize = C * H * W;
-  const input = given.input === undefined ? seededValues(imageSize, 1, 1)
-    : tensorData(given.input, 'input', info.batched ? [info.batch, C, H, W] : [C, H, W]).subarray(batch * imageSize, (batch + 1) * imageSize);
-  const weight = given.weight === undefined ? seededValues(O * Cg * kH * kW, 2, 1) : tensorData(given.weight, 'weight', [O, Cg, kH, kW]);
-  const bias = !info.hasBias || given.bias === null ? null : given.bias === undefined ? seededValues(O, 3, 0.5) : tensorData(given.bias, 'bias', [O]);
+  const input =
+    given.input === undefined
+      ? seededValues(imageSize, 1, 1)
+      : tensorData(given.input, 'input', info.batched ? [info.batch, C, H, W] : [C, H, W]).subarray(
+          batch * imageSize,
+          (batch + 1) * imageSize,
+        );
+  const weight =
+    given.weight === undefined
+      ? seededValues(O * Cg * kH * kW, 2, 1)
+      : tensorData(given.weight, 'weight', [O, Cg, kH, kW]);
+  const bias =
+    !info.hasBias || given.bias === null
+      ? null
+      : given.bias === undefined
+        ? seededValues(O, 3, 0.5)
+        : tensorData(given.bias, 'bias', [O]);
   const outputs = new Float32Array(O * Ho * Wo);
   conv2dReference({ ...info, batch: 1 }, input, weight, bias, outputs);
   const inputValue = (c: number, y: number, x: number) => input[(c * H + y) * W + x]!;
 
   /** `y[0, 1, 1] = Σc0 (−0.73) + Σc1 (0.70) + b (−0.50) = −0.77` */
-  function sumLineText(o: number, oy: number, ox: number, firstChannel: number, terms: string[], biasTerm: string | null, total: string): string {
+  function sumLineText(
+    o: number,
+    oy: number,
+    ox: number,
+    firstChannel: number,
+    terms: string[],
+    biasTerm: string | null,
+    total: string,
+  ): string {
     const labels = terms.map((_, i) => {
       if (i < SUM_TERMS_SHOWN || Cg <= SUM_TERMS_SHOWN + 1) return `Σc${firstChannel + i}`;
       return `Σc${firstChannel + i}…c${firstChannel + Cg - 1}`;
@@ -79,16 +125,27 @@ export function shownValues(info: Conv2dInfo, map: LinkMap, given: { input?: unk
     const g = Math.floor(o / Og);
     const partial = new Float64Array(Cg);
     forEachTap(map, oy, ox, (c, ky, kx, py, px) => {
-      const y = map.rowSource[py]!, x = map.colSource[px]!;
+      const y = map.rowSource[py]!,
+        x = map.colSource[px]!;
       if (y >= 0 && x >= 0) partial[c]! += weight[weightIndex(info, o, c, ky, kx)]! * inputValue(g * Cg + c, y, x);
     });
-    const shown = Cg <= SUM_TERMS_SHOWN + 1 ? Array.from(partial)
-      : [...partial.subarray(0, SUM_TERMS_SHOWN), partial.subarray(SUM_TERMS_SHOWN).reduce((a, b) => a + b, 0)];
+    const shown =
+      Cg <= SUM_TERMS_SHOWN + 1
+        ? Array.from(partial)
+        : [...partial.subarray(0, SUM_TERMS_SHOWN), partial.subarray(SUM_TERMS_SHOWN).reduce((a, b) => a + b, 0)];
     const terms = bias ? [...shown, bias[o]!] : shown;
     const printed = consistentSum(terms, outputs[(o * Ho + oy) * Wo + ox]!);
     const biasTerm = bias ? printed.terms.pop()! : null;
     return sumLineText(o, oy, ox, g * Cg, printed.terms, biasTerm, printed.total);
   }
-  const widestSumLine = sumLineText(0, 0, 0, 0, Array(Math.min(Cg, SUM_TERMS_SHOWN + 1)).fill('−88.88888'), '−88.88888', '−88.88888');
+  const widestSumLine = sumLineText(
+    0,
+    0,
+    0,
+    0,
+    Array(Math.min(Cg, SUM_TERMS_SHOWN + 1)).fill('−88.88888'),
+    '−88.88888',
+    '−88.88888',
+  );
   return { input, weight, bias, outputs, inputValue, sumLine, widestSumLine };
 }

@@ -38,18 +38,28 @@ export class WorkerPool {
           : `the ${platform().name} platform has no worker threads`;
       }
       const ready = new Promise<string | null>((resolve) => {
-        const timer = setTimeout(() => resolve(`a worker did not start within ${WORKER_START_MS / 1000} s`), WORKER_START_MS);
+        const timer = setTimeout(
+          () => resolve(`a worker did not start within ${WORKER_START_MS / 1000} s`),
+          WORKER_START_MS,
+        );
         worker.onMessage((message) => {
-          if (message.ready) { clearTimeout(timer); resolve(null); return; }
+          if (message.ready) {
+            clearTimeout(timer);
+            resolve(null);
+            return;
+          }
           worker.keepAlive(false);
           const job = pool.#pending.get(message.id);
           if (!job) return;
           pool.#pending.delete(message.id);
-          if (message.error) job.reject(new Error(message.error)); else job.resolve();
+          if (message.error) job.reject(new Error(message.error));
+          else job.resolve();
         });
         worker.onError((error) => {
           clearTimeout(timer);
-          resolve(`a worker failed to start: ${error.message || 'its script could not be loaded'} (a bundler that does not bundle workers, such as esbuild, needs configure({ workerUrl }) pointing at a copy of convlab/dist/convlab-worker.js)`);
+          resolve(
+            `a worker failed to start: ${error.message || 'its script could not be loaded'} (a bundler that does not bundle workers, such as esbuild, needs configure({ workerUrl }) pointing at a copy of convlab/dist/convlab-worker.js)`,
+          );
           for (const job of pool.#pending.values()) job.reject(error);
           pool.#pending.clear();
         });

@@ -8,13 +8,20 @@ import { type KernelExports, instantiate } from '../wasm/runtime.js';
  * memory; for each job, take a plan's tasks from the shared counter until none are left, then reply.
  */
 
-export interface Job { id: number; plan: Plan; slot: number }
+export interface Job {
+  id: number;
+  plan: Plan;
+  slot: number;
+}
 
 /**
  * Instantiates the kernels over the shared memory and answers `{ ready: true }` (id 0) — the pool
  * waits for it, so a worker that cannot start is known before any job is handed to it.
  */
-export function kernelWorker(init: WorkerInit, reply: (message: { id: number; error?: string; ready?: boolean }) => void): (job: Job) => void {
+export function kernelWorker(
+  init: WorkerInit,
+  reply: (message: { id: number; error?: string; ready?: boolean }) => void,
+): (job: Job) => void {
   const { memory } = init;
   const kernels: KernelExports = instantiate(init.module, memory);
   reply({ id: 0, ready: true });

@@ -18,7 +18,10 @@ export function explicitlyPadded(info: Conv2dInfo): Conv2dInfo {
     ...info,
     inHeight: info.inHeight + info.padTop + info.padBottom,
     inWidth: info.inWidth + info.padLeft + info.padRight,
-    padTop: 0, padBottom: 0, padLeft: 0, padRight: 0,
+    padTop: 0,
+    padBottom: 0,
+    padLeft: 0,
+    padRight: 0,
     paddingMode: 'zeros',
   };
 }
@@ -31,7 +34,8 @@ function writeInput(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, offse
     return;
   }
   const { inHeight: H, inWidth: W, padTop, padLeft, paddingMode } = info;
-  const Hp = H + padTop + info.padBottom, Wp = W + padLeft + info.padRight;
+  const Hp = H + padTop + info.padBottom,
+    Wp = W + padLeft + info.padRight;
   // Column sources are the same on every row: map them once.
   const columns = Int32Array.from({ length: Wp }, (_, x) => sourceIndex(x - padLeft, W, paddingMode));
   let at = offset / 4;
@@ -45,8 +49,15 @@ function writeInput(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, offse
 }
 
 /** Lays out and fills the heap for one call; returns the plan, ready for its tasks. */
-export function prepare(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
-  threads: number, kernel?: WasmKernelName): Plan {
+export function prepare(
+  heap: WasmHeap,
+  info: Conv2dInfo,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  threads: number,
+  kernel?: WasmKernelName,
+): Plan {
   const plan = makePlan(explicitlyPadded(info), threads, HEAP_BASE, kernel);
   heap.ensure(plan.end);
   writeInput(heap, info, input, plan.input);
@@ -67,8 +78,15 @@ export function readOutput(heap: WasmHeap, plan: Plan, output: Float32Array): vo
 }
 
 /** The whole convolution on the calling thread. */
-export function conv2dWasm(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null,
-  output: Float32Array, kernel?: WasmKernelName): void {
+export function conv2dWasm(
+  heap: WasmHeap,
+  info: Conv2dInfo,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  output: Float32Array,
+  kernel?: WasmKernelName,
+): void {
   const plan = prepare(heap, info, input, weight, bias, 1, kernel);
   const biasValues = biasView(heap, plan);
   for (let task = 0; task < plan.tasks; task++) runTask(heap.kernels, plan, task, 0, biasValues);

@@ -1,5 +1,9 @@
 import {
-  MAX_MEMORY_PAGES, RELAXED_UNSHARED_WASM_BASE64, RELAXED_WASM_BASE64, SIMD_UNSHARED_WASM_BASE64, SIMD_WASM_BASE64,
+  MAX_MEMORY_PAGES,
+  RELAXED_UNSHARED_WASM_BASE64,
+  RELAXED_WASM_BASE64,
+  SIMD_UNSHARED_WASM_BASE64,
+  SIMD_WASM_BASE64,
 } from './generated/kernels.js';
 
 /**
@@ -9,13 +13,65 @@ import {
 
 /** The kernels' exports; every pointer is a byte offset into the shared memory. */
 export interface KernelExports {
-  im2col(input: number, C: number, H: number, W: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
-    padT: number, padL: number, Wo: number, p0: number, pn: number, col: number): void;
+  im2col(
+    input: number,
+    C: number,
+    H: number,
+    W: number,
+    kH: number,
+    kW: number,
+    sH: number,
+    sW: number,
+    dH: number,
+    dW: number,
+    padT: number,
+    padL: number,
+    Wo: number,
+    p0: number,
+    pn: number,
+    col: number,
+  ): void;
   packWeights(weight: number, M: number, K: number, packed: number): void;
-  gemm(packed: number, B: number, panelBytes: number, rowBytes: number, out: number, ldo: number, M: number, N: number, K: number, bias: number, tail: number): void;
-  depthwisePlane(x: number, Wp: number, w: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
-    biasValue: number, Ho: number, Wo: number, out: number, tail: number): void;
-  padZeros(input: number, C: number, H: number, W: number, padT: number, padL: number, Wp: number, planeFloats: number, out: number): void;
+  gemm(
+    packed: number,
+    B: number,
+    panelBytes: number,
+    rowBytes: number,
+    out: number,
+    ldo: number,
+    M: number,
+    N: number,
+    K: number,
+    bias: number,
+    tail: number,
+  ): void;
+  depthwisePlane(
+    x: number,
+    Wp: number,
+    w: number,
+    kH: number,
+    kW: number,
+    sH: number,
+    sW: number,
+    dH: number,
+    dW: number,
+    biasValue: number,
+    Ho: number,
+    Wo: number,
+    out: number,
+    tail: number,
+  ): void;
+  padZeros(
+    input: number,
+    C: number,
+    H: number,
+    W: number,
+    padT: number,
+    padL: number,
+    Wp: number,
+    planeFloats: number,
+    out: number,
+  ): void;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -54,8 +110,14 @@ export function kernelModule(): { module: WebAssembly.Module | null; support: Wa
   if (compiled) return compiled;
   const sharedMemory = sharedMemoryWorks();
   const candidates: [string, boolean][] = sharedMemory
-    ? [[RELAXED_WASM_BASE64, true], [SIMD_WASM_BASE64, false]]
-    : [[RELAXED_UNSHARED_WASM_BASE64, true], [SIMD_UNSHARED_WASM_BASE64, false]];
+    ? [
+        [RELAXED_WASM_BASE64, true],
+        [SIMD_WASM_BASE64, false],
+      ]
+    : [
+        [RELAXED_UNSHARED_WASM_BASE64, true],
+        [SIMD_UNSHARED_WASM_BASE64, false],
+      ];
   for (const [base64, relaxedSimd] of candidates) {
     const bytes = decodeBase64(base64);
     if (WebAssembly.validate(bytes)) {
@@ -63,7 +125,15 @@ export function kernelModule(): { module: WebAssembly.Module | null; support: Wa
       return compiled;
     }
   }
-  compiled = { module: null, support: { available: false, relaxedSimd: false, sharedMemory, reason: 'this platform does not validate WebAssembly SIMD128' } };
+  compiled = {
+    module: null,
+    support: {
+      available: false,
+      relaxedSimd: false,
+      sharedMemory,
+      reason: 'this platform does not validate WebAssembly SIMD128',
+    },
+  };
   return compiled;
 }
 
@@ -94,7 +164,10 @@ export class WasmHeap {
     const have = this.memory.buffer.byteLength;
     if (bytes > have) {
       const pages = Math.ceil((bytes - have) / PAGE_BYTES);
-      if (have / PAGE_BYTES + pages > MAX_MEMORY_PAGES) throw new RangeError(`the WebAssembly kernels need ${bytes} bytes, more than the 4 GiB a wasm32 memory can hold`);
+      if (have / PAGE_BYTES + pages > MAX_MEMORY_PAGES)
+        throw new RangeError(
+          `the WebAssembly kernels need ${bytes} bytes, more than the 4 GiB a wasm32 memory can hold`,
+        );
       this.memory.grow(pages);
     }
     if (this.#f32.buffer.byteLength !== this.memory.buffer.byteLength) this.#f32 = new Float32Array(this.memory.buffer);
@@ -118,5 +191,7 @@ export function mainHeap(use: 'sync' | 'async' = 'sync'): WasmHeap | null {
   if (existing) return existing;
   const { module, support } = kernelModule();
   if (!support.available || !module) return null;
-  return (heaps[use] = new WasmHeap(module, support.sharedMemory));
+  const heap = new WasmHeap(module, support.sharedMemory);
+  heaps[use] = heap;
+  return heap;
 }

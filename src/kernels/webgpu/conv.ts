@@ -40,8 +40,14 @@ function evict(): void {
 }
 
 /** Runs the convolution on the GPU and writes the result into `output`; returns the kernel that ran. */
-export async function conv2dWebgpu(info: Conv2dInfo, input: Float32Array, weight: Float32Array, bias: Float32Array | null, output: Float32Array,
-  kernel?: WebgpuKernel): Promise<WebgpuKernel> {
+export async function conv2dWebgpu(
+  info: Conv2dInfo,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  output: Float32Array,
+  kernel?: WebgpuKernel,
+): Promise<WebgpuKernel> {
   const plan = planWebgpu(info, kernel, undefined, (await gpuDevice()).limits);
   const key = JSON.stringify([info, plan]);
   let entry = entries.get(key);
@@ -49,7 +55,14 @@ export async function conv2dWebgpu(info: Conv2dInfo, input: Float32Array, weight
     entries.delete(key); // re-inserted below: most recent last
   } else {
     const created: Entry = { layer: WebgpuConv.create(info, plan), ready: null, users: 0 };
-    created.layer.then((layer) => { created.ready = layer; }, () => { if (entries.get(key) === created) entries.delete(key); });
+    created.layer.then(
+      (layer) => {
+        created.ready = layer;
+      },
+      () => {
+        if (entries.get(key) === created) entries.delete(key);
+      },
+    );
     entry = created;
   }
   entries.set(key, entry);

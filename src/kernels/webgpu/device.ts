@@ -9,13 +9,25 @@ async function acquire(): Promise<GPUDevice> {
   const gpu = (await platform().gpu()) as GPU | string;
   if (typeof gpu === 'string') throw new Conv2dError('backend', 'webgpu', gpu);
   const adapter = await gpu.requestAdapter();
-  if (!adapter) throw new Conv2dError('backend', 'webgpu', `no WebGPU adapter was found (${platform().name === 'node'
-    ? 'in Node on a machine without a GPU, point VK_ICD_FILENAMES at a Vulkan driver such as SwiftShader'
-    : 'the browser has WebGPU but no usable GPU, or it is disabled'})`);
+  if (!adapter)
+    throw new Conv2dError(
+      'backend',
+      'webgpu',
+      `no WebGPU adapter was found (${
+        platform().name === 'node'
+          ? 'in Node on a machine without a GPU, point VK_ICD_FILENAMES at a Vulkan driver such as SwiftShader'
+          : 'the browser has WebGPU but no usable GPU, or it is disabled'
+      })`,
+    );
   // The kernels want more than WebGPU's default limits where the adapter has them: larger
   // workgroup memory for the GEMM tiles, storage buffers as large as the layer's tensors.
   const limits: Record<string, number> = {};
-  for (const name of ['maxComputeWorkgroupStorageSize', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeInvocationsPerWorkgroup'] as const) {
+  for (const name of [
+    'maxComputeWorkgroupStorageSize',
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeInvocationsPerWorkgroup',
+  ] as const) {
     limits[name] = adapter.limits[name];
   }
   const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];

@@ -100,7 +100,8 @@ export function gemmPackedLength(info: Conv2dInfo, tile: GemmTile): number {
  */
 export function packGemmWeight(info: Conv2dInfo, tile: GemmTile, weight: Float32Array): Float32Array {
   const { kPadded, mPadded } = packedSizes(info, tile);
-  const K = gemmK(info), M = info.outChannelsPerGroup;
+  const K = gemmK(info),
+    M = info.outChannelsPerGroup;
   const weights = info.groups * kPadded * mPadded;
   const packed = new Float32Array(gemmPackedLength(info, tile));
   for (let g = 0; g < info.groups; g++) {
@@ -114,8 +115,11 @@ export function packGemmWeight(info: Conv2dInfo, tile: GemmTile, weight: Float32
     const taps = new Int32Array(packed.buffer, weights * 4, 4 * kPadded);
     const { kernelHeight: kH, kernelWidth: kW, inHeight: H, inWidth: W } = info;
     for (let k = 0; k < kPadded; k++) {
-      const c = Math.floor(k / (kH * kW)), ky = Math.floor(k / kW) % kH, kx = k % kW;
-      const dy = ky * info.dilationHeight, dx = kx * info.dilationWidth;
+      const c = Math.floor(k / (kH * kW)),
+        ky = Math.floor(k / kW) % kH,
+        kx = k % kW;
+      const dy = ky * info.dilationHeight,
+        dx = kx * info.dilationWidth;
       taps.set(k < K ? [c * H * W + dy * W + dx, dy, dx, 0] : [0, OUTSIDE, 0, 0], 4 * k);
     }
   }
@@ -125,8 +129,15 @@ export function packGemmWeight(info: Conv2dInfo, tile: GemmTile, weight: Float32
 /** A tile the generator can unroll: vec4 rows and columns, and whole rows of the input tile per load pass. */
 function checkTile(tile: GemmTile): void {
   const threads = gemmThreads(tile);
-  const ok = tile.tm % 4 === 0 && tile.tn % 4 === 0 && tile.bm % tile.tm === 0 && tile.bn % tile.tn === 0 &&
-    threads % tile.bn === 0 && tile.bk % (threads / tile.bn) === 0 && threads <= 1024 && tile.splitK >= 1;
+  const ok =
+    tile.tm % 4 === 0 &&
+    tile.tn % 4 === 0 &&
+    tile.bm % tile.tm === 0 &&
+    tile.bn % tile.tn === 0 &&
+    threads % tile.bn === 0 &&
+    tile.bk % (threads / tile.bn) === 0 &&
+    threads <= 1024 &&
+    tile.splitK >= 1;
   if (!ok) throw new Error(`convlab: unusable GEMM tile ${JSON.stringify(tile)}`);
 }
 
@@ -145,24 +156,44 @@ export function gemmWgsl(info: Conv2dInfo, tile: GemmTile): string {
   const vecsA = (bk * bm) / 4;
   const loadsA = Math.ceil(vecsA / threads);
   const tilesPerSplit = Math.ceil(kTiles / splitK);
-  const rowVecs = tm / 4, colVecs = tn / 4;
-  const lines = (count: number, line: (i: number) => string): string => Array.from({ length: count }, (_, i) => line(i)).join('\n');
+  const rowVecs = tm / 4,
+    colVecs = tn / 4;
+  const lines = (count: number, line: (i: number) => string): string =>
+    Array.from({ length: count }, (_, i) => line(i)).join('\n');
   // The loads of one K step, starting at k0 (a WGSL expression): each thread's share of the weight
   // tile (vec4 r of it is element t + r·threads) and of the input tile (rows krow + r·kStep of its column).
-  const weightVec = (k0: string, r: number): string => `weight[weightBase + (${k0} + (t + ${r * threads}) / ${bm / 4}) * (M_PADDED / 4) + (t + ${r * threads}) % ${bm / 4}]`;
+  const weightVec = (k0: string, r: number): string =>
+    `weight[weightBase + (${k0} + (t + ${r * threads}) / ${bm / 4}) * (M_PADDED / 4) + (t + ${r * threads}) % ${bm / 4}]`;
   const inputValue = (k0: string, r: number): string => `gather(${k0} + krow + ${r * kStep}, iy0, ix0, base)`;
-  const storeTiles = (buffer: string, weightVecOf: (r: number) => string, inputValueOf: (r: number) => string): string => [
-    lines(loadsA, (r) => `{ let i = t + ${r * threads}; if (i < ${vecsA}) { As[${buffer} * ${vecsA} + i] = ${weightVecOf(r)}; } }`),
-    lines(loadsB, (r) => `Bs[${buffer} * ${(bk * bn) / 4} + ((krow + ${r * kStep}) * ${bn} + col) / 4][col % 4] = ${inputValueOf(r)};`),
-  ].join('\n');
+  const storeTiles = (
+    buffer: string,
+    weightVecOf: (r: number) => string,
+    inputValueOf: (r: number) => string,
+  ): string =>
+    [
+      lines(
+        loadsA,
+        (r) =>
+          `{ let i = t + ${r * threads}; if (i < ${vecsA}) { As[${buffer} * ${vecsA} + i] = ${weightVecOf(r)}; } }`,
+      ),
+      lines(
+        loadsB,
+        (r) =>
+          `Bs[${buffer} * ${(bk * bn) / 4} + ((krow + ${r * kStep}) * ${bn} + col) / 4][col % 4] = ${inputValueOf(r)};`,
+      ),
+    ].join('\n');
 
   // The micro-kernel for one k: TM/4 + TN/4 vec4 reads of workgroup memory, TM·TN/4 vec4 FMAs.
   const accumulators = lines(tm * colVecs, (i) => `  var acc${i}: vec4<f32> = vec4<f32>(0.0);`);
   const microKernel = [
     ...Array.from({ length: rowVecs }, (_, v) => `      let a${v} = As[aBase + ${v * (bm / tm)} + ty];`),
     ...Array.from({ length: colVecs }, (_, v) => `      let b${v} = Bs[bBase + ${v * (bn / tn)} + tx];`),
-    ...Array.from({ length: tm }, (_, i) => Array.from({ length: colVecs }, (_, v) =>
-      `      acc${i * colVecs + v} = fma(vec4<f32>(a${i >> 2}[${i & 3}]), b${v}, acc${i * colVecs + v});`).join('\n')),
+    ...Array.from({ length: tm }, (_, i) =>
+      Array.from(
+        { length: colVecs },
+        (_, v) => `      acc${i * colVecs + v} = fma(vec4<f32>(a${i >> 2}[${i & 3}]), b${v}, acc${i * colVecs + v});`,
+      ).join('\n'),
+    ),
   ].join('\n');
 
   const epilogue = lines(tm, (i) => {
@@ -264,7 +295,11 @@ ${lines(loadsB, (r) => `  var rb${r}: f32;`)}
   // Prologue: the first tiles into buffer 0.
   if (ktBegin < ktEnd) {
     let k0 = ktBegin * ${bk};
-${storeTiles('0', (r) => weightVec('k0', r), (r) => inputValue('k0', r))}
+${storeTiles(
+  '0',
+  (r) => weightVec('k0', r),
+  (r) => inputValue('k0', r),
+)}
   }
   workgroupBarrier();
 
@@ -283,7 +318,11 @@ ${microKernel}
     }
     if (hasNext) {
       let next = 1 - cur;
-${storeTiles('next', (r) => `ra${r}`, (r) => `rb${r}`)}
+${storeTiles(
+  'next',
+  (r) => `ra${r}`,
+  (r) => `rb${r}`,
+)}
     }
     workgroupBarrier();
   }

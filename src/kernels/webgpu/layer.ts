@@ -4,7 +4,14 @@ import { elementCount } from '../../core/tensor.js';
 import { depthwiseWgsl, depthwiseWorkgroupCount } from './depthwise.js';
 import { gpuDevice } from './device.js';
 import { directConvWgsl, directWorkgroupCount } from './direct.js';
-import { gemmPackedLength, gemmWgsl, gemmWorkgroupCount, packGemmWeight, splitKReduceWgsl, splitKReduceWorkgroupCount } from './gemm.js';
+import {
+  gemmPackedLength,
+  gemmWgsl,
+  gemmWorkgroupCount,
+  packGemmWeight,
+  splitKReduceWgsl,
+  splitKReduceWorkgroupCount,
+} from './gemm.js';
 import { type WebgpuPlan, planWebgpu } from './plan.js';
 
 /**
@@ -21,9 +28,18 @@ let bindGroupLayout: { device: GPUDevice; layout: GPUBindGroupLayout; pipelineLa
 /** Every convlab kernel binds three read-only buffers and one it writes. */
 function layouts(device: GPUDevice): { layout: GPUBindGroupLayout; pipelineLayout: GPUPipelineLayout } {
   if (bindGroupLayout?.device !== device) {
-    const readOnly = (binding: number): GPUBindGroupLayoutEntry => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } });
+    const readOnly = (binding: number): GPUBindGroupLayoutEntry => ({
+      binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type: 'read-only-storage' },
+    });
     const layout = device.createBindGroupLayout({
-      entries: [readOnly(0), readOnly(1), readOnly(2), { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } }],
+      entries: [
+        readOnly(0),
+        readOnly(1),
+        readOnly(2),
+        { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+      ],
     });
     bindGroupLayout = { device, layout, pipelineLayout: device.createPipelineLayout({ bindGroupLayouts: [layout] }) };
     pipelines.clear();
@@ -39,7 +55,10 @@ function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
   const { pipelineLayout } = layouts(device);
   let pipeline = pipelines.get(code);
   if (!pipeline) {
-    pipeline = device.createComputePipeline({ layout: pipelineLayout, compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    pipeline = device.createComputePipeline({
+      layout: pipelineLayout,
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+    });
     pipelines.set(code, pipeline);
   }
   return pipeline;
@@ -71,11 +90,23 @@ export class WebgpuConv {
   readonly #passes: Pass[];
   /** The WGSL sources of the passes. */
   readonly codes: string[] = [];
-  readonly #buffers: { input: GPUBuffer; output: GPUBuffer; partials: GPUBuffer | null; readBack: GPUBuffer; weight: GPUBuffer; bias: GPUBuffer };
+  readonly #buffers: {
+    input: GPUBuffer;
+    output: GPUBuffer;
+    partials: GPUBuffer | null;
+    readBack: GPUBuffer;
+    weight: GPUBuffer;
+    bias: GPUBuffer;
+  };
   readonly #outputLength: number;
   readonly #bindGroups: GPUBindGroup[];
   /** The weight and bias last uploaded (the caller's arrays) and a copy of their values then. */
-  #uploaded: { weight: Float32Array; bias: Float32Array | null; weightCopy: Float32Array; biasCopy: Float32Array | null } | null = null;
+  #uploaded: {
+    weight: Float32Array;
+    bias: Float32Array | null;
+    weightCopy: Float32Array;
+    biasCopy: Float32Array | null;
+  } | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #destroyed = false;
 
@@ -87,16 +118,24 @@ export class WebgpuConv {
     const device = await gpuDevice();
     device.pushErrorScope('validation');
     let layer: WebgpuConv | null = null;
+    let thrown: unknown = null;
     try {
       layer = new WebgpuConv(device, info, plan ?? planWebgpu(info, undefined, undefined, device.limits));
-    } finally {
-      const error = await device.popErrorScope();
-      if (error) {
-        layer?.destroy();
-        forgetPipelines(layer?.codes ?? []);
-        throw new Conv2dError('backend', 'webgpu', `the GPU refused the kernel generated for this layer: ${error.message.split('\n')[0]}`);
-      }
+    } catch (error) {
+      thrown = error;
     }
+    // The scope is popped whatever happened; a validation error the GPU reports wins over a thrown one.
+    const error = await device.popErrorScope();
+    if (error) {
+      layer?.destroy();
+      forgetPipelines(layer?.codes ?? []);
+      throw new Conv2dError(
+        'backend',
+        'webgpu',
+        `the GPU refused the kernel generated for this layer: ${error.message.split('\n')[0]}`,
+      );
+    }
+    if (thrown) throw thrown;
     return layer!;
   }
 
@@ -107,19 +146,34 @@ export class WebgpuConv {
     const inputLength = info.batch * info.inChannels * info.inHeight * info.inWidth;
     this.#outputLength = elementCount(info.outputShape);
     const splitK = plan.tile?.splitK ?? 1;
-    const weightLength = plan.kernel === 'webgpu-gemm' ? gemmPackedLength(info, plan.tile!) : info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+    const weightLength =
+      plan.kernel === 'webgpu-gemm'
+        ? gemmPackedLength(info, plan.tile!)
+        : info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
     const limit = device.limits.maxStorageBufferBindingSize;
-    for (const [name, floats] of [['input', inputLength], ['output', this.#outputLength * splitK], ['weight', weightLength]] as const) {
+    for (const [name, floats] of [
+      ['input', inputLength],
+      ['output', this.#outputLength * splitK],
+      ['weight', weightLength],
+    ] as const) {
       if (floats * 4 > limit) {
-        throw new Conv2dError(name, `${floats} values (${(floats * 4 / 2 ** 20).toFixed(1)} MiB)`, `is larger than this GPU's largest storage buffer (${(limit / 2 ** 20).toFixed(0)} MiB); use a CPU backend or a smaller batch`);
+        throw new Conv2dError(
+          name,
+          `${floats} values (${((floats * 4) / 2 ** 20).toFixed(1)} MiB)`,
+          `is larger than this GPU's largest storage buffer (${(limit / 2 ** 20).toFixed(0)} MiB); use a CPU backend or a smaller batch`,
+        );
       }
     }
-    const storage = (floats: number, usage: number): GPUBuffer => device.createBuffer({ size: bytes(floats), usage: GPUBufferUsage.STORAGE | usage });
+    const storage = (floats: number, usage: number): GPUBuffer =>
+      device.createBuffer({ size: bytes(floats), usage: GPUBufferUsage.STORAGE | usage });
     this.#buffers = {
       input: storage(inputLength, GPUBufferUsage.COPY_DST),
       output: storage(this.#outputLength, GPUBufferUsage.COPY_SRC),
       partials: splitK > 1 ? storage(this.#outputLength * splitK, 0) : null,
-      readBack: device.createBuffer({ size: bytes(this.#outputLength), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+      readBack: device.createBuffer({
+        size: bytes(this.#outputLength),
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      }),
       weight: storage(weightLength, GPUBufferUsage.COPY_DST),
       bias: storage(info.hasBias ? info.outChannels : 4, GPUBufferUsage.COPY_DST),
     };
@@ -129,21 +183,53 @@ export class WebgpuConv {
     };
     if (plan.kernel === 'webgpu-gemm') {
       const tile = plan.tile!;
-      this.#passes = [{ pipeline: pipeline(gemmWgsl(info, tile)), workgroups: fold(gemmWorkgroupCount(info, tile)), reads: 'input', writes: splitK > 1 ? 'partials' : 'output' }];
+      this.#passes = [
+        {
+          pipeline: pipeline(gemmWgsl(info, tile)),
+          workgroups: fold(gemmWorkgroupCount(info, tile)),
+          reads: 'input',
+          writes: splitK > 1 ? 'partials' : 'output',
+        },
+      ];
       if (splitK > 1) {
-        this.#passes.push({ pipeline: pipeline(splitKReduceWgsl(info, splitK)), workgroups: fold(splitKReduceWorkgroupCount(info)), reads: 'partials', writes: 'output' });
+        this.#passes.push({
+          pipeline: pipeline(splitKReduceWgsl(info, splitK)),
+          workgroups: fold(splitKReduceWorkgroupCount(info)),
+          reads: 'partials',
+          writes: 'output',
+        });
       }
     } else if (plan.kernel === 'webgpu-depthwise') {
-      this.#passes = [{ pipeline: pipeline(depthwiseWgsl(info)), workgroups: fold(depthwiseWorkgroupCount(info)), reads: 'input', writes: 'output' }];
+      this.#passes = [
+        {
+          pipeline: pipeline(depthwiseWgsl(info)),
+          workgroups: fold(depthwiseWorkgroupCount(info)),
+          reads: 'input',
+          writes: 'output',
+        },
+      ];
     } else {
-      this.#passes = [{ pipeline: pipeline(directConvWgsl(info)), workgroups: fold(directWorkgroupCount(info)), reads: 'input', writes: 'output' }];
+      this.#passes = [
+        {
+          pipeline: pipeline(directConvWgsl(info)),
+          workgroups: fold(directWorkgroupCount(info)),
+          reads: 'input',
+          writes: 'output',
+        },
+      ];
     }
     const { layout } = layouts(device);
-    this.#bindGroups = this.#passes.map((pass) => device.createBindGroup({
-      layout,
-      entries: [this.#buffers[pass.reads]!, this.#buffers.weight, this.#buffers.bias, this.#buffers[pass.writes]!]
-        .map((buffer, binding) => ({ binding, resource: { buffer } })),
-    }));
+    this.#bindGroups = this.#passes.map((pass) =>
+      device.createBindGroup({
+        layout,
+        entries: [
+          this.#buffers[pass.reads]!,
+          this.#buffers.weight,
+          this.#buffers.bias,
+          this.#buffers[pass.writes]!,
+        ].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      }),
+    );
   }
 
   /**
@@ -153,10 +239,30 @@ export class WebgpuConv {
    */
   useWeights(weight: Float32Array, bias: Float32Array | null): void {
     const last = this.#uploaded;
-    if (last && last.weight === weight && last.bias === bias && sameValues(weight, last.weightCopy) && (!bias || sameValues(bias, last.biasCopy!))) return;
+    if (
+      last &&
+      last.weight === weight &&
+      last.bias === bias &&
+      sameValues(weight, last.weightCopy) &&
+      (!bias || sameValues(bias, last.biasCopy!))
+    )
+      return;
     const packed = this.plan.kernel === 'webgpu-gemm' ? packGemmWeight(this.info, this.plan.tile!, weight) : weight;
-    this.device.queue.writeBuffer(this.#buffers.weight, 0, packed.buffer as ArrayBuffer, packed.byteOffset, packed.byteLength);
-    if (bias) this.device.queue.writeBuffer(this.#buffers.bias, 0, bias.buffer as ArrayBuffer, bias.byteOffset, bias.byteLength);
+    this.device.queue.writeBuffer(
+      this.#buffers.weight,
+      0,
+      packed.buffer as ArrayBuffer,
+      packed.byteOffset,
+      packed.byteLength,
+    );
+    if (bias)
+      this.device.queue.writeBuffer(
+        this.#buffers.bias,
+        0,
+        bias.buffer as ArrayBuffer,
+        bias.byteOffset,
+        bias.byteLength,
+      );
     this.#uploaded = { weight, bias, weightCopy: weight.slice(), biasCopy: bias ? bias.slice() : null };
   }
 
@@ -175,7 +281,11 @@ export class WebgpuConv {
    * Uploads `input` (and `weights`, if given and changed: see {@link useWeights}), runs the layer and
    * reads the result into `output`. Runs on one layer happen one after another, in call order.
    */
-  run(input: Float32Array, output: Float32Array, weights?: { weight: Float32Array; bias: Float32Array | null }): Promise<void> {
+  run(
+    input: Float32Array,
+    output: Float32Array,
+    weights?: { weight: Float32Array; bias: Float32Array | null },
+  ): Promise<void> {
     const run = this.#queue.then(async () => {
       if (this.#destroyed) throw new Error('convlab: this GPU layer was released');
       if (weights) this.useWeights(weights.weight, weights.bias);
@@ -212,18 +322,25 @@ export class WebgpuConv {
       return { source: 'wall', microseconds: [((performance.now() - start) * 1000) / runs] };
     }
     const querySet = device.createQuerySet({ type: 'timestamp', count: 2 * runs });
-    const resolved = device.createBuffer({ size: 16 * runs, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    const resolved = device.createBuffer({
+      size: 16 * runs,
+      usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+    });
     const read = device.createBuffer({ size: 16 * runs, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     try {
       const encoder = device.createCommandEncoder();
-      for (let i = 0; i < runs; i++) this.encode(encoder, { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 });
+      for (let i = 0; i < runs; i++)
+        this.encode(encoder, { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 });
       encoder.resolveQuerySet(querySet, 0, 2 * runs, resolved, 0);
       encoder.copyBufferToBuffer(resolved, 0, read, 0, 16 * runs);
       device.queue.submit([encoder.finish()]);
       await read.mapAsync(GPUMapMode.READ);
       const stamps = new BigUint64Array(read.getMappedRange().slice(0));
       read.unmap();
-      return { source: 'timestamps', microseconds: Array.from({ length: runs }, (_, i) => Number(stamps[2 * i + 1]! - stamps[2 * i]!) / 1000) };
+      return {
+        source: 'timestamps',
+        microseconds: Array.from({ length: runs }, (_, i) => Number(stamps[2 * i + 1]! - stamps[2 * i]!) / 1000),
+      };
     } finally {
       querySet.destroy();
       resolved.destroy();
@@ -244,13 +361,27 @@ export class WebgpuConv {
 }
 
 /** Node's Buffer, where there is one: its compare is a memcmp, ~10× a loop in JavaScript. */
-const NodeBuffer = (globalThis as { Buffer?: { from(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array & { equals(other: Uint8Array): boolean } } }).Buffer;
+const NodeBuffer = (
+  globalThis as {
+    Buffer?: {
+      from(
+        buffer: ArrayBufferLike,
+        offset: number,
+        length: number,
+      ): Uint8Array & { equals(other: Uint8Array): boolean };
+    };
+  }
+).Buffer;
 
 /** Bit-for-bit equality (so NaNs and −0 count as changes only when their bits change). */
 function sameValues(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
-  if (NodeBuffer) return NodeBuffer.from(a.buffer, a.byteOffset, a.byteLength).equals(NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength));
-  const x = new Int32Array(a.buffer, a.byteOffset, a.length), y = new Int32Array(b.buffer, b.byteOffset, b.length);
+  if (NodeBuffer)
+    return NodeBuffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+      NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength),
+    );
+  const x = new Int32Array(a.buffer, a.byteOffset, a.length),
+    y = new Int32Array(b.buffer, b.byteOffset, b.length);
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }

@@ -50,8 +50,18 @@ export function gemmTileFor(info: Conv2dInfo): GemmTile {
   const fills = (tile: GemmTile, workgroups: number): boolean => gemmWorkgroupCount(info, tile) >= workgroups;
   let tile: GemmTile;
   if (m <= 32) tile = GEMM_TILES.m32n64;
-  else if (m <= 64) tile = fills(GEMM_TILES.m64n128t8, 4 * SMS) ? GEMM_TILES.m64n128t8 : fills(GEMM_TILES.m64n128, SMS) ? GEMM_TILES.m64n128 : GEMM_TILES.m64n64;
-  else tile = fills(GEMM_TILES.m128n128, 2 * SMS) ? GEMM_TILES.m128n128 : fills(GEMM_TILES.m128n64, SMS) ? GEMM_TILES.m128n64 : GEMM_TILES.m64n64;
+  else if (m <= 64)
+    tile = fills(GEMM_TILES.m64n128t8, 4 * SMS)
+      ? GEMM_TILES.m64n128t8
+      : fills(GEMM_TILES.m64n128, SMS)
+        ? GEMM_TILES.m64n128
+        : GEMM_TILES.m64n64;
+  else
+    tile = fills(GEMM_TILES.m128n128, 2 * SMS)
+      ? GEMM_TILES.m128n128
+      : fills(GEMM_TILES.m128n64, SMS)
+        ? GEMM_TILES.m128n64
+        : GEMM_TILES.m64n64;
   const workgroups = gemmWorkgroupCount(info, tile);
   const kTiles = Math.ceil(gemmK(info) / tile.bk);
   if (workgroups < SMS || (workgroups < 2 * SMS && kTiles >= LONG_K_TILES)) {
@@ -68,7 +78,10 @@ export interface WorkgroupLimits {
 }
 
 export function tileFits(tile: GemmTile, limits: WorkgroupLimits): boolean {
-  return gemmWorkgroupBytes(tile) <= limits.maxComputeWorkgroupStorageSize && gemmThreads(tile) <= limits.maxComputeInvocationsPerWorkgroup;
+  return (
+    gemmWorkgroupBytes(tile) <= limits.maxComputeWorkgroupStorageSize &&
+    gemmThreads(tile) <= limits.maxComputeInvocationsPerWorkgroup
+  );
 }
 
 /**
@@ -76,11 +89,21 @@ export function tileFits(tile: GemmTile, limits: WorkgroupLimits): boolean {
  * `limits`, a chosen tile the device cannot run is replaced by 32 × 64 or 64 × 64 (16 KiB, 256
  * threads: within every WebGPU device's limits), and a forced one is refused.
  */
-export function planWebgpu(info: Conv2dInfo, kernel: WebgpuKernel = webgpuKernelFor(info), tile?: GemmTile, limits?: WorkgroupLimits): WebgpuPlan {
-  if (kernel === 'webgpu-depthwise' && !isDepthwise(info)) throw new Error('convlab: the depthwise GPU kernel needs a depthwise layer');
+export function planWebgpu(
+  info: Conv2dInfo,
+  kernel: WebgpuKernel = webgpuKernelFor(info),
+  tile?: GemmTile,
+  limits?: WorkgroupLimits,
+): WebgpuPlan {
+  if (kernel === 'webgpu-depthwise' && !isDepthwise(info))
+    throw new Error('convlab: the depthwise GPU kernel needs a depthwise layer');
   if (kernel !== 'webgpu-gemm') return { kernel };
   if (tile && limits && !tileFits(tile, limits)) {
-    throw new Conv2dError('tile', `${tile.bm}×${tile.bn}×${tile.bk}`, `needs ${gemmWorkgroupBytes(tile)} bytes of workgroup memory and ${gemmThreads(tile)} threads; this GPU allows ${limits.maxComputeWorkgroupStorageSize} and ${limits.maxComputeInvocationsPerWorkgroup}`);
+    throw new Conv2dError(
+      'tile',
+      `${tile.bm}×${tile.bn}×${tile.bk}`,
+      `needs ${gemmWorkgroupBytes(tile)} bytes of workgroup memory and ${gemmThreads(tile)} threads; this GPU allows ${limits.maxComputeWorkgroupStorageSize} and ${limits.maxComputeInvocationsPerWorkgroup}`,
+    );
   }
   let chosen = tile ?? gemmTileFor(info);
   if (limits && !tileFits(chosen, limits)) {
