@@ -12,8 +12,8 @@ function timeLinked(label, inputShape, layer) {
   const animation = createAnimation(inputShape, layer, { cellSize: 8 });
   const built = performance.now() - started;
   const { info } = animation;
-  const Hp = info.inHeight + info.padTop + info.padBottom,
-    Wp = info.inWidth + info.padLeft + info.padRight;
+  const Hp = info.paddedHeight,
+    Wp = info.paddedWidth;
   const targets = {
     input: Array.from({ length: 200 }, (_, i) => ({
       kind: 'input',

@@ -87,7 +87,7 @@ for (const [index, c] of fixtures.valid.entries()) {
   const outputs = [['planned', (await conv2dAsync(x, w, b, { ...c.options, backend: 'webgpu' })).data]];
   const forced = [];
   if (index % 16 === 0) forced.push(['gemm', planWebgpu(info, 'webgpu-gemm')]);
-  if (index % 48 === 0) forced.push(['gemm split 2', planWebgpu(info, 'webgpu-gemm', { ...GEMM_TILES.m32n64, splitK: 2 })]);
+  if (index % 48 === 0) forced.push(['gemm split 2', planWebgpu(info, 'webgpu-gemm', { ...GEMM_TILES['m32n64k16-t4x4'], splitK: 2 })]);
   for (const [name, plan] of forced) {
     const layer = await WebgpuConv.create(info, plan);
     const output = new Float32Array(expected.length);

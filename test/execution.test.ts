@@ -93,16 +93,26 @@ describe('execution options: backend, threads, out', () => {
 describe('selectKernel', () => {
   const info = (xs: number[], ws: number[], options = {}) => resolveConv2dCall(make(xs, 1), make(ws, 2), null, options);
   it('names the kernel for each kind of layer', () => {
+    // The article's 7×7 figure: 486 MACs, under the small-layer threshold.
     expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3], { padding: 1, stride: 2, dilation: 2 }), { wasm: true })).toBe(
-      'small',
+      'reference',
     );
-    expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), { wasm: true })).toBe('im2col-gemm');
-    expect(selectKernel(info([1, 256, 56, 56], [64, 256, 1, 1]), { wasm: true })).toBe('gemm-1x1');
+    expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), { wasm: true })).toBe(
+      'wasm-im2col-gemm-4x8-simd128',
+    );
+    expect(selectKernel(info([1, 256, 56, 56], [64, 256, 1, 1]), { wasm: true })).toBe('wasm-gemm-1x1-4x8-simd128');
+    // 1×1 with reflect padding: the padding is written out first, so the 1×1 GEMM still runs it.
+    expect(
+      selectKernel(info([1, 64, 56, 56], [64, 64, 1, 1], { padding: 1, paddingMode: 'reflect' }), { wasm: true }),
+    ).toBe('wasm-gemm-1x1-4x8-simd128');
+    expect(selectKernel(info([1, 64, 56, 56], [64, 64, 1, 1], { padding: 1 }), { wasm: true })).toBe(
+      'wasm-im2col-gemm-4x8-simd128',
+    );
     expect(selectKernel(info([1, 144, 56, 56], [144, 1, 3, 3], { padding: 1, groups: 144 }), { wasm: true })).toBe(
-      'depthwise',
+      'wasm-depthwise-simd128',
     );
     expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3]), { wasm: false })).toBe('reference');
-    expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3]), { wasm: true }, 'wasm')).toBe('im2col-gemm');
+    expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3]), { wasm: true }, 'wasm')).toBe('wasm-im2col-gemm-4x8-simd128');
     expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3]), { wasm: true }, 'reference')).toBe('reference');
   });
 });

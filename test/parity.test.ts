@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Conv2dInfo, type KernelName, type Tensor, conv2dReference, tensor } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { runConv2d, runConv2dAsync } from '../src/kernels/run.js';
-import { isDepthwise, isPointwise } from '../src/kernels/select.js';
-import { explicitlyPadded } from '../src/kernels/wasm/conv.js';
+import { kernelsSupporting } from '../src/kernels/table.js';
 import { MR, NR } from '../src/kernels/wasm/plan.js';
 import { BUILT, decode, expectClose, loadTorchFixtures, randomData } from './helpers.js';
 
@@ -12,13 +11,8 @@ import { BUILT, decode, expectClose, loadTorchFixtures, randomData } from './hel
  * threads, against the reference kernel.
  */
 
-/** The WebAssembly kernels that can run a layer: im2col-gemm runs any; the others their own shapes. */
-function kernelsFor(info: Conv2dInfo): KernelName[] {
-  const kernels: KernelName[] = ['im2col-gemm'];
-  if (isDepthwise(info)) kernels.push('depthwise');
-  if (isPointwise(explicitlyPadded(info))) kernels.push('gemm-1x1');
-  return kernels;
-}
+/** The WebAssembly kernels that can run a layer, from the kernel table: the im2col GEMM runs any. */
+const kernelsFor = (info: Conv2dInfo): KernelName[] => kernelsSupporting(info, 'wasm');
 
 function reference(info: Conv2dInfo, input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const output = new Float32Array(info.outputShape.reduce((a, b) => a * b, 1));

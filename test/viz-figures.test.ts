@@ -53,8 +53,8 @@ function checkConnectors(animation: Animation, frame: Frame): number {
       animation.cellRect({
         kind: 'input',
         channel: c,
-        py: info.inHeight + info.padTop + info.padBottom - 1,
-        px: info.inWidth + info.padLeft + info.padRight - 1,
+        py: info.paddedHeight - 1,
+        px: info.paddedWidth - 1,
       }),
     ]);
   let checked = 0;

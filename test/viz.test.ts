@@ -290,8 +290,8 @@ function linkedBruteForce(animation: ReturnType<typeof createAnimation>, target:
   const { info } = animation;
   const result = { inputs: new Set<string>(), weights: new Set<string>(), outputs: new Set<string>() };
   const key = (o: object) => JSON.stringify(o);
-  const Hp = info.inHeight + info.padTop + info.padBottom,
-    Wp = info.inWidth + info.padLeft + info.padRight;
+  const Hp = info.paddedHeight,
+    Wp = info.paddedWidth;
   const sourceOf = (channel: number, py: number, px: number) => {
     const y = traceSource(info, py, 'y'),
       x = traceSource(info, px, 'x');
@@ -346,8 +346,8 @@ describe('hover linking', () => {
     (inputShape, layer) => {
       const animation = createAnimation(inputShape, layer);
       const { info } = animation;
-      const Hp = info.inHeight + info.padTop + info.padBottom,
-        Wp = info.inWidth + info.padLeft + info.padRight;
+      const Hp = info.paddedHeight,
+        Wp = info.paddedWidth;
       const targets: CellTarget[] = [];
       for (let c = 0; c < info.inChannels; c++)
         for (let py = 0; py < Hp; py++)

@@ -290,7 +290,7 @@ describe('the playground', () => {
   it('times the forward pass on this browser', async () => {
     const { page } = await open();
     await page.getByTestId('measure').click();
-    expect(await text(page, 'timing')).toMatch(/per forward pass \(median of 15, kernel small, one thread\)/);
+    expect(await text(page, 'timing')).toMatch(/per forward pass \(median of 15, kernel reference, one thread\)/);
     // A layer big enough for threads: the engine's Web Workers run it (the page is cross-origin isolated).
     await page.getByTestId('in-channels').fill('16');
     await page.getByTestId('height').fill('40');

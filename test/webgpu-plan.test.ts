@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { tensor } from '../src/index.js';
 import { LAYER_SUITE } from '../src/bench/layers.js';
-import { GEMM_TILES, gemmK, gemmWorkgroupCount, gemmWgsl, packGemmWeight } from '../src/kernels/webgpu/gemm.js';
-import { gemmTileFor, planWebgpu, webgpuKernelFor } from '../src/kernels/webgpu/plan.js';
+import { GEMM_TILES, gemmWorkgroupCount, gemmWgsl, packGemmWeight } from '../src/kernels/webgpu/gemm.js';
+import { gemmTileFor, planWebgpu } from '../src/kernels/webgpu/plan.js';
+import { selectKernel } from '../src/kernels/select.js';
 import { depthwiseWgsl } from '../src/kernels/webgpu/depthwise.js';
 
 /** The GPU planner's rules (src/kernels/webgpu/plan.ts) and the packing, without a GPU. */
@@ -16,14 +17,14 @@ function infoOf(input: number[], weight: number[], options: object = {}) {
   );
 }
 
+const gpuKernel = (info: ReturnType<typeof infoOf>) => selectKernel(info, { wasm: true }, 'webgpu');
+
 describe('the WebGPU planner', () => {
   it('routes depthwise, narrow and general layers to their kernels', () => {
-    expect(webgpuKernelFor(infoOf([1, 144, 56, 56], [144, 1, 3, 3], { padding: 1, groups: 144 }))).toBe(
-      'webgpu-depthwise',
-    );
-    expect(webgpuKernelFor(infoOf([1, 8, 32, 32], [8, 1, 13, 13], { groups: 8 }))).toBe('webgpu-direct'); // window too large to unroll
-    expect(webgpuKernelFor(infoOf([1, 3, 7, 7], [2, 3, 3, 3]))).toBe('webgpu-direct'); // 2 output channels
-    expect(webgpuKernelFor(infoOf([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }))).toBe('webgpu-gemm');
+    expect(gpuKernel(infoOf([1, 144, 56, 56], [144, 1, 3, 3], { padding: 1, groups: 144 }))).toBe('webgpu-depthwise');
+    expect(gpuKernel(infoOf([1, 8, 32, 32], [8, 1, 13, 13], { groups: 8 }))).toBe('webgpu-direct'); // window too large to unroll
+    expect(gpuKernel(infoOf([1, 3, 7, 7], [2, 3, 3, 3]))).toBe('webgpu-direct'); // 2 output channels
+    expect(gpuKernel(infoOf([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }))).toBe('webgpu-gemm');
     expect(() => planWebgpu(infoOf([1, 64, 8, 8], [64, 64, 3, 3]), 'webgpu-depthwise')).toThrow(/depthwise/);
   });
 
@@ -31,7 +32,7 @@ describe('the WebGPU planner', () => {
     for (const layer of LAYER_SUITE) {
       for (const batch of [1, 32]) {
         const info = infoOf([batch, ...layer.input.slice(1)], layer.weight, layer.options);
-        if (webgpuKernelFor(info) !== 'webgpu-gemm') continue;
+        if (gpuKernel(info) !== 'webgpu-gemm') continue;
         const tile = gemmTileFor(info);
         const m = info.outChannelsPerGroup;
         // The tile is never taller than needed by more than the smallest step (32 → 64 → 128).
@@ -39,19 +40,19 @@ describe('the WebGPU planner', () => {
         const unsplit = gemmWorkgroupCount(info, { ...tile, splitK: 1 });
         if (tile.splitK > 1) {
           expect(unsplit).toBeLessThan(264);
-          expect(Math.ceil(gemmK(info) / tile.bk) / tile.splitK).toBeGreaterThanOrEqual(2); // ≥ 2 steps a slice
+          expect(Math.ceil(info.taps / tile.bk) / tile.splitK).toBeGreaterThanOrEqual(2); // ≥ 2 steps a slice
         }
         if (unsplit >= 264) expect(tile.splitK).toBe(1);
       }
     }
     // Spot checks against the H200 timings (docs/gpu.md).
-    expect(gemmTileFor(infoOf([32, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }))).toEqual(GEMM_TILES.m64n128t8);
+    expect(gemmTileFor(infoOf([32, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }))).toEqual(GEMM_TILES['m64n128k8-t8x8']);
     expect(gemmTileFor(infoOf([1, 256, 14, 14], [256, 256, 3, 3], { padding: 1 })).splitK).toBe(16);
   });
 
   it('packs weights as [g][k][m] padded to whole tiles, with the tap table after them', () => {
     const info = infoOf([1, 4, 5, 6], [6, 2, 2, 3], { groups: 2, dilation: [2, 1], padding: 1 });
-    const tile = GEMM_TILES.m32n64;
+    const tile = GEMM_TILES['m32n64k16-t4x4'];
     const weight = Float32Array.from({ length: 6 * 2 * 2 * 3 }, (_, i) => i + 1);
     const packed = packGemmWeight(info, tile, weight);
     const K = 2 * 2 * 3,
@@ -82,7 +83,7 @@ describe('the WebGPU planner', () => {
       padding: 1,
       paddingMode: 'circular',
     });
-    const source = gemmWgsl(info, GEMM_TILES.m64n64);
+    const source = gemmWgsl(info, GEMM_TILES['m64n64k16-t4x4']);
     for (const constant of [
       'const C: i32 = 6',
       'const SH: i32 = 2',

@@ -8,7 +8,7 @@ import { Conv2d, Conv2dError, conv2d, conv2dAsync, tensor } from '../src/index.j
 import { decode, expectClose, loadTorchFixtures, randomData } from './helpers.js';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { runConv2dAsync } from '../src/kernels/run.js';
-import { isDepthwise } from '../src/kernels/select.js';
+import { isDepthwise } from '../src/kernels/table.js';
 import { GEMM_TILES, type GemmTile, gemmUsesTapTable } from '../src/kernels/webgpu/gemm.js';
 import { WebgpuConv } from '../src/kernels/webgpu/layer.js';
 import { cachedLayerCount } from '../src/kernels/webgpu/conv.js';
@@ -125,8 +125,8 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
                 ] as [string, GemmTile][],
             )
           : [
-              ['m64n64', GEMM_TILES.m64n64],
-              ['m128n128 split 2', { ...GEMM_TILES.m128n128, splitK: 2 }],
+              ['m64n64', GEMM_TILES['m64n64k16-t4x4']],
+              ['m128n128 split 2', { ...GEMM_TILES['m128n128k8-t8x8'], splitK: 2 }],
             ];
       for (const [name, tile] of tiles) {
         const layer = await WebgpuConv.create(info, planWebgpu(info, 'webgpu-gemm', tile));
@@ -181,8 +181,8 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
         maxComputeWorkgroupStorageSize: 32768,
         maxComputeInvocationsPerWorkgroup: 256,
       }).tile,
-    ).toEqual(GEMM_TILES.m64n128);
-    expect(planWebgpu(l9, 'webgpu-gemm', undefined, small).tile).toEqual(GEMM_TILES.m64n64);
+    ).toEqual(GEMM_TILES['m64n128k16-t4x8']);
+    expect(planWebgpu(l9, 'webgpu-gemm', undefined, small).tile).toEqual(GEMM_TILES['m64n64k16-t4x4']);
   });
 
   it('many configurations at once: each call keeps its prepared layer until it is done; the cache stays bounded', async () => {

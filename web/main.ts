@@ -286,14 +286,14 @@ function setBounds(a: Animation): void {
   const axes = [
     {
       axis: 'h',
-      padded: info.inHeight + info.padTop + info.padBottom,
+      padded: info.paddedHeight,
       kernel: info.kernelHeight,
       dilation: info.dilationHeight,
       size: info.inHeight,
     },
     {
       axis: 'w',
-      padded: info.inWidth + info.padLeft + info.padRight,
+      padded: info.paddedWidth,
       kernel: info.kernelWidth,
       dilation: info.dilationWidth,
       size: info.inWidth,

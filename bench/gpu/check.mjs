@@ -25,7 +25,7 @@ import { elementCount } from '../../dist/core/tensor.js';
 import { randomFill } from '../../dist/core/random.js';
 import { gpuDevice } from '../../dist/kernels/webgpu/device.js';
 import { WebgpuConv } from '../../dist/kernels/webgpu/layer.js';
-import { GEMM_TILES, gemmWorkgroupCount } from '../../dist/kernels/webgpu/gemm.js';
+import { GEMM_TILES, gemmWorkgroupCount, tileName } from '../../dist/kernels/webgpu/gemm.js';
 import { planWebgpu } from '../../dist/kernels/webgpu/plan.js';
 
 // cuDNN through PyTorch on the H200, fp32 (TF32 off), median of 50, µs (GPU.md).
@@ -128,10 +128,8 @@ async function measurePlans(info, plans, x, w, b, cpu) {
   }));
 }
 
-const describePlan = (plan) =>
-  plan.kernel === 'webgpu-gemm'
-    ? `gemm ${plan.tile.bm}x${plan.tile.bn}k${plan.tile.bk}${plan.tile.splitK > 1 ? ` split${plan.tile.splitK}` : ''}`
-    : plan.kernel.replace('webgpu-', '');
+// The kernel table's name, and for the GEMM its tile's (gemm.ts tileName: m64n128k8-t8x8-s4).
+const describePlan = (plan) => (plan.kernel === 'webgpu-gemm' ? `webgpu-gemm ${tileName(plan.tile)}` : plan.kernel);
 
 const rows = [];
 for (const layer of LAYER_SUITE.filter((l) => !only || only.includes(l.id))) {

@@ -282,7 +282,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
       done++;
       continue;
     }
-    const described = describeInfo(info, inputShape);
+    const described = describeInfo(info);
     for (const contender of contenders) {
       const elapsed = now() - start;
       const remainingJobs = (jobs.length - done) * contenders.length;

@@ -3,7 +3,7 @@ import { resolveConv2dCall } from '../core/call.js';
 import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import { selectKernel } from '../kernels/select.js';
-import { mainHeap } from '../kernels/wasm/runtime.js';
+import { capabilities } from '../engine/capabilities.js';
 import type { BenchLayer } from './layers.js';
 import { onnxConvModel } from './onnx-model.js';
 
@@ -54,7 +54,7 @@ function convlabPeer(threads: number): Peer {
       const x = { data: input, shape: layer.input },
         w = { data: weight, shape: layer.weight },
         b = { data: bias, shape: [layer.weight[0]] };
-      const kernel = selectKernel(resolveConv2dCall(x, w, b, layer.options), { wasm: mainHeap() !== null });
+      const kernel = selectKernel(resolveConv2dCall(x, w, b, layer.options), { wasm: (await capabilities()).simd });
       // Like a caller running a layer in a loop: one output buffer, reused.
       const info = resolveConv2dCall(x, w, b, layer.options);
       const out = { data: new Float32Array(info.outputShape.reduce((p, q) => p * q, 1)), shape: info.outputShape };

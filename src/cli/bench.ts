@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { LAYER_SUITE } from '../bench/layers.js';
 import { OPTIONAL_PEERS, PEERS } from '../bench/peers.js';
-import { UsageError } from './flags.js';
+import { UsageError, parseNumber } from './flags.js';
 
 interface BenchFlags {
   layers?: string;
@@ -10,6 +10,8 @@ interface BenchFlags {
   budgetMs: string;
   rounds: string;
   backend?: string;
+  kernels?: boolean;
+  threads?: string;
 }
 
 function pick(flag: string, text: string | undefined, known: readonly string[]): string[] | undefined {
@@ -32,6 +34,8 @@ export function registerBench(program: Command): void {
     .option('--out <dir>', 'also write the report to DIR/latest.md and DIR/latest.json')
     .option('--budget-ms <ms>', 'time budget per contender, layer and round', '1000')
     .option('--rounds <n>', 'rounds over all contenders; each keeps its best median', '2')
+    .option('--kernels', "instead of the peers: time every kernel of convlab's table that supports each layer")
+    .option('--threads <n>', 'threads for the WebAssembly kernels with --kernels', '1')
     .action(async (flags: BenchFlags) => {
       const layers = pick(
         '--layers',
@@ -51,6 +55,21 @@ export function registerBench(program: Command): void {
       const budgetMs = Number(flags.budgetMs);
       if (!Number.isFinite(budgetMs) || budgetMs <= 0)
         throw new UsageError('--budget-ms', flags.budgetMs, '--budget-ms takes a positive number of milliseconds');
+      if (flags.kernels) {
+        if (flags.peers !== undefined)
+          throw new UsageError('--peers', flags.peers, "--kernels times convlab's own kernels: leave out --peers");
+        const threads = parseNumber('--threads', flags.threads ?? '1');
+        const { benchKernels, kernelReportMarkdown } = await import('../bench/kernels.js');
+        const rows = await benchKernels({
+          layers,
+          threads,
+          webgpu: flags.backend === 'webgpu',
+          budgetMs,
+          onProgress: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(kernelReportMarkdown(rows));
+        return;
+      }
       const rounds = Number(flags.rounds);
       if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10)
         throw new UsageError('--rounds', flags.rounds, '--rounds takes an integer from 1 to 10');

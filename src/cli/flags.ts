@@ -33,6 +33,7 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   layer: '--layer',
   weight: '--weight',
   output: '--output',
+  threads: '--threads',
 };
 
 /** Adds -s -p -d -g --padding-mode (the options of `conv2d`). */

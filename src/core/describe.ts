@@ -68,13 +68,13 @@ function axisFormula(
 }
 
 /** Describes a resolved convolution: shapes, formula, padding, counts. */
-export function describeInfo(info: Conv2dInfo, inputShape: readonly number[]): Conv2dDescription {
-  const weightCount = info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+export function describeInfo(info: Conv2dInfo): Conv2dDescription {
+  const weightCount = info.outChannels * info.taps;
   const biasCount = info.hasBias ? info.outChannels : 0;
-  const taps = info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+  const taps = info.taps;
   const macs = macsOf(info);
   return {
-    inputShape: [...inputShape],
+    inputShape: [...info.inputShape],
     outputShape: [...info.outputShape],
     inChannels: info.inChannels,
     outChannels: info.outChannels,
@@ -206,7 +206,7 @@ export function resolveLayer(inputShape: unknown, layer: LayerOptions): Conv2dIn
  * // formula.height 'H_out = floor((7 + 1 + 1 − 2·(3−1) − 1) / 2) + 1 = 3'
  */
 export function describeConv2d(inputShape: readonly number[], layer: LayerOptions): Conv2dDescription {
-  return describeInfo(resolveLayer(inputShape, layer), inputShape);
+  return describeInfo(resolveLayer(inputShape, layer));
 }
 
 /** The description as text for a person (the CLI's `shape` and the demo print this). */

@@ -133,23 +133,24 @@ export interface Conv2dInfo extends Omit<Conv2dGeometry, 'kernelArgument'> {
   /** Span of the dilated kernel on the input: dilation·(kernel−1) + 1. */
   kernelExtentHeight: number;
   kernelExtentWidth: number;
+  /** The input with its padding: in + pad_before + pad_after, per axis. */
+  paddedHeight: number;
+  paddedWidth: number;
+  /** Multiply-accumulates per output value, C/groups · kH · kW: the GEMM's depth K. */
+  taps: number;
   outHeight: number;
   outWidth: number;
+  /** (N, C, H, W), or (C, H, W) for an unbatched input. */
+  inputShape: number[];
+  /** (O, C/groups, kH, kW). */
+  weightShape: number[];
   /** (N, O, H_out, W_out), or (O, H_out, W_out) for an unbatched input. */
   outputShape: number[];
 }
 
 /** Multiply-accumulates of the convolution: N·O·H_out·W_out·(C/groups)·kH·kW (FLOPs are twice this). */
 export function macsOf(info: Conv2dInfo): number {
-  return (
-    info.batch *
-    info.outChannels *
-    info.outHeight *
-    info.outWidth *
-    info.inChannelsPerGroup *
-    info.kernelHeight *
-    info.kernelWidth
-  );
+  return info.batch * info.outChannels * info.outHeight * info.outWidth * info.taps;
 }
 
 /** Padding for one axis under 'same': the total dilation·(kernel−1), the smaller half before (as PyTorch). */
@@ -253,8 +254,13 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings)
     outChannelsPerGroup: outChannels / groups,
     kernelExtentHeight,
     kernelExtentWidth,
+    paddedHeight,
+    paddedWidth,
+    taps: (inChannels / groups) * kernelHeight * kernelWidth,
     outHeight,
     outWidth,
+    inputShape: geometry.batched ? [geometry.batch, inChannels, inHeight, inWidth] : [inChannels, inHeight, inWidth],
+    weightShape: [outChannels, inChannels / groups, kernelHeight, kernelWidth],
     outputShape,
   };
 }

@@ -2,8 +2,8 @@ import { Conv2dError } from '../errors/index.js';
 import type { Backend } from '../core/execution.js';
 import { type Conv2dInfo, macsOf } from '../core/resolve.js';
 import { conv2dReference } from './reference.js';
-import type { WebgpuKernel } from './webgpu/plan.js';
-import { type KernelName, THREADED_LAYER_MACS, selectKernel } from './select.js';
+import { THREADED_LAYER_MACS, selectKernel } from './select.js';
+import { type KernelName, type KernelOf, kernelEntry } from './table.js';
 import { WorkerPool } from './threads/pool.js';
 import { platform } from '../core/platform.js';
 import { biasView, conv2dWasm, prepare, readOutput } from './wasm/conv.js';
@@ -12,10 +12,13 @@ import { type WasmHeap, kernelModule, mainHeap } from './wasm/runtime.js';
 
 /** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
 
-/** The kernels that run on the GPU (and only through conv2dAsync). */
-function isGpuKernel(kernel: KernelName | undefined): kernel is WebgpuKernel {
-  return kernel === 'webgpu-direct' || kernel === 'webgpu-depthwise' || kernel === 'webgpu-gemm';
+/** Which backend a forced kernel belongs to (the table says); undefined when none is forced. */
+function backendOf(kernel: KernelName | undefined) {
+  return kernel === undefined ? undefined : kernelEntry(kernel)!.backend;
 }
+
+const asyncOnly = () =>
+  new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync (or Conv2d.forwardAsync)');
 
 function heapFor(backend: Backend, use: 'sync' | 'async' = 'sync'): WasmHeap | null {
   if (backend === 'reference') return null;
@@ -43,19 +46,12 @@ export function runConv2d(
   backend: Backend,
   force?: KernelName,
 ): KernelName {
-  if (backend === 'webgpu' || isGpuKernel(force)) {
-    throw new Conv2dError(
-      'backend',
-      'webgpu',
-      'the GPU answers asynchronously: use conv2dAsync (or Conv2d.forwardAsync)',
-    );
-  }
-  const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend);
+  const forced = backendOf(force);
+  if (backend === 'webgpu' || forced === 'webgpu') throw asyncOnly();
+  const heap = heapFor(forced ?? backend);
   const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
-  if (isGpuKernel(kernel))
-    throw new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync'); // (narrows the type)
-  if (kernel === 'reference' || kernel === 'small') conv2dReference(info, input, weight, bias, output);
-  else conv2dWasm(heap!, info, input, weight, bias, output, kernel);
+  if (kernel === 'reference') conv2dReference(info, input, weight, bias, output);
+  else conv2dWasm(heap!, info, input, weight, bias, output, kernel as KernelOf<'wasm'>);
   return kernel;
 }
 
@@ -125,19 +121,27 @@ export async function runConv2dAsync(
   threads: number,
   force?: KernelName,
 ): Promise<KernelName> {
-  if (backend === 'webgpu' || isGpuKernel(force)) {
+  const forced = backendOf(force);
+  if (backend === 'webgpu' || forced === 'webgpu') {
     const { conv2dWebgpu } = await import('./webgpu/conv.js');
-    return conv2dWebgpu(info, input, weight, bias, output, isGpuKernel(force) ? force : undefined);
+    return conv2dWebgpu(
+      info,
+      input,
+      weight,
+      bias,
+      output,
+      forced === 'webgpu' ? (force as KernelOf<'webgpu'>) : undefined,
+    );
   }
-  const heap = heapFor(force && force !== 'reference' && force !== 'small' ? 'wasm' : backend, 'async');
+  const heap = heapFor(forced ?? backend, 'async');
   const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
   const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
-  if (kernel === 'reference' || kernel === 'small' || isGpuKernel(kernel) || threads === 1 || !worthThreads)
+  if (kernel === 'reference' || threads === 1 || !worthThreads)
     return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
     const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
     if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);
-    const plan = prepare(heap!, info, input, weight, bias, threads, kernel);
+    const plan = prepare(heap!, info, input, weight, bias, threads, kernel as KernelOf<'wasm'>);
     const participants = Math.min(threads, workers.size + 1, plan.tasks);
     Atomics.store(new Int32Array(heap!.memory.buffer, TASK_COUNTER, 1), 0, 0);
     const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1));

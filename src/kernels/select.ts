@@ -1,19 +1,11 @@
 import { type Conv2dInfo, macsOf } from '../core/resolve.js';
+import { type KernelBackend, type KernelName, firstKernel } from './table.js';
 
 /**
- * Choosing the kernel for a layer, in one place. Every choice is a name the tests and benchmarks can
- * force and report.
+ * Choosing the kernel for a layer: two thresholds, then the first kernel of the backend in the
+ * table (table.ts) that supports and suits the layer. Every choice is a name the tests and
+ * benchmarks can force and report.
  */
-
-export type KernelName =
-  | 'reference'
-  | 'small'
-  | 'gemm-1x1'
-  | 'im2col-gemm'
-  | 'depthwise'
-  | 'webgpu-direct'
-  | 'webgpu-depthwise'
-  | 'webgpu-gemm';
 
 export interface KernelCapabilities {
   /** WebAssembly SIMD128 with shared memory is available. */
@@ -22,7 +14,7 @@ export interface KernelCapabilities {
 
 /**
  * Below this many multiply-accumulates the fixed cost of a WebAssembly call (copying in and out,
- * planning) outweighs its speed: the plain loop finishes first. The article's 3→2 7×7 figure has 486.
+ * planning) outweighs its speed: the reference loop finishes first. The article's 3→2 7×7 figure has 486.
  */
 export const SMALL_LAYER_MACS = 16_384;
 
@@ -34,37 +26,19 @@ export const SMALL_LAYER_MACS = 16_384;
  */
 export const THREADED_LAYER_MACS = 2_000_000;
 
-/** Depthwise: one input channel per group (with any channel multiplier O/C). */
-export function isDepthwise(info: Conv2dInfo): boolean {
-  return info.inChannelsPerGroup === 1 && info.groups === info.inChannels && info.groups > 1;
-}
-
-/** A 1×1 convolution with stride 1 reads each input plane as a matrix row: no im2col needed. */
-export function isPointwise(info: Conv2dInfo): boolean {
-  return (
-    info.kernelHeight === 1 &&
-    info.kernelWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.padTop + info.padBottom + info.padLeft + info.padRight === 0
-  );
-}
-
 /**
- * Picks the kernel: the small-layer path for tiny layers, a dedicated depthwise kernel, a plain GEMM
- * for 1×1, and im2col + GEMM for everything else; the reference loop where WebAssembly is missing.
- * `backend` forces a path: `'reference'` always the reference loop, `'wasm'` always a WebAssembly
- * kernel, even for small layers (which is how the tests run every kernel on every fixture).
+ * Picks the kernel. `backend` forces a path: `'reference'` always the reference loop, `'wasm'` always
+ * a WebAssembly kernel, even for small layers (which is how the tests run every kernel on every
+ * fixture), `'webgpu'` a GPU kernel. `'auto'` runs small layers on the reference loop and the rest on
+ * WebAssembly where it is available.
  */
 export function selectKernel(
   info: Conv2dInfo,
   capabilities: KernelCapabilities,
-  backend: 'auto' | 'reference' | 'wasm' | 'webgpu' = 'auto',
+  backend: 'auto' | KernelBackend = 'auto',
 ): KernelName {
-  if (backend === 'webgpu') throw new Error('convlab: the GPU kernels are chosen by webgpu/plan.ts');
+  if (backend === 'webgpu') return firstKernel(info, 'webgpu');
   if (backend === 'reference' || !capabilities.wasm) return 'reference';
-  if (backend === 'auto' && macsOf(info) < SMALL_LAYER_MACS) return 'small';
-  if (isDepthwise(info)) return 'depthwise';
-  if (isPointwise(info)) return 'gemm-1x1';
-  return 'im2col-gemm';
+  if (backend === 'auto' && macsOf(info) < SMALL_LAYER_MACS) return 'reference';
+  return firstKernel(info, 'wasm');
 }

@@ -245,6 +245,6 @@ export class Conv2d {
         `this layer expects ${this.inChannels} input channels, but the shape has ${info.inChannels}`,
       );
     }
-    return describeInfo(info, inputShape);
+    return describeInfo(info);
   }
 }

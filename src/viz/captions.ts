@@ -12,12 +12,6 @@ export function tuple(values: readonly (number | string)[]): string {
   return `(${values.join(', ')})`;
 }
 
-function inputShapeOf(info: Conv2dInfo): number[] {
-  return info.batched
-    ? [info.batch, info.inChannels, info.inHeight, info.inWidth]
-    : [info.inChannels, info.inHeight, info.inWidth];
-}
-
 /** `Input shape: (3, 7, 7) — Output shape: (2, 3, 3) — K: (3, 3) — P: (1, 1) — S: (2, 2) — D: (2, 2) — G: 1` */
 export function captionFor(info: Conv2dInfo, lang: Lang = 'en'): string {
   const w = WORDS[lang];
@@ -27,7 +21,7 @@ export function captionFor(info: Conv2dInfo, lang: Lang = 'en'): string {
       : `(${info.padTop}+${info.padBottom}, ${info.padLeft}+${info.padRight})`;
   const c = w.colon;
   return (
-    `${w.inputShape}${c}${tuple(inputShapeOf(info))} — ${w.outputShape}${c}${tuple(info.outputShape)} — K${c}${tuple([info.kernelHeight, info.kernelWidth])} — ` +
+    `${w.inputShape}${c}${tuple(info.inputShape)} — ${w.outputShape}${c}${tuple(info.outputShape)} — K${c}${tuple([info.kernelHeight, info.kernelWidth])} — ` +
     `P${c}${padding} — S${c}${tuple([info.strideHeight, info.strideWidth])} — D${c}${tuple([info.dilationHeight, info.dilationWidth])} — G${c}${info.groups}` +
     (info.paddingMode === 'zeros' ? '' : ` — ${w.paddingMode[info.paddingMode]}`)
   );
@@ -65,6 +59,6 @@ export function titleFor(info: Conv2dInfo, lang: Lang = 'en'): string {
 
 /** The output-size formula per axis with the numbers in it (describeConv2d's). */
 export function formulaLines(info: Conv2dInfo): [string, string] {
-  const { formula } = describeInfo(info, inputShapeOf(info));
+  const { formula } = describeInfo(info);
   return [formula.height, formula.width];
 }

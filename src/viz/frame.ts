@@ -154,19 +154,12 @@ export function createAnimation(
     raw.batch === undefined ? 0 : checkIntegerAtLeast('batch', raw.batch, 0, 'batch must be a non-negative integer');
   if (batch >= info.batch)
     throw new Conv2dError('batch', batch, `batch must be below the input's batch size ${info.batch}`);
-  const {
-    inChannels: C,
-    inHeight: H,
-    inWidth: W,
-    outChannels: O,
-    inChannelsPerGroup: Cg,
-    outChannelsPerGroup: Og,
-  } = info;
+  const { inChannels: C, outChannels: O, inChannelsPerGroup: Cg, outChannelsPerGroup: Og } = info;
   const { kernelHeight: kH, kernelWidth: kW, outHeight: Ho, outWidth: Wo, groups } = info;
-  const Hp = H + info.padTop + info.padBottom,
-    Wp = W + info.padLeft + info.padRight;
+  const Hp = info.paddedHeight,
+    Wp = info.paddedWidth;
   // The cells drawn: one image of the batch (only the shown image's values are ever made).
-  const cells = C * Hp * Wp + O * Cg * kH * kW + O * Ho * Wo;
+  const cells = C * Hp * Wp + O * info.taps + O * Ho * Wo;
   if (cells > MAX_CELLS) {
     throw new Conv2dError(
       'inputShape',

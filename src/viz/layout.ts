@@ -93,8 +93,8 @@ export interface LayoutInput {
 export function computeLayout({ info, S, header, headerMinWidth, labelSize, bracketLabels }: LayoutInput): Layout {
   const { inChannels: C, outChannels: O, inChannelsPerGroup: Cg, outChannelsPerGroup: Og, groups } = info;
   const { kernelHeight: kH, kernelWidth: kW, outHeight: Ho, outWidth: Wo } = info;
-  const Hp = info.inHeight + info.padTop + info.padBottom,
-    Wp = info.inWidth + info.padLeft + info.padRight;
+  const Hp = info.paddedHeight,
+    Wp = info.paddedWidth;
   const grouped = groups > 1;
   const margin = Math.max(12, S);
   const gap = Math.max(4, Math.round(S / 2));

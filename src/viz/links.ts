@@ -101,8 +101,7 @@ function axis(
 }
 
 export function createLinkMap(info: Conv2dInfo): LinkMap {
-  const paddedHeight = info.inHeight + info.padTop + info.padBottom;
-  const paddedWidth = info.inWidth + info.padLeft + info.padRight;
+  const { paddedHeight, paddedWidth } = info;
   const rows = axis(
     info.outHeight,
     info.kernelHeight,

@@ -89,7 +89,7 @@ export function shownValues(
         );
   const weight =
     given.weight === undefined
-      ? seededValues(O * Cg * kH * kW, 2, 1)
+      ? seededValues(O * info.taps, 2, 1)
       : tensorData(given.weight, 'weight', [O, Cg, kH, kW]);
   const bias =
     !info.hasBias || given.bias === null

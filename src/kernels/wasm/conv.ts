@@ -1,6 +1,7 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
 import { sourceIndex } from '../reference.js';
-import { type Plan, type WasmKernelName, makePlan, packWeights, runTask } from './plan.js';
+import type { KernelOf } from '../table.js';
+import { type Plan, makePlan, packWeights, runTask } from './plan.js';
 import type { WasmHeap } from './runtime.js';
 
 /**
@@ -16,8 +17,11 @@ export function explicitlyPadded(info: Conv2dInfo): Conv2dInfo {
   if (info.paddingMode === 'zeros') return info;
   return {
     ...info,
-    inHeight: info.inHeight + info.padTop + info.padBottom,
-    inWidth: info.inWidth + info.padLeft + info.padRight,
+    inHeight: info.paddedHeight,
+    inWidth: info.paddedWidth,
+    inputShape: info.batched
+      ? [info.batch, info.inChannels, info.paddedHeight, info.paddedWidth]
+      : [info.inChannels, info.paddedHeight, info.paddedWidth],
     padTop: 0,
     padBottom: 0,
     padLeft: 0,
@@ -33,9 +37,7 @@ function writeInput(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, offse
     f32.set(input, offset / 4);
     return;
   }
-  const { inHeight: H, inWidth: W, padTop, padLeft, paddingMode } = info;
-  const Hp = H + padTop + info.padBottom,
-    Wp = W + padLeft + info.padRight;
+  const { inHeight: H, inWidth: W, padTop, padLeft, paddingMode, paddedHeight: Hp, paddedWidth: Wp } = info;
   // Column sources are the same on every row: map them once.
   const columns = Int32Array.from({ length: Wp }, (_, x) => sourceIndex(x - padLeft, W, paddingMode));
   let at = offset / 4;
@@ -56,7 +58,7 @@ export function prepare(
   weight: Float32Array,
   bias: Float32Array | null,
   threads: number,
-  kernel?: WasmKernelName,
+  kernel?: KernelOf<'wasm'>,
 ): Plan {
   const plan = makePlan(explicitlyPadded(info), threads, HEAP_BASE, kernel);
   heap.ensure(plan.end);
@@ -85,7 +87,7 @@ export function conv2dWasm(
   weight: Float32Array,
   bias: Float32Array | null,
   output: Float32Array,
-  kernel?: WasmKernelName,
+  kernel?: KernelOf<'wasm'>,
 ): void {
   const plan = prepare(heap, info, input, weight, bias, 1, kernel);
   const biasValues = biasView(heap, plan);

@@ -1,17 +1,7 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
-import { type KernelName, isDepthwise, isPointwise } from '../select.js';
-
-/** The kernels that run on WebAssembly. */
-export type WasmKernelName = Exclude<
-  KernelName,
-  'reference' | 'small' | 'webgpu-direct' | 'webgpu-depthwise' | 'webgpu-gemm'
->;
-
-/** The WebAssembly kernel the layer's shape suggests. */
-export function wasmKernelFor(info: Conv2dInfo): WasmKernelName {
-  return isDepthwise(info) ? 'depthwise' : isPointwise(info) ? 'gemm-1x1' : 'im2col-gemm';
-}
+import { type KernelOf, firstKernel, kernelEntry } from '../table.js';
 import type { KernelExports } from './runtime.js';
+import { MR, NR } from './tile.js';
 
 /**
  * A plan: where every buffer of one convolution lives in the kernels' memory and how the work splits
@@ -21,9 +11,7 @@ import type { KernelExports } from './runtime.js';
  * Zero padding only: other padding modes are made explicit by the caller first.
  */
 
-/** Micro-kernel tile of the GEMM: MR output channels × NR pixels (see assembly/kernels.ts). */
-export const MR = 4;
-export const NR = 8;
+export { MR, NR };
 
 /** im2col tiles are sized so one tile (K × pixels) stays in a core's L2 cache with room to spare. */
 const TILE_BYTES = 160 * 1024;
@@ -79,19 +67,17 @@ const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
 /**
  * Lays out the buffers for `info` from byte `base`, with `threads` scratch slots, for `kernel` (by
- * default the one the layer's shape suggests; im2col-gemm runs any layer, so tests can force it).
+ * default the one the layer's shape suggests; the im2col GEMM runs any layer, so tests can force it).
  */
 export function makePlan(
   info: Conv2dInfo,
   threads: number,
   base: number,
-  kernel: WasmKernelName = wasmKernelFor(info),
+  kernel: KernelOf<'wasm'> = firstKernel(info, 'wasm'),
 ): Plan {
-  const depthwise = kernel === 'depthwise';
-  const pointwise = kernel === 'gemm-1x1';
-  if ((depthwise && !isDepthwise(info)) || (pointwise && !isPointwise(info))) {
-    throw new RangeError(`the ${kernel} kernel cannot run this layer`);
-  }
+  const depthwise = kernel === 'wasm-depthwise-simd128';
+  const pointwise = kernel === `wasm-gemm-1x1-${MR}x${NR}-simd128`;
+  if (!kernelEntry(kernel)?.supports(info)) throw new RangeError(`the ${kernel} kernel cannot run this layer`);
   const N = info.batch,
     C = info.inChannels,
     H = info.inHeight,
@@ -104,7 +90,7 @@ export function makePlan(
     kW = info.kernelWidth,
     Ho = info.outHeight,
     Wo = info.outWidth;
-  const K = Cg * kH * kW;
+  const K = info.taps;
   const pixels = Ho * Wo;
 
   let tile = 0,
@@ -115,8 +101,8 @@ export function makePlan(
     scratchFloats = 0;
   if (depthwise) {
     // Rows padded on both sides, plus 15 cells of slack for the 16-wide vector loop, plus one spare row.
-    Wp = W + info.padLeft + info.padRight + 15;
-    planeFloats = (H + info.padTop + info.padBottom + 1) * Wp;
+    Wp = info.paddedWidth + 15;
+    planeFloats = (info.paddedHeight + 1) * Wp;
     scratchFloats = planeFloats;
   } else {
     const fit = Math.floor(TILE_BYTES / (4 * K) / NR) * NR;

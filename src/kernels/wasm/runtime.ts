@@ -5,6 +5,7 @@ import {
   SIMD_UNSHARED_WASM_BASE64,
   SIMD_WASM_BASE64,
 } from './generated/kernels.js';
+import { MR, NR } from './tile.js';
 
 /**
  * Loading the WebAssembly kernels: feature detection (SIMD128, relaxed SIMD, shared memory), one
@@ -13,6 +14,8 @@ import {
 
 /** The kernels' exports; every pointer is a byte offset into the shared memory. */
 export interface KernelExports {
+  microTileRows(): number;
+  microTileColumns(): number;
   im2col(
     input: number,
     C: number,
@@ -139,7 +142,14 @@ export function kernelModule(): { module: WebAssembly.Module | null; support: Wa
 
 /** An instance of the kernels on `memory` (the main thread's, or a worker's copy of the same memory). */
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
-  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  // The planner packs MR × NR panels: a module built with another tile would compute garbage.
+  if (kernels.microTileRows() !== MR || kernels.microTileColumns() !== NR) {
+    throw new Error(
+      `convlab: the WebAssembly kernels were built with a ${kernels.microTileRows()}×${kernels.microTileColumns()} tile, the planner expects ${MR}×${NR} (rebuild: node scripts/build-wasm.mjs)`,
+    );
+  }
+  return kernels;
 }
 
 export const PAGE_BYTES = 65536;

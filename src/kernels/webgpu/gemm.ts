@@ -40,16 +40,24 @@ export interface GemmTile {
   splitK: number;
 }
 
-/** The tiles the planner chooses from (and the device check tries), by name. */
+/**
+ * A tile's name, the one scheme used in code, results and docs: `m64n128k8-t8x8-s4` is 64 output
+ * channels × 128 pixels a workgroup, 8 of K a step, 8 × 8 outputs a thread, K split 4 ways.
+ */
+export function tileName(tile: GemmTile): string {
+  return `m${tile.bm}n${tile.bn}k${tile.bk}-t${tile.tm}x${tile.tn}${tile.splitK > 1 ? `-s${tile.splitK}` : ''}`;
+}
+
+/** The tiles the planner chooses from (and the device check tries), by {@link tileName}. */
 export const GEMM_TILES = {
-  m128n128: { bm: 128, bn: 128, bk: 8, tm: 8, tn: 8, splitK: 1 },
-  m64n128: { bm: 64, bn: 128, bk: 16, tm: 4, tn: 8, splitK: 1 },
-  m32n128: { bm: 32, bn: 128, bk: 16, tm: 4, tn: 4, splitK: 1 },
-  m64n64: { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4, splitK: 1 },
-  m32n64: { bm: 32, bn: 64, bk: 16, tm: 4, tn: 4, splitK: 1 },
-  m64n128t8: { bm: 64, bn: 128, bk: 8, tm: 8, tn: 8, splitK: 1 },
-  m32n128t8: { bm: 32, bn: 128, bk: 8, tm: 4, tn: 8, splitK: 1 },
-  m128n64: { bm: 128, bn: 64, bk: 16, tm: 8, tn: 4, splitK: 1 },
+  'm128n128k8-t8x8': { bm: 128, bn: 128, bk: 8, tm: 8, tn: 8, splitK: 1 },
+  'm64n128k16-t4x8': { bm: 64, bn: 128, bk: 16, tm: 4, tn: 8, splitK: 1 },
+  'm32n128k16-t4x4': { bm: 32, bn: 128, bk: 16, tm: 4, tn: 4, splitK: 1 },
+  'm64n64k16-t4x4': { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4, splitK: 1 },
+  'm32n64k16-t4x4': { bm: 32, bn: 64, bk: 16, tm: 4, tn: 4, splitK: 1 },
+  'm64n128k8-t8x8': { bm: 64, bn: 128, bk: 8, tm: 8, tn: 8, splitK: 1 },
+  'm32n128k8-t4x8': { bm: 32, bn: 128, bk: 8, tm: 4, tn: 8, splitK: 1 },
+  'm128n64k16-t8x4': { bm: 128, bn: 64, bk: 16, tm: 8, tn: 4, splitK: 1 },
 } satisfies Record<string, GemmTile>;
 
 export function gemmThreads(tile: GemmTile): number {
@@ -61,17 +69,13 @@ export function gemmWorkgroupBytes(tile: GemmTile): number {
   return 2 * tile.bk * (tile.bm + tile.bn) * 4;
 }
 
-export function gemmK(info: Conv2dInfo): number {
-  return info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
-}
-
 function gemmP(info: Conv2dInfo): number {
   return info.batch * info.outHeight * info.outWidth;
 }
 
 /** Sizes of the packed weight [g][K padded to BK][M padded to BM]. */
 function packedSizes(info: Conv2dInfo, tile: GemmTile): { kTiles: number; kPadded: number; mPadded: number } {
-  const kTiles = Math.ceil(gemmK(info) / tile.bk);
+  const kTiles = Math.ceil(info.taps / tile.bk);
   return { kTiles, kPadded: kTiles * tile.bk, mPadded: Math.ceil(info.outChannelsPerGroup / tile.bm) * tile.bm };
 }
 
@@ -100,7 +104,7 @@ export function gemmPackedLength(info: Conv2dInfo, tile: GemmTile): number {
  */
 export function packGemmWeight(info: Conv2dInfo, tile: GemmTile, weight: Float32Array): Float32Array {
   const { kPadded, mPadded } = packedSizes(info, tile);
-  const K = gemmK(info),
+  const K = info.taps,
     M = info.outChannelsPerGroup;
   const weights = info.groups * kPadded * mPadded;
   const packed = new Float32Array(gemmPackedLength(info, tile));
@@ -237,7 +241,7 @@ const OUTSIDE: i32 = ${OUTSIDE};`;
 ${wgslBindings({ weight: 'vec4<f32>' })}
 
 ${wgslConstants(info)}
-const K: i32 = ${gemmK(info)}; const P: i32 = ${gemmP(info)}; const HWO: i32 = ${info.outHeight * info.outWidth};
+const K: i32 = ${info.taps}; const P: i32 = ${gemmP(info)}; const HWO: i32 = ${info.outHeight * info.outWidth};
 const OUT_SIZE: i32 = ${elementCount(info.outputShape)};
 const K_TILES: i32 = ${kTiles}; const K_PADDED: i32 = ${kPadded}; const M_PADDED: i32 = ${mPadded};
 const P_TILES: i32 = ${Math.ceil(gemmP(info) / bn)}; const M_TILES: i32 = ${Math.ceil(info.outChannelsPerGroup / bm)};

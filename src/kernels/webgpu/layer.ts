@@ -147,9 +147,7 @@ export class WebgpuConv {
     this.#outputLength = elementCount(info.outputShape);
     const splitK = plan.tile?.splitK ?? 1;
     const weightLength =
-      plan.kernel === 'webgpu-gemm'
-        ? gemmPackedLength(info, plan.tile!)
-        : info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+      plan.kernel === 'webgpu-gemm' ? gemmPackedLength(info, plan.tile!) : info.outChannels * info.taps;
     const limit = device.limits.maxStorageBufferBindingSize;
     for (const [name, floats] of [
       ['input', inputLength],

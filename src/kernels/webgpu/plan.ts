@@ -1,15 +1,12 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
-import { isDepthwise } from '../select.js';
+import { type KernelOf, firstKernel, isDepthwise } from '../table.js';
 import { Conv2dError } from '../../errors/index.js';
-import { GEMM_TILES, type GemmTile, gemmK, gemmThreads, gemmWorkgroupBytes, gemmWorkgroupCount } from './gemm.js';
+import { GEMM_TILES, type GemmTile, gemmThreads, gemmWorkgroupBytes, gemmWorkgroupCount } from './gemm.js';
 
 /**
- * Which GPU kernel runs a layer, and with which tile — in one place, like selectKernel for the CPU.
- *
- * - depthwise layers → the depthwise kernel (memory-bound; no reduction to tile);
- * - fewer than 8 output channels per group, or fewer than 8 taps → the direct kernel (a GEMM tile of
- *   32 channels would be mostly empty);
- * - everything else → the implicit GEMM, with the tile chosen from the timings of every candidate
+ * How a GPU kernel runs a layer. Which kernel is the kernel table's choice (table.ts: depthwise layers
+ * → the depthwise kernel; fewer than 8 output channels per group or 8 taps → the direct kernel; the
+ * rest → the implicit GEMM); this module chooses the GEMM's tile from the timings of every candidate
  *   tile on the layer suite at batch 1 and 32 on an H200 (bench/gpu/check.mjs; docs/gpu.md):
  *   - groups of ≤ 32 output channels: 32 × 64;
  *   - ≤ 64: 64 × 128 with 8 × 8 a thread where that gives four workgroups per SM, 64 × 128 with
@@ -24,7 +21,7 @@ import { GEMM_TILES, type GemmTile, gemmK, gemmThreads, gemmWorkgroupBytes, gemm
  * never a wrong answer.
  */
 
-export type WebgpuKernel = 'webgpu-direct' | 'webgpu-depthwise' | 'webgpu-gemm';
+export type WebgpuKernel = KernelOf<'webgpu'>;
 
 export interface WebgpuPlan {
   kernel: WebgpuKernel;
@@ -38,32 +35,26 @@ const MIN_TILES_PER_SPLIT = 2;
 const MAX_SPLIT = 16;
 const LONG_K_TILES = 32;
 
-export function webgpuKernelFor(info: Conv2dInfo): WebgpuKernel {
-  // (The depthwise kernel unrolls the window: past 11 × 11 the direct kernel's loops serve better.)
-  if (isDepthwise(info) && info.kernelHeight * info.kernelWidth <= 121) return 'webgpu-depthwise';
-  return info.outChannelsPerGroup >= 8 && gemmK(info) >= 8 ? 'webgpu-gemm' : 'webgpu-direct';
-}
-
 /** The tile for the GEMM kernel: see the module comment. */
 export function gemmTileFor(info: Conv2dInfo): GemmTile {
   const m = info.outChannelsPerGroup;
   const fills = (tile: GemmTile, workgroups: number): boolean => gemmWorkgroupCount(info, tile) >= workgroups;
   let tile: GemmTile;
-  if (m <= 32) tile = GEMM_TILES.m32n64;
+  if (m <= 32) tile = GEMM_TILES['m32n64k16-t4x4'];
   else if (m <= 64)
-    tile = fills(GEMM_TILES.m64n128t8, 4 * SMS)
-      ? GEMM_TILES.m64n128t8
-      : fills(GEMM_TILES.m64n128, SMS)
-        ? GEMM_TILES.m64n128
-        : GEMM_TILES.m64n64;
+    tile = fills(GEMM_TILES['m64n128k8-t8x8'], 4 * SMS)
+      ? GEMM_TILES['m64n128k8-t8x8']
+      : fills(GEMM_TILES['m64n128k16-t4x8'], SMS)
+        ? GEMM_TILES['m64n128k16-t4x8']
+        : GEMM_TILES['m64n64k16-t4x4'];
   else
-    tile = fills(GEMM_TILES.m128n128, 2 * SMS)
-      ? GEMM_TILES.m128n128
-      : fills(GEMM_TILES.m128n64, SMS)
-        ? GEMM_TILES.m128n64
-        : GEMM_TILES.m64n64;
+    tile = fills(GEMM_TILES['m128n128k8-t8x8'], 2 * SMS)
+      ? GEMM_TILES['m128n128k8-t8x8']
+      : fills(GEMM_TILES['m128n64k16-t8x4'], SMS)
+        ? GEMM_TILES['m128n64k16-t8x4']
+        : GEMM_TILES['m64n64k16-t4x4'];
   const workgroups = gemmWorkgroupCount(info, tile);
-  const kTiles = Math.ceil(gemmK(info) / tile.bk);
+  const kTiles = Math.ceil(info.taps / tile.bk);
   if (workgroups < SMS || (workgroups < 2 * SMS && kTiles >= LONG_K_TILES)) {
     const splitK = Math.min(MAX_SPLIT, Math.floor(kTiles / MIN_TILES_PER_SPLIT), Math.ceil((2 * SMS) / workgroups));
     if (splitK >= 2) tile = { ...tile, splitK };
@@ -91,7 +82,7 @@ export function tileFits(tile: GemmTile, limits: WorkgroupLimits): boolean {
  */
 export function planWebgpu(
   info: Conv2dInfo,
-  kernel: WebgpuKernel = webgpuKernelFor(info),
+  kernel: WebgpuKernel = firstKernel(info, 'webgpu'),
   tile?: GemmTile,
   limits?: WorkgroupLimits,
 ): WebgpuPlan {
@@ -107,7 +98,10 @@ export function planWebgpu(
   }
   let chosen = tile ?? gemmTileFor(info);
   if (limits && !tileFits(chosen, limits)) {
-    chosen = { ...(info.outChannelsPerGroup <= 32 ? GEMM_TILES.m32n64 : GEMM_TILES.m64n64), splitK: chosen.splitK };
+    chosen = {
+      ...(info.outChannelsPerGroup <= 32 ? GEMM_TILES['m32n64k16-t4x4'] : GEMM_TILES['m64n64k16-t4x4']),
+      splitK: chosen.splitK,
+    };
   }
   return { kernel, tile: chosen };
 }

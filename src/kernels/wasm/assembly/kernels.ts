@@ -8,6 +8,14 @@
 const MR: i32 = 4;
 const NR: i32 = 8;
 
+/** The tile this module was built with: the host checks it against its planner's (src/kernels/wasm/tile.ts). */
+export function microTileRows(): i32 {
+  return MR;
+}
+export function microTileColumns(): i32 {
+  return NR;
+}
+
 /** a·b + c: one fused instruction with relaxed SIMD, a multiply and an add without. */
 // @ts-ignore: decorator
 @inline function madd(a: v128, b: v128, c: v128): v128 {

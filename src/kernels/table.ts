@@ -1,0 +1,138 @@
+import type { Conv2dInfo } from '../core/resolve.js';
+import { MR, NR } from './wasm/tile.js';
+
+/**
+ * Every kernel convlab has, in one table, in order of preference within each backend (XNNPACK keeps
+ * its micro-kernels the same way). `selectKernel` takes the first entry of a backend that supports the
+ * layer and suits it; the parity tests run every entry that supports a layer against the reference;
+ * `convlab bench --kernels` times them; the README's kernel table is checked against this one. Adding
+ * a kernel is one entry here and its source file.
+ *
+ * A name says what the kernel is: backend, algorithm, register tile, instruction set.
+ */
+
+export type KernelBackend = 'reference' | 'wasm' | 'webgpu';
+
+export interface KernelEntry {
+  readonly name: string;
+  readonly backend: KernelBackend;
+  /** 'sync' runs inside `conv2d`; 'async' only in `conv2dAsync` (the GPU answers later). */
+  readonly answers: 'sync' | 'async';
+  /** Whether the kernel computes this layer correctly. */
+  supports(info: Conv2dInfo): boolean;
+  /** Whether it is the right choice where it is first (default: wherever it is supported). */
+  suits?(info: Conv2dInfo): boolean;
+  /** For the docs: when it is chosen, and how it works. */
+  readonly when: string;
+  readonly how: string;
+}
+
+/** Depthwise: one input channel per group (with any channel multiplier O/C). */
+export function isDepthwise(info: Conv2dInfo): boolean {
+  return info.inChannelsPerGroup === 1 && info.groups === info.inChannels && info.groups > 1;
+}
+
+/**
+ * A 1×1 convolution with stride 1 reads each input plane as a matrix row: no im2col needed. Padding
+ * other than zeros is written out before the kernels run (wasm/conv.ts), so only zero padding stops it.
+ */
+export function isPointwise(info: Conv2dInfo): boolean {
+  const zeroPadded = info.padTop + info.padBottom + info.padLeft + info.padRight > 0 && info.paddingMode === 'zeros';
+  return (
+    info.kernelHeight === 1 &&
+    info.kernelWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    !zeroPadded
+  );
+}
+
+const always = () => true;
+
+export const KERNELS = [
+  {
+    name: 'wasm-depthwise-simd128',
+    backend: 'wasm',
+    answers: 'sync',
+    supports: isDepthwise,
+    when: 'groups = C, one input channel per group (any channel multiplier)',
+    how: 'each plane padded once, 16 outputs per step in four f32x4 accumulators',
+  },
+  {
+    name: `wasm-gemm-1x1-${MR}x${NR}-simd128`,
+    backend: 'wasm',
+    answers: 'sync',
+    supports: isPointwise,
+    when: '1×1, stride 1, no zero padding',
+    how: `the input planes are the GEMM's right-hand matrix; a ${MR}×${NR} register-blocked micro-kernel`,
+  },
+  {
+    name: `wasm-im2col-gemm-${MR}x${NR}-simd128`,
+    backend: 'wasm',
+    answers: 'sync',
+    supports: always,
+    when: 'everything else (any stride, dilation, padding, groups)',
+    how: `im2col tiles sized for L2, then a ${MR}×${NR} register-blocked, packed GEMM micro-kernel`,
+  },
+  {
+    name: 'webgpu-depthwise',
+    backend: 'webgpu',
+    answers: 'async',
+    supports: isDepthwise,
+    // The kernel unrolls the window: past 11 × 11 the direct kernel's loops serve better.
+    suits: (info: Conv2dInfo) => info.kernelHeight * info.kernelWidth <= 121,
+    when: 'depthwise, windows up to 11 × 11',
+    how: 'a thread computes up to 8 outputs down a column, the window unrolled',
+  },
+  {
+    name: 'webgpu-gemm',
+    backend: 'webgpu',
+    answers: 'async',
+    supports: always,
+    // A tile of 32 channels or 8 taps would be mostly empty below these.
+    suits: (info: Conv2dInfo) => info.outChannelsPerGroup >= 8 && info.taps >= 8,
+    when: '≥ 8 output channels per group and ≥ 8 taps',
+    how: 'implicit GEMM in workgroup tiles (named mBMnBNkBK-tTMxTN-sSPLIT), K split on few-tile layers',
+  },
+  {
+    name: 'webgpu-direct',
+    backend: 'webgpu',
+    answers: 'async',
+    supports: always,
+    when: 'the other layers on the GPU',
+    how: 'one thread per output, loops over channels and taps',
+  },
+  {
+    name: 'reference',
+    backend: 'reference',
+    answers: 'sync',
+    supports: always,
+    when: "`backend: 'reference'`, layers under 16 384 MACs, or no WebAssembly SIMD",
+    how: 'the definition: six plain loops, no copies',
+  },
+] as const satisfies readonly KernelEntry[];
+
+export type KernelName = (typeof KERNELS)[number]['name'];
+/** The kernels of one backend. */
+export type KernelOf<B extends KernelBackend> = Extract<(typeof KERNELS)[number], { backend: B }>['name'];
+
+const byName = new Map<string, KernelEntry>(KERNELS.map((entry) => [entry.name, entry]));
+
+/** The table entry of a kernel; undefined for a name that is not one. */
+export function kernelEntry(name: string): KernelEntry | undefined {
+  return byName.get(name);
+}
+
+/** The kernels of `backend` that compute this layer, in order of preference. */
+export function kernelsSupporting(info: Conv2dInfo, backend?: KernelBackend): KernelName[] {
+  return KERNELS.filter((k) => (backend === undefined || k.backend === backend) && k.supports(info)).map((k) => k.name);
+}
+
+/** The first kernel of `backend` that supports and suits the layer. */
+export function firstKernel<B extends KernelBackend>(info: Conv2dInfo, backend: B): KernelOf<B> {
+  const entry = KERNELS.find(
+    (k: KernelEntry) => k.backend === backend && k.supports(info) && (k.suits?.(info) ?? true),
+  );
+  // Each backend ends with a kernel that supports every layer.
+  return entry!.name as KernelOf<B>;
+}
