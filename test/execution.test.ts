@@ -1,11 +1,12 @@
+import { randomFill } from '../src/core/random.js';
 import { describe, expect, it } from 'vitest';
 import { Conv2dError, capabilities, conv2d, conv2dAsync, selectKernel, tensor } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/call.js';
-import { BUILT, expectClose, randomData } from './helpers.js';
+import { BUILT, expectClose } from './helpers.js';
 
 const make = (shape: number[], seed: number) =>
   tensor(
-    randomData(
+    randomFill(
       shape.reduce((a, b) => a * b, 1),
       seed,
     ),

@@ -1,3 +1,4 @@
+import { compareOutputs } from '../src/core/compare.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -69,21 +70,6 @@ export function decode(encoded: EncodedTensor): Tensor {
   return tensor(data, encoded.shape);
 }
 
-/** A deterministic generator for test data (xorshift32); values in [-1, 1). */
-export function randomData(length: number, seed: number): Float32Array {
-  let state = seed >>> 0 || 1;
-  const data = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    data[i] = state / 2 ** 31 - 1;
-  }
-  return data;
-}
-
 /**
  * Elementwise |actual − expected| ≤ absolute + relative·|expected| (numpy's allclose), with a
  * message that names the first bad index and the largest error.
@@ -91,19 +77,10 @@ export function randomData(length: number, seed: number): Float32Array {
 export function expectClose(actual: Tensor, expected: Tensor, absolute = 1e-4, relative = 1e-4): void {
   expect(actual.shape).toEqual(expected.shape);
   expect(actual.data.length).toBe(expected.data.length);
-  let worst = 0;
-  let firstBad = -1;
-  for (let i = 0; i < expected.data.length; i++) {
-    const a = actual.data[i]!;
-    const e = expected.data[i]!;
-    const error = Math.abs(a - e);
-    const ok = error <= absolute + relative * Math.abs(e) || (Number.isNaN(a) && Number.isNaN(e));
-    if (!ok && firstBad < 0) firstBad = i;
-    if (error > worst) worst = error;
-  }
-  if (firstBad >= 0) {
+  const { agrees, firstBad, maxError } = compareOutputs(actual.data, expected.data, absolute, relative);
+  if (!agrees) {
     throw new Error(
-      `mismatch at index ${firstBad}: got ${actual.data[firstBad]}, expected ${expected.data[firstBad]} (largest error ${worst})`,
+      `mismatch at index ${firstBad}: got ${actual.data[firstBad]}, expected ${expected.data[firstBad]} (largest error ${maxError})`,
     );
   }
 }

@@ -1,6 +1,6 @@
+import { randomFill } from '../src/core/random.js';
 import { describe, expect, it } from 'vitest';
 import { Conv2d, Conv2dError, conv2d, tensor } from '../src/index.js';
-import { randomData } from './helpers.js';
 
 describe('Conv2d initialisation (as nn.Conv2d.reset_parameters)', () => {
   it('draws weight and bias uniformly in ±1/√fan_in, fan_in = C/groups·kH·kW', () => {
@@ -52,11 +52,11 @@ describe('Conv2d initialisation (as nn.Conv2d.reset_parameters)', () => {
 describe('Conv2d parameters are assignable, shape-checked', () => {
   it('forward uses assigned weight and bias, like conv2d', () => {
     const layer = new Conv2d(2, 3, 2, { stride: 2, seed: 3 });
-    const weight = tensor(randomData(3 * 2 * 2 * 2, 5), [3, 2, 2, 2]);
+    const weight = tensor(randomFill(3 * 2 * 2 * 2, 5), [3, 2, 2, 2]);
     const bias = tensor([0.5, -1, 2], [3]);
     layer.weight = weight;
     layer.bias = bias;
-    const x = tensor(randomData(2 * 2 * 6 * 6, 9), [2, 2, 6, 6]);
+    const x = tensor(randomFill(2 * 2 * 6 * 6, 9), [2, 2, 6, 6]);
     expect(Array.from(layer.forward(x).data)).toEqual(Array.from(conv2d(x, weight, bias, { stride: 2 }).data));
     layer.bias = null;
     expect(layer.parameterCount).toBe(24);

@@ -1,7 +1,8 @@
+import { randomBelow, randomFill, seededRandom } from '../src/core/random.js';
 import { describe, it } from 'vitest';
 import { conv2d, tensor } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/call.js';
-import { expectClose, randomData } from './helpers.js';
+import { expectClose } from './helpers.js';
 import { runOnnxConv } from './onnx-oracle.js';
 
 /**
@@ -11,16 +12,8 @@ import { runOnnxConv } from './onnx-oracle.js';
 const CASES = 60;
 
 function draw(seed: number) {
-  let state = (seed * 2654435761) >>> 0 || 1;
-  const next = (n: number) => {
-    // an integer in [0, n)
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % n;
-  };
+  const random = seededRandom(seed);
+  const next = (n: number) => randomBelow(random, n);
   const groups = [1, 1, 2, 3, 4][next(5)]!;
   const inChannels = groups * (1 + next(4));
   const outChannels = groups * (1 + next(3));
@@ -46,20 +39,20 @@ describe('conv2d agrees with onnxruntime-node on random configurations', () => {
     const c = draw(seed);
     it(`#${seed} x=${JSON.stringify(c.inputShape)} w=${JSON.stringify(c.weightShape)} ${JSON.stringify(c.options)} bias=${c.bias}`, async () => {
       const input = tensor(
-        randomData(
+        randomFill(
           c.inputShape.reduce((a, b) => a * b),
           seed,
         ),
         c.inputShape,
       );
       const weight = tensor(
-        randomData(
+        randomFill(
           c.weightShape.reduce((a, b) => a * b),
           seed + 1000,
         ),
         c.weightShape,
       );
-      const bias = c.bias ? tensor(randomData(c.weightShape[0]!, seed + 2000), [c.weightShape[0]!]) : null;
+      const bias = c.bias ? tensor(randomFill(c.weightShape[0]!, seed + 2000), [c.weightShape[0]!]) : null;
       const info = resolveConv2dCall(input, weight, bias, c.options);
       const expected = await runOnnxConv(info, input, weight, bias);
       expectClose(conv2d(input, weight, bias, c.options), expected);

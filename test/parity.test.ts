@@ -1,10 +1,11 @@
+import { randomFill } from '../src/core/random.js';
 import { describe, expect, it } from 'vitest';
 import { type Conv2dInfo, type KernelName, type Tensor, conv2dReference, tensor } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { runConv2d, runConv2dAsync } from '../src/kernels/run.js';
 import { kernelsSupporting } from '../src/kernels/table.js';
 import { MR, NR } from '../src/kernels/wasm/plan.js';
-import { BUILT, decode, expectClose, loadTorchFixtures, randomData } from './helpers.js';
+import { BUILT, decode, expectClose, loadTorchFixtures } from './helpers.js';
 
 /**
  * Parity: every WebAssembly kernel, on every conformance fixture and on the tile edges, with 1 and 2
@@ -57,7 +58,7 @@ describe('tile edges', () => {
   let seed = 1;
   const make = (shape: number[]) =>
     tensor(
-      randomData(
+      randomFill(
         shape.reduce((a, b) => a * b, 1),
         seed++,
       ),

@@ -1,3 +1,4 @@
+import { randomFill } from '../src/core/random.js';
 import { readFileSync } from 'node:fs';
 import opentype from 'opentype.js';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import { LANGS, allText } from '../src/viz/i18n.js';
 import { fontFiles } from '../src/viz/node.js';
 import { ARTICLE_FIGURES, EXTRA_FIGURES } from '../src/viz/presets.js';
 import { TAP_HUES, THEMES } from '../src/viz/theme.js';
-import { randomData } from './helpers.js';
 
 /**
  * The pictures' promises, checked on the 14 figures of docs/figures (the article's nine and five more)
@@ -203,20 +203,20 @@ describe('the sum line (values mode)', () => {
       const info = createAnimation(inputShape, layer).info;
       const weightShape = [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth];
       const x = tensor(
-        randomData(
+        randomFill(
           inputShape.reduce((a, b) => a * b, 1),
           11,
         ),
         inputShape,
       );
       const w = tensor(
-        randomData(
+        randomFill(
           weightShape.reduce((a, b) => a * b, 1),
           12,
         ),
         weightShape,
       );
-      const b = info.hasBias ? tensor(randomData(info.outChannels, 13), [info.outChannels]) : null;
+      const b = info.hasBias ? tensor(randomFill(info.outChannels, 13), [info.outChannels]) : null;
       const animation = createAnimation(inputShape, layer, { mode: 'values', input: x, weight: w, bias: b });
       const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = layer;
       const y = conv2d(x, w, b, { ...options, backend: 'reference' });

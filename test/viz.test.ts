@@ -1,3 +1,4 @@
+import { randomFill } from '../src/core/random.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Canvas, loadImage } from '@napi-rs/canvas';
 import omggif from 'omggif';
@@ -10,7 +11,6 @@ import { checkGifBudget, frameRgba, framePng, renderGif, sheetPng } from '../src
 import { stepCount, traceCell, valueFromTrace } from '../src/viz/trace.js';
 import type { CellTarget } from '../src/viz/links.js';
 import { sourceIndex } from '../src/kernels/reference.js';
-import { randomData } from './helpers.js';
 
 /** Layers for the visualizer tests: every argument, groups, and the padding modes. */
 const LAYERS: [number[], Parameters<typeof createAnimation>[1]][] = [
@@ -26,17 +26,17 @@ describe('the dependency trace', () => {
   it.each(LAYERS)('recomputes every output of the reference kernel: x=%j %j', (inputShape, layer) => {
     const info = resolveLayer(inputShape, layer);
     const input = tensor(
-      randomData(
+      randomFill(
         inputShape.reduce((a, b) => a * b, 1),
         3,
       ),
       inputShape,
     );
     const weight = tensor(
-      randomData(info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth, 4),
+      randomFill(info.outChannels * info.inChannelsPerGroup * info.kernelHeight * info.kernelWidth, 4),
       [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth],
     );
-    const bias = layer.bias === false ? null : tensor(randomData(info.outChannels, 5), [info.outChannels]);
+    const bias = layer.bias === false ? null : tensor(randomFill(info.outChannels, 5), [info.outChannels]);
     const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = layer;
     const expected = conv2d(input, weight, bias, { ...options, backend: 'reference' });
     for (let n = 0; n < info.batch; n++) {

@@ -1,3 +1,4 @@
+import { randomFill } from '../src/core/random.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Conv2d, Conv2dError, conv2d, conv2dAsync, tensor } from '../src/index.js';
-import { decode, expectClose, loadTorchFixtures, randomData } from './helpers.js';
+import { decode, expectClose, loadTorchFixtures } from './helpers.js';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { runConv2dAsync } from '../src/kernels/run.js';
 import { isDepthwise } from '../src/kernels/table.js';
@@ -67,20 +68,20 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
       [[1, 40, 3, 3], [8, 40, 1, 1], {}],
     ] as [number[], number[], object][]) {
       const x = tensor(
-          randomData(
+          randomFill(
             xs.reduce((a, b) => a * b, 1),
             5,
           ),
           xs,
         ),
         w = tensor(
-          randomData(
+          randomFill(
             ws.reduce((a, b) => a * b, 1),
             6,
           ),
           ws,
         );
-      const b = tensor(randomData(ws[0]!, 7), [ws[0]!]);
+      const b = tensor(randomFill(ws[0]!, 7), [ws[0]!]);
       const info = resolveConv2dCall(x, w, b, options);
       const output = new Float32Array(info.outputShape.reduce((p, q) => p * q, 1));
       await runConv2dAsync(info, x.data, w.data, b.data, output, 'webgpu', 1, 'webgpu-gemm');
@@ -98,20 +99,20 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     ];
     for (const [index, [xs, ws, options]] of layers.entries()) {
       const x = tensor(
-          randomData(
+          randomFill(
             xs.reduce((a, b) => a * b, 1),
             11,
           ),
           xs,
         ),
         w = tensor(
-          randomData(
+          randomFill(
             ws.reduce((a, b) => a * b, 1),
             12,
           ),
           ws,
         );
-      const b = tensor(randomData(ws[0]!, 13), [ws[0]!]);
+      const b = tensor(randomFill(ws[0]!, 13), [ws[0]!]);
       const info = resolveConv2dCall(x, w, b, options);
       expect(gemmUsesTapTable(info)).toBe(index === 0);
       const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
@@ -144,24 +145,24 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
 
   it('weights stay on the GPU between calls, and an edit in place is seen', async () => {
     const layer = new Conv2d(6, 16, 3, { padding: 1, seed: 4 });
-    const x = tensor(randomData(2 * 6 * 10 * 10, 8), [2, 6, 10, 10]);
+    const x = tensor(randomFill(2 * 6 * 10 * 10, 8), [2, 6, 10, 10]);
     expectClose(await layer.forwardAsync(x, { backend: 'webgpu' }), layer.forward(x));
     layer.weight.data[7] = 5; // in place: same array, new value
     layer.bias!.data[3] = -2;
     expectClose(await layer.forwardAsync(x, { backend: 'webgpu' }), layer.forward(x));
-    layer.weight = tensor(randomData(16 * 6 * 9, 9), [16, 6, 3, 3]); // replaced
+    layer.weight = tensor(randomFill(16 * 6 * 9, 9), [16, 6, 3, 3]); // replaced
     layer.bias = null;
     expectClose(await layer.forwardAsync(x, { backend: 'webgpu' }), layer.forward(x));
     // Calls that overlap keep their own inputs and outputs.
-    const inputs = [1, 2, 3].map((seed) => tensor(randomData(2 * 6 * 10 * 10, seed), [2, 6, 10, 10]));
+    const inputs = [1, 2, 3].map((seed) => tensor(randomFill(2 * 6 * 10 * 10, seed), [2, 6, 10, 10]));
     const outputs = await Promise.all(inputs.map((input) => layer.forwardAsync(input, { backend: 'webgpu' })));
     for (const [i, output] of outputs.entries()) expectClose(output, layer.forward(inputs[i]!));
   }, 60_000);
 
   it('a tile beyond the device limits is refused with an error, never run; the planner stays within them', async () => {
     const info = resolveConv2dCall(
-      tensor(randomData(2 * 8 * 6 * 6, 1), [2, 8, 6, 6]),
-      tensor(randomData(16 * 8 * 9, 2), [16, 8, 3, 3]),
+      tensor(randomFill(2 * 8 * 6 * 6, 1), [2, 8, 6, 6]),
+      tensor(randomFill(16 * 8 * 9, 2), [16, 8, 3, 3]),
       null,
       { padding: 1 },
     );
@@ -190,13 +191,13 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
       const xs = [1, 2, 5 + i, 6],
         ws = [3, 2, 2, 2];
       const x = tensor(
-          randomData(
+          randomFill(
             xs.reduce((a, b) => a * b, 1),
             i + 1,
           ),
           xs,
         ),
-        w = tensor(randomData(24, i + 50), ws);
+        w = tensor(randomFill(24, i + 50), ws);
       return { x, w, promise: conv2dAsync(x, w, null, { backend: 'webgpu' }) };
     });
     for (const { x, w, promise } of calls) expectClose(await promise, conv2d(x, w, null, { backend: 'reference' }));
@@ -205,13 +206,13 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
 
   it('timestamps time the kernels where the adapter has them', async () => {
     const info = resolveConv2dCall(
-      tensor(randomData(64, 1), [1, 1, 8, 8]),
-      tensor(randomData(9, 2), [1, 1, 3, 3]),
+      tensor(randomFill(64, 1), [1, 1, 8, 8]),
+      tensor(randomFill(9, 2), [1, 1, 3, 3]),
       null,
       {},
     );
     const layer = await WebgpuConv.create(info);
-    await layer.run(randomData(64, 1), new Float32Array(36), { weight: randomData(9, 2), bias: null });
+    await layer.run(randomFill(64, 1), new Float32Array(36), { weight: randomFill(9, 2), bias: null });
     const { source, microseconds } = await layer.timeKernels(3);
     layer.destroy();
     expect(['timestamps', 'wall']).toContain(source);
@@ -221,12 +222,12 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
 
   it('Conv2d.forwardAsync on the GPU equals forward on the CPU', async () => {
     const layer = new Conv2d(8, 12, [3, 2], { stride: [2, 1], padding: 'valid', dilation: 2, groups: 4, seed: 3 });
-    const x = tensor(randomData(2 * 8 * 17 * 15, 9), [2, 8, 17, 15]);
+    const x = tensor(randomFill(2 * 8 * 17 * 15, 9), [2, 8, 17, 15]);
     expectClose(await layer.forwardAsync(x, { backend: 'webgpu' }), layer.forward(x));
   });
 
   it('the synchronous conv2d refuses the GPU, saying why', () => {
-    const x = tensor(randomData(9, 1), [1, 3, 3]);
+    const x = tensor(randomFill(9, 1), [1, 3, 3]);
     expect(() => conv2d(x, tensor([1], [1, 1, 1, 1]), null, { backend: 'webgpu' })).toThrow(Conv2dError);
     expect(() => conv2d(x, tensor([1], [1, 1, 1, 1]), null, { backend: 'webgpu' })).toThrow(/use conv2dAsync/);
   });

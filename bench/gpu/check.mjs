@@ -22,6 +22,7 @@ import { LAYER_SUITE } from '../../dist/bench/layers.js';
 import { measure } from '../../dist/bench/measure.js';
 import { macsOf } from '../../dist/core/resolve.js';
 import { elementCount } from '../../dist/core/tensor.js';
+import { compareOutputs } from '../../dist/core/compare.js';
 import { randomFill } from '../../dist/core/random.js';
 import { gpuDevice } from '../../dist/kernels/webgpu/device.js';
 import { WebgpuConv } from '../../dist/kernels/webgpu/layer.js';
@@ -61,14 +62,10 @@ console.log(
   `GPU: ${adapterInfo.vendor ?? '?'} ${adapterInfo.architecture ?? ''} ${adapterInfo.description ?? ''}; timestamps: ${device.features.has('timestamp-query')}`,
 );
 
+/** max |gpu − cpu| / max |cpu|, by the one closeness check. */
 function relativeError(gpu, cpu) {
-  let maxError = 0,
-    maxValue = 0;
-  for (let i = 0; i < cpu.length; i++) {
-    maxError = Math.max(maxError, Math.abs(gpu[i] - cpu[i]));
-    maxValue = Math.max(maxValue, Math.abs(cpu[i]));
-  }
-  return maxError / maxValue;
+  const { maxError, maxExpected } = compareOutputs(gpu, cpu);
+  return maxError / maxExpected;
 }
 
 /** Keeps the GPU busy for `ms` with back-to-back runs of `layer` (~5 ms of work a submission, two in flight). */

@@ -1,5 +1,6 @@
 // One contender on a list of layers, in a process of its own (thread settings such as
 // onnxruntime-web's numThreads are per process). Prints one JSON line per layer.
+import { compareOutputs } from '../core/compare.js';
 import '../platform/install-node.js';
 import { readLayerData } from './data.js';
 import { LAYER_SUITE } from './layers.js';
@@ -22,16 +23,9 @@ export interface RunnerResult {
   detail?: string;
 }
 
-/** Elementwise |a − r| ≤ 1e-3 + 1e-3·|r| against the reference kernel's output. */
+/** Elementwise |a − r| ≤ 1e-3 + 1e-3·|r| against the reference kernel's output (peers sum in other orders). */
 function compare(output: Float32Array, reference: Float32Array): { maxError: number; agrees: boolean } {
-  if (output.length !== reference.length) return { maxError: Number.POSITIVE_INFINITY, agrees: false };
-  let maxError = 0,
-    agrees = true;
-  for (let i = 0; i < reference.length; i++) {
-    const error = Math.abs(output[i]! - reference[i]!);
-    if (!(error <= 1e-3 + 1e-3 * Math.abs(reference[i]!))) agrees = false;
-    if (error > maxError || Number.isNaN(error)) maxError = Number.isNaN(error) ? Number.POSITIVE_INFINITY : error;
-  }
+  const { maxError, agrees } = compareOutputs(output, reference, 1e-3, 1e-3);
   return { maxError, agrees };
 }
 

@@ -1,7 +1,8 @@
 import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import type { ExecutionOptions } from '../core/execution.js';
 import { type Conv2dDescription, describeInfo, resolveLayer } from '../core/describe.js';
-import { checkSeed, fillUniform, initBound, randomSeed, seededRandom } from '../core/init.js';
+import { checkSeed, fillUniform, initBound, randomSeed } from '../core/init.js';
+import { seededRandom } from '../core/random.js';
 import {
   type Conv2dOptions,
   type IntPair,

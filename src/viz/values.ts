@@ -1,4 +1,5 @@
 import type { Conv2dInfo } from '../core/resolve.js';
+import { randomFill } from '../core/random.js';
 import type { Tensor } from '../core/tensor.js';
 import { Conv2dError, formatValue } from '../errors/index.js';
 import { conv2dReference } from '../kernels/reference.js';
@@ -11,17 +12,9 @@ import { consistentSum } from './numbers.js';
  * sum line of any output cell as per-channel partial sums plus the bias.
  */
 
-/** A small deterministic generator for the values shown when none are given: one decimal, readable in a cell. */
+/** The values shown when none are given: seeded, in [−scale, scale], one decimal — readable in a cell. */
 function seededValues(length: number, seed: number, scale: number): Float32Array {
-  let state = seed >>> 0 || 1;
-  return Float32Array.from({ length }, () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return Math.round(((state / 2 ** 32) * 2 - 1) * scale * 10) / 10;
-  });
+  return randomFill(length, seed).map((v) => Math.round(v * scale * 10) / 10);
 }
 
 function tensorData(value: unknown, argument: string, shape: number[]): Float32Array {
@@ -78,19 +71,16 @@ export function shownValues(
     inChannelsPerGroup: Cg,
     outChannelsPerGroup: Og,
   } = info;
-  const { kernelHeight: kH, kernelWidth: kW, outHeight: Ho, outWidth: Wo } = info;
+  const { outHeight: Ho, outWidth: Wo } = info;
   const imageSize = C * H * W;
   const input =
     given.input === undefined
       ? seededValues(imageSize, 1, 1)
-      : tensorData(given.input, 'input', info.batched ? [info.batch, C, H, W] : [C, H, W]).subarray(
-          batch * imageSize,
-          (batch + 1) * imageSize,
-        );
+      : tensorData(given.input, 'input', info.inputShape).subarray(batch * imageSize, (batch + 1) * imageSize);
   const weight =
     given.weight === undefined
       ? seededValues(O * info.taps, 2, 1)
-      : tensorData(given.weight, 'weight', [O, Cg, kH, kW]);
+      : tensorData(given.weight, 'weight', info.weightShape);
   const bias =
     !info.hasBias || given.bias === null
       ? null

@@ -1,0 +1,43 @@
+/**
+ * The one closeness check: numpy's `allclose` rule, elementwise |actual − expected| ≤ absolute +
+ * relative·|expected|, with NaN agreeing only with NaN and an infinity only with itself. Used by the
+ * tests, the benchmark's cross-check, the GPU device check and the browser tests.
+ */
+
+export interface Closeness {
+  /** Every element within tolerance (and the lengths equal). */
+  agrees: boolean;
+  /** The first element out of tolerance, or −1. */
+  firstBad: number;
+  /** max |actual − expected| (Infinity where lengths differ or a NaN meets a number). */
+  maxError: number;
+  /** max |expected|: divides maxError into a relative error that does not depend on scale. */
+  maxExpected: number;
+}
+
+export function compareOutputs(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  absolute = 1e-4,
+  relative = 1e-4,
+): Closeness {
+  if (actual.length !== expected.length)
+    return { agrees: false, firstBad: 0, maxError: Number.POSITIVE_INFINITY, maxExpected: 0 };
+  let firstBad = -1,
+    maxError = 0,
+    maxExpected = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!,
+      e = expected[i]!;
+    if (Number.isFinite(e) && Math.abs(e) > maxExpected) maxExpected = Math.abs(e);
+    if (a === e || (Number.isNaN(a) && Number.isNaN(e))) continue;
+    const error = Math.abs(a - e);
+    // Unequal with a NaN or an infinity on either side is never within tolerance.
+    const finite = Number.isFinite(a) && Number.isFinite(e);
+    if (!finite || !(error <= absolute + relative * Math.abs(e))) {
+      if (firstBad < 0) firstBad = i;
+      if (!(error <= maxError)) maxError = Number.isNaN(error) ? Number.POSITIVE_INFINITY : error;
+    } else if (error > maxError) maxError = error;
+  }
+  return { agrees: firstBad < 0, firstBad, maxError, maxExpected };
+}
