@@ -12,12 +12,18 @@ export { selectKernel } from './kernels/select.js';
 export type { KernelCapabilities } from './kernels/select.js';
 export { KERNELS, kernelsSupporting } from './kernels/table.js';
 export type { KernelBackend, KernelEntry, KernelName } from './kernels/table.js';
-export { describeConv2d, formatDescription } from './core/describe.js';
+export { convOptionsOf, describeConv2d, formatDescription } from './core/describe.js';
+export { kernelFor } from './engine/kernel-for.js';
+export { layerTensors, timeLayer, timeLayerSync } from './bench/time-layer.js';
+export type { LayerTiming, LayerTimingOptions } from './bench/time-layer.js';
+export { measure, measureSync, median, quantile } from './bench/measure.js';
+export type { MeasureOptions, Timing } from './bench/measure.js';
 export type { Conv2dDescription, LayerOptions } from './core/describe.js';
 export type { Conv2dGeometry, Conv2dInfo, Conv2dOptions, IntPair, LayerSettings, PaddingMode } from './core/resolve.js';
 export { resolveConv2d, resolveSettings } from './core/resolve.js';
 export { Conv2d } from './nn/conv2d.js';
 export type { Conv2dLayerOptions } from './nn/conv2d.js';
+export { pytorchConv2d } from './nn/pytorch-text.js';
 export { conv2dReference } from './kernels/reference.js';
 export { Conv2dError, ConvlabError, MissingPackageError, NpyError, WeightsError } from './errors/index.js';
 export { readNpy, writeNpy } from './io/npy.js';
@@ -50,10 +56,11 @@ export { traceCell, valueFromTrace, stepCount, stepPosition } from './viz/trace.
 export type { CellTrace, Tap } from './viz/trace.js';
 export { drawFrame, FONT_FAMILY, CJK_FONT_FAMILY, FONT_STACK } from './viz/render.js';
 export type { Context2D } from './viz/render.js';
-export type { GifOptions, GifPalette } from './viz/gif.js';
+export type { FramePixels, GifOptions, GifPalette, GifRenderOptions } from './viz/gif.js';
 export type { Rect } from './viz/layout.js';
 export {
   GifWriter,
+  encodeGif,
   paletteFrom,
   checkGifBudget,
   DEFAULT_FRAME_MS,

@@ -1,6 +1,6 @@
 import { type Lang, WORDS } from '../viz/i18n.js';
 import type { MeasuredPoint, SweepResult } from './sweep.js';
-import { formatValue } from './sweep.js';
+import { formatSweepValue } from './sweep.js';
 
 /**
  * One chart specification (Vega-Lite) for a sweep, used by the CLI (rendered to SVG headless, and
@@ -67,7 +67,7 @@ export function chartSpec(result: SweepResult, lang: Lang = 'en'): VegaLiteSpec 
   const rows = result.points.map((p) => ({
     series: p.series,
     x: p.x,
-    xLabel: formatValue(p.xValue),
+    xLabel: formatSweepValue(p.xValue),
     parameters: p.parameters,
     macs: p.macs,
     ms: p.medianMs,

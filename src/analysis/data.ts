@@ -1,5 +1,5 @@
 import type { MeasuredPoint, SweepResult } from './sweep.js';
-import { formatValue } from './sweep.js';
+import { formatSweepValue } from './sweep.js';
 
 /** Every measured point as CSV (one row per point and contender) and the whole result as JSON. */
 
@@ -39,9 +39,9 @@ export function toCsv(result: SweepResult): string {
       p.figure,
       p.series,
       p.varyArgument,
-      p.varyValue === null ? null : formatValue(p.varyValue),
+      p.varyValue === null ? null : formatSweepValue(p.varyValue),
       p.xArgument,
-      formatValue(p.xValue),
+      formatSweepValue(p.xValue),
       p.inputShape.join('x'),
       p.outputShape.join('x'),
       p.parameters,

@@ -1,17 +1,12 @@
+import { median } from '../bench/measure.js';
 import type { MeasuredPoint, SweepResult } from './sweep.js';
-import { formatValue } from './sweep.js';
+import { formatSweepValue } from './sweep.js';
 
 /**
  * What the measurements say, in words, so the article's claims are checked against numbers: for
  * each step between series ("time ×3.9 when kernel-size 3×3 → 5×5; MACs ×2.8") and along the x axis
  * (how time scales when x doubles), as medians over the points the two have in common.
  */
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const fmt = (r: number) => (r >= 10 ? r.toFixed(0) : r >= 1.995 ? r.toFixed(1) : r.toFixed(2));
 
@@ -38,8 +33,8 @@ export function explain(result: SweepResult): string[] {
     const time = median(pairs.map(([p, q]) => q.medianMs! / p.medianMs!));
     const macs = median(pairs.map(([p, q]) => q.macs / p.macs));
     const params = median(pairs.map(([p, q]) => q.parameters / p.parameters));
-    const from = formatValue(a[0]!.varyValue ?? ''),
-      to = formatValue(b[0]!.varyValue ?? '');
+    const from = formatSweepValue(a[0]!.varyValue ?? ''),
+      to = formatSweepValue(b[0]!.varyValue ?? '');
     const who = new Set(result.points.map((p) => p.contender)).size > 1 ? ` (${a[0]!.contender})` : '';
     lines.push(
       `${result.spec.vary?.argument ?? 'series'} ${from} → ${to}${who}: time ×${fmt(time)}, MACs ×${fmt(macs)}, parameters ×${fmt(params)} (median over ${pairs.length} x values)`,
@@ -57,7 +52,7 @@ export function explain(result: SweepResult): string[] {
     const exponent = Math.log(last.medianMs! / first.medianMs!) / Math.log(last.x / first.x);
     const macExponent = Math.log(last.macs / first.macs) / Math.log(last.x / first.x);
     lines.push(
-      `${name}: time ∝ ${result.spec.x.argument}^${exponent.toFixed(2)} from ${formatValue(first.xValue)} to ${formatValue(last.xValue)} ` +
+      `${name}: time ∝ ${result.spec.x.argument}^${exponent.toFixed(2)} from ${formatSweepValue(first.xValue)} to ${formatSweepValue(last.xValue)} ` +
         `(MACs ∝ ^${macExponent.toFixed(2)}); ${fmt(last.gflops!)} GFLOP/s at the largest`,
     );
   }

@@ -7,7 +7,7 @@ import {
   type SweepSpec,
   type SweepValue,
   describeBase,
-  formatValue,
+  formatSweepValue,
   pointLayer,
 } from './sweep.js';
 
@@ -147,7 +147,7 @@ const FIGURES: Figure[] = [
 /** `padding ∈ {(0, 0), (0, 10), …} against out-channels — base layer: input (8, 64, 64), kernel (3, 3)` */
 export function sweepTitle(spec: Omit<SweepSpec, 'title'>): string {
   const swept = [spec.x.argument, ...(spec.vary ? [spec.vary.argument] : [])];
-  return `${spec.vary ? `${spec.vary.argument} ∈ {${spec.vary.values.map(formatValue).join(', ')}} ` : ''}against ${spec.x.argument} — base layer: ${describeBase(spec.base, swept)}`;
+  return `${spec.vary ? `${spec.vary.argument} ∈ {${spec.vary.values.map(formatSweepValue).join(', ')}} ` : ''}against ${spec.x.argument} — base layer: ${describeBase(spec.base, swept)}`;
 }
 
 /** How a preset differs from the article's settings, in words (in_channels, input size, timing). */

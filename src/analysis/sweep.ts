@@ -1,11 +1,11 @@
 import { conv2d, conv2dAsync } from '../engine/conv2d.js';
-import { type LayerOptions, describeInfo, resolveLayer } from '../core/describe.js';
+import { type LayerOptions, convOptionsOf, describeInfo, resolveLayer } from '../core/describe.js';
+import { layerTensors } from '../bench/time-layer.js';
 import type { Conv2dInfo, IntPair, PaddingMode } from '../core/resolve.js';
-import { type Tensor, elementCount } from '../core/tensor.js';
+import { elementCount } from '../core/tensor.js';
 import { ConvlabError } from '../errors/index.js';
 import { measure } from '../bench/measure.js';
 import { platform } from '../core/platform.js';
-import { randomFill } from '../core/random.js';
 import { tuple } from '../viz/captions.js';
 
 /**
@@ -117,7 +117,7 @@ export interface SweepResult {
 }
 
 /** A swept value as every chart, title and line prints it: `3`, `(0, 10)`, `reflect`. */
-export function formatValue(value: SweepValue): string {
+export function formatSweepValue(value: SweepValue): string {
   if (Array.isArray(value)) return tuple(value);
   return String(value);
 }
@@ -212,20 +212,6 @@ export function pointLayer(
   };
 }
 
-/** A contender's seeded data for a point: input, weight (O, C/groups, kH, kW) and bias (null without one). */
-export function pointData(
-  inputShape: number[],
-  info: Conv2dInfo,
-  withBias: boolean,
-): { x: Tensor; w: Tensor; b: Tensor | null } {
-  const weightShape = [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth];
-  return {
-    x: { data: randomFill(elementCount(inputShape), 1), shape: inputShape },
-    w: { data: randomFill(elementCount(weightShape), 2), shape: weightShape },
-    b: withBias ? { data: randomFill(info.outChannels, 3), shape: [info.outChannels] } : null,
-  };
-}
-
 /** convlab on a backend and a thread count, writing into one reused output. */
 export function convlabContender(threads = 1, backend: 'auto' | 'reference' | 'wasm' = 'auto'): Contender {
   return {
@@ -235,10 +221,9 @@ export function convlabContender(threads = 1, backend: 'auto' | 'reference' | 'w
     threads,
     async prepare(inputShape, layer) {
       const info = resolveLayer(inputShape, layer);
-      const { x, w, b } = pointData(inputShape, info, layer.bias !== false);
+      const { x, w, b } = layerTensors(info);
       const out = { data: new Float32Array(elementCount(info.outputShape)), shape: info.outputShape };
-      const { outChannels: _o, kernelSize: _k, bias: _b, ...conv } = layer;
-      const options = { ...conv, backend, threads, out };
+      const options = { ...convOptionsOf(layer), backend, threads, out };
       return threads === 1 ? () => conv2d(x, w, b, options) : () => conv2dAsync(x, w, b, options);
     },
   };
@@ -269,7 +254,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   let done = 0;
   for (const { varyValue, xValue } of jobs) {
     if (options.signal?.aborted) throw new ConvlabError('sweep', spec.id, 'the sweep was cancelled');
-    const series = spec.vary ? `${spec.vary.argument} ${formatValue(varyValue!)}` : spec.title;
+    const series = spec.vary ? `${spec.vary.argument} ${formatSweepValue(varyValue!)}` : spec.title;
     const settings: [SweepArgument, SweepValue][] = [[spec.x.argument, xValue]];
     if (spec.vary) settings.unshift([spec.vary.argument, varyValue!]);
     const { inputShape, layer } = pointLayer(spec.base, settings);
@@ -278,7 +263,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
       info = resolveLayer(inputShape, layer);
     } catch (error) {
       if (!(error instanceof ConvlabError)) throw error;
-      skipped.push({ series, x: formatValue(xValue), reason: error.message });
+      skipped.push({ series, x: formatSweepValue(xValue), reason: error.message });
       done++;
       continue;
     }

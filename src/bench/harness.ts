@@ -3,11 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { resolveLayer } from '../core/describe.js';
 import { macsOf } from '../core/resolve.js';
 import { kernelModule } from '../kernels/wasm/runtime.js';
 import { writeLayerData } from './data.js';
-import { type BenchLayer, LAYER_SUITE } from './layers.js';
+import { type BenchLayer, LAYER_SUITE, benchLayerInfo } from './layers.js';
 import { OPTIONAL_PEERS, PEERS } from './peers.js';
 import type { RunnerResult } from './runner.js';
 
@@ -59,17 +58,7 @@ export interface BenchReport {
 
 /** FLOPs = 2·MACs, through the same resolve step as the engine (so 'same', tuples and groups count right). */
 export function layerFlops(layer: BenchLayer): number {
-  const [outChannels, , kernelHeight, kernelWidth] = layer.weight;
-  return (
-    2 *
-    macsOf(
-      resolveLayer(layer.input, {
-        ...layer.options,
-        outChannels: outChannels!,
-        kernelSize: [kernelHeight!, kernelWidth!],
-      }),
-    )
-  );
+  return 2 * macsOf(benchLayerInfo(layer));
 }
 
 function siblingScript(name: string): string {

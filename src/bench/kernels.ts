@@ -1,14 +1,12 @@
-import { resolveConv2dCall } from '../core/call.js';
 import { resolveExecution } from '../core/execution.js';
-import { randomFill } from '../core/random.js';
-import type { Tensor } from '../core/tensor.js';
 import { capabilities } from '../engine/capabilities.js';
 import { runConv2dAsync } from '../kernels/run.js';
 import { selectKernel } from '../kernels/select.js';
 import { type KernelBackend, type KernelName, kernelEntry, kernelsSupporting } from '../kernels/table.js';
 import { formatTime, layerFlops } from './harness.js';
-import { type BenchLayer, LAYER_SUITE } from './layers.js';
+import { type BenchLayer, LAYER_SUITE, benchLayerInfo } from './layers.js';
 import { measure } from './measure.js';
+import { layerTensors } from './time-layer.js';
 
 /**
  * `convlab bench --kernels`: every kernel of the table that supports a layer, timed on that layer —
@@ -36,14 +34,6 @@ export interface KernelBenchOptions {
   onProgress?: (line: string) => void;
 }
 
-const tensorOf = (shape: number[], seed: number): Tensor => ({
-  data: randomFill(
-    shape.reduce((a, b) => a * b, 1),
-    seed,
-  ),
-  shape,
-});
-
 export async function benchKernels(options: KernelBenchOptions = {}): Promise<KernelTiming[]> {
   const layers = LAYER_SUITE.filter((l: BenchLayer) => !options.layers || options.layers.includes(l.id));
   const { threads } = resolveExecution({ threads: options.threads ?? 1 });
@@ -53,10 +43,8 @@ export async function benchKernels(options: KernelBenchOptions = {}): Promise<Ke
   const progress = options.onProgress ?? (() => {});
   const rows: KernelTiming[] = [];
   for (const layer of layers) {
-    const x = tensorOf(layer.input, 1),
-      w = tensorOf(layer.weight, 2),
-      b = tensorOf([layer.weight[0]], 3);
-    const info = resolveConv2dCall(x, w, b, layer.options);
+    const info = benchLayerInfo(layer);
+    const { x, w, b } = layerTensors(info);
     const output = new Float32Array(info.outputShape.reduce((p, q) => p * q, 1));
     const cpuChoice = selectKernel(info, { wasm: caps.simd });
     const gpuChoice = selectKernel(info, { wasm: caps.simd }, 'webgpu');
@@ -65,7 +53,7 @@ export async function benchKernels(options: KernelBenchOptions = {}): Promise<Ke
       const kernelThreads = backend === 'wasm' ? threads : 1;
       progress(`${layer.id} ${kernel}${kernelThreads > 1 ? ` (${kernelThreads} threads)` : ''}`);
       const timing = await measure(
-        () => runConv2dAsync(info, x.data, w.data, b.data, output, backend, kernelThreads, kernel),
+        () => runConv2dAsync(info, x.data, w.data, b!.data, output, backend, kernelThreads, kernel),
         { budgetMs: options.budgetMs ?? 1000, minSamples: 3 },
       );
       rows.push({

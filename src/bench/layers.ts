@@ -1,4 +1,5 @@
-import type { Conv2dOptions } from '../core/resolve.js';
+import { resolveLayer } from '../core/describe.js';
+import type { Conv2dInfo, Conv2dOptions } from '../core/resolve.js';
 
 /** The layer suite: real model layers (L1–L10), kept as data for benchmarks, sweeps and the GPU check. */
 export interface BenchLayer {
@@ -9,6 +10,12 @@ export interface BenchLayer {
   /** (O, C/groups, kH, kW). */
   weight: [number, number, number, number];
   options: Conv2dOptions;
+}
+
+/** A suite layer resolved (with bias), through the same step as the engine: 'same', tuples and groups count right. */
+export function benchLayerInfo(layer: BenchLayer): Conv2dInfo {
+  const [outChannels, , kernelHeight, kernelWidth] = layer.weight;
+  return resolveLayer(layer.input, { ...layer.options, outChannels, kernelSize: [kernelHeight, kernelWidth] });
 }
 
 export const LAYER_SUITE: readonly BenchLayer[] = [

@@ -2,6 +2,10 @@
  * Timing one call honestly: warm up, calibrate how many calls make a sample long enough to time
  * (≥ 2 ms, so microsecond layers are not lost in timer resolution), then take samples until enough are
  * in or the time budget is spent; report the median and the interquartile range per call.
+ *
+ * The procedure is written once, as a plan (a generator that asks for "time n calls" and is told how
+ * long they took); `measure` drives it for calls that may return promises, `measureSync` for plain
+ * synchronous calls (a page that must answer within one task).
  */
 export interface Timing {
   /** Median time per call, ms. */
@@ -22,49 +26,45 @@ export interface MeasureOptions {
   now?: () => number;
 }
 
-async function callTimes(run: () => unknown, calls: number, now: () => number): Promise<number> {
-  const start = now();
-  for (let i = 0; i < calls; i++) {
-    const result = run();
-    if (result instanceof Promise) await result;
-  }
-  return now() - start;
-}
-
-function quantile(sorted: number[], q: number): number {
+/** The q-quantile of sorted values, interpolated linearly between neighbours (numpy's default). */
+export function quantile(sorted: readonly number[], q: number): number {
   const at = (sorted.length - 1) * q;
   const lo = Math.floor(at),
     hi = Math.ceil(at);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
 }
 
-export async function measure(run: () => unknown, options: MeasureOptions = {}): Promise<Timing> {
-  const {
-    minSampleMs = 2,
-    maxSamples = 31,
-    minSamples = 5,
-    budgetMs = 1500,
-    warmupMs = 200,
-    now = () => performance.now(),
-  } = options;
+/** The median of values in any order. */
+export function median(values: readonly number[]): number {
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+/** The procedure: yields how many calls to time next, receives how long they took (ms). */
+function* timingPlan(options: MeasureOptions): Generator<number, Timing, number> {
+  const { minSampleMs = 2, maxSamples = 31, minSamples = 5, budgetMs = 1500, warmupMs = 200 } = options;
   // Warm up (JIT tiers, caches, buffers) for warmupMs and at least two calls.
-  let warmCalls = 0;
-  const warmStart = now();
-  while (warmCalls < 2 || now() - warmStart < warmupMs) {
-    await callTimes(run, 1, now);
+  let warmCalls = 0,
+    warmMs = 0;
+  while (warmCalls < 2 || warmMs < warmupMs) {
+    warmMs += yield 1;
     warmCalls++;
   }
   // Calibrate: enough calls per sample that a sample lasts minSampleMs.
   let calls = 1;
   for (;;) {
-    const elapsed = await callTimes(run, calls, now);
+    const elapsed = yield calls;
     if (elapsed >= minSampleMs || calls >= 1 << 20) break;
     calls = Math.min(1 << 20, Math.max(calls * 2, Math.ceil((calls * minSampleMs * 1.2) / Math.max(elapsed, 1e-3))));
   }
   const perCall: number[] = [];
-  const start = now();
-  while (perCall.length < maxSamples && (perCall.length < minSamples || now() - start < budgetMs)) {
-    perCall.push((await callTimes(run, calls, now)) / calls);
+  let sampledMs = 0;
+  while (perCall.length < maxSamples && (perCall.length < minSamples || sampledMs < budgetMs)) {
+    const elapsed = yield calls;
+    sampledMs += elapsed;
+    perCall.push(elapsed / calls);
   }
   perCall.sort((a, b) => a - b);
   return {
@@ -74,4 +74,33 @@ export async function measure(run: () => unknown, options: MeasureOptions = {}):
     samples: perCall.length,
     callsPerSample: calls,
   };
+}
+
+/** Times `run` (which may return a promise: it is awaited). */
+export async function measure(run: () => unknown, options: MeasureOptions = {}): Promise<Timing> {
+  const now = options.now ?? (() => performance.now());
+  const plan = timingPlan(options);
+  let step = plan.next();
+  while (!step.done) {
+    const start = now();
+    for (let i = 0; i < step.value; i++) {
+      const result = run();
+      if (result instanceof Promise) await result;
+    }
+    step = plan.next(now() - start);
+  }
+  return step.value;
+}
+
+/** Times a synchronous `run` without yielding to the event loop. */
+export function measureSync(run: () => unknown, options: MeasureOptions = {}): Timing {
+  const now = options.now ?? (() => performance.now());
+  const plan = timingPlan(options);
+  let step = plan.next();
+  while (!step.done) {
+    const start = now();
+    for (let i = 0; i < step.value; i++) run();
+    step = plan.next(now() - start);
+  }
+  return step.value;
 }

@@ -1,6 +1,6 @@
 /** A conv2d call's tensors and options, checked against each other and settled (the engine runs what this returns). */
 import { Conv2dError, formatValue } from '../errors/index.js';
-import { type Conv2dInfo, type Conv2dOptions, resolveConv2d, resolveSettings } from './resolve.js';
+import { type Conv2dInfo, type Conv2dOptions, checkInputShape, resolveConv2d, resolveSettings } from './resolve.js';
 import { type Tensor, checkTensor } from './tensor.js';
 import { EXECUTION_OPTION_KEYS, type ExecutionOptions } from './execution.js';
 import { CONV2D_OPTION_KEYS } from './resolve.js';
@@ -19,22 +19,13 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
   if (bias !== null && bias !== undefined) checkTensor(bias, 'bias');
   const settings = resolveSettings(options as Conv2dOptions | undefined, CALL_OPTION_KEYS);
 
-  if (input.shape.length !== 3 && input.shape.length !== 4) {
-    throw new Conv2dError(
-      'input',
-      input.shape,
-      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatValue(input.shape)}`,
-    );
-  }
-  const batched = input.shape.length === 4;
-  const [batch, inChannels, inHeight, inWidth] = batched ? input.shape : [1, ...input.shape];
-  if (inChannels! < 1 || inHeight! < 1 || inWidth! < 1) {
-    throw new Conv2dError(
-      'input',
-      input.shape,
-      'the channel, height and width dimensions of the input must be at least 1',
-    );
-  }
+  const {
+    batched,
+    batch,
+    channels: inChannels,
+    height: inHeight,
+    width: inWidth,
+  } = checkInputShape(input.shape, 'input');
 
   if (weight.shape.length !== 4) {
     throw new Conv2dError(
@@ -85,10 +76,10 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
   return resolveConv2d(
     {
       batched,
-      batch: batch!,
-      inChannels: inChannels!,
-      inHeight: inHeight!,
-      inWidth: inWidth!,
+      batch,
+      inChannels,
+      inHeight,
+      inWidth,
       outChannels,
       kernelHeight,
       kernelWidth,

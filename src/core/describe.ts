@@ -1,16 +1,16 @@
-import { Conv2dError, formatValue } from '../errors/index.js';
 import {
   type Conv2dInfo,
   type Conv2dOptions,
   type IntPair,
   type PaddingMode,
   CONV2D_OPTION_KEYS,
+  checkInputShape,
+  checkLayerArguments,
   macsOf,
   resolveConv2d,
   resolveSettings,
 } from './resolve.js';
-import { checkShape } from './tensor.js';
-import { checkIntPair, checkIntegerAtLeast, checkOptionKeys } from './validate.js';
+import { checkOptionKeys } from './validate.js';
 
 /** A layer as `nn.Conv2d` declares it, minus `in_channels` (taken from the input shape). */
 export interface LayerOptions extends Conv2dOptions {
@@ -127,37 +127,10 @@ export function describeInfo(info: Conv2dInfo): Conv2dDescription {
   };
 }
 
-/** Checks an input shape given without data: (C, H, W) or (N, C, H, W), channels and sizes ≥ 1. */
-export function checkInputShape(inputShape: unknown): {
-  batched: boolean;
-  batch: number;
-  channels: number;
-  height: number;
-  width: number;
-} {
-  checkShape(inputShape, 'inputShape');
-  if (inputShape.length !== 3 && inputShape.length !== 4) {
-    throw new Conv2dError(
-      'inputShape',
-      inputShape,
-      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatValue(inputShape)}`,
-    );
-  }
-  const batched = inputShape.length === 4;
-  const [batch, channels, height, width] = (batched ? inputShape : [1, ...inputShape]) as [
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (channels < 1 || height < 1 || width < 1) {
-    throw new Conv2dError(
-      'inputShape',
-      inputShape,
-      'the channel, height and width dimensions of the input must be at least 1',
-    );
-  }
-  return { batched, batch, channels, height, width };
+/** A layer's `conv2d` options: its settings without outChannels, kernelSize and bias. */
+export function convOptionsOf(layer: LayerOptions): Conv2dOptions {
+  const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = layer;
+  return options;
 }
 
 /**
@@ -167,17 +140,12 @@ export function checkInputShape(inputShape: unknown): {
 export function resolveLayer(inputShape: unknown, layer: LayerOptions): Conv2dInfo {
   const raw = checkOptionKeys(layer, LAYER_OPTION_KEYS, 'layerOptions');
   const input = checkInputShape(inputShape);
-  const outChannels = checkIntegerAtLeast('outChannels', raw.outChannels, 1, 'out_channels must be a positive integer');
-  const [kernelHeight, kernelWidth] = checkIntPair(
-    'kernelSize',
-    raw.kernelSize,
-    1,
-    'kernel size should be greater than zero',
-  );
-  if (raw.bias !== undefined && typeof raw.bias !== 'boolean')
-    throw new Conv2dError('bias', raw.bias, 'bias must be true or false');
-  const { outChannels: _o, kernelSize: _k, bias: _b, ...convOptions } = raw;
-  const settings = resolveSettings(convOptions);
+  const {
+    outChannels,
+    kernelSize: [kernelHeight, kernelWidth],
+    bias,
+  } = checkLayerArguments(raw.outChannels, raw.kernelSize, raw.bias);
+  const settings = resolveSettings(convOptionsOf(raw as unknown as LayerOptions));
   return resolveConv2d(
     {
       batched: input.batched,
@@ -188,7 +156,7 @@ export function resolveLayer(inputShape: unknown, layer: LayerOptions): Conv2dIn
       outChannels,
       kernelHeight,
       kernelWidth,
-      hasBias: raw.bias !== false,
+      hasBias: bias,
       kernelArgument: 'kernelSize',
     },
     settings,

@@ -1,5 +1,5 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
-import { MAX_TENSOR_ELEMENTS, elementCount } from './tensor.js';
+import { MAX_TENSOR_ELEMENTS, checkShape, elementCount } from './tensor.js';
 import { MAX_INT_ARGUMENT, checkIntPair, checkIntegerAtLeast, checkOptionKeys } from './validate.js';
 
 /**
@@ -160,17 +160,70 @@ function samePadding(kernel: number, dilation: number): [number, number] {
   return [before, total - before];
 }
 
-/** Applies the shape-dependent rules to settled options and computes the output shape. */
-export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings): Conv2dInfo {
-  const { inChannels, outChannels, inHeight, inWidth, kernelHeight, kernelWidth, kernelArgument } = geometry;
-  const { groups, stride, dilation, paddingMode } = settings;
+/**
+ * Checks an input shape — a tensor's (`conv2d`, argument `'input'`) or one given without data
+ * (`describeConv2d`, `'inputShape'`): (C, H, W) or (N, C, H, W), channels and sizes ≥ 1.
+ */
+export function checkInputShape(
+  inputShape: unknown,
+  argument: 'input' | 'inputShape' = 'inputShape',
+): { batched: boolean; batch: number; channels: number; height: number; width: number } {
+  checkShape(inputShape, argument);
+  if (inputShape.length !== 3 && inputShape.length !== 4) {
+    throw new Conv2dError(
+      argument,
+      inputShape,
+      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatValue(inputShape)}`,
+    );
+  }
+  const batched = inputShape.length === 4;
+  const [batch, channels, height, width] = (batched ? inputShape : [1, ...inputShape]) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (channels < 1 || height < 1 || width < 1) {
+    throw new Conv2dError(
+      argument,
+      inputShape,
+      'the channel, height and width dimensions of the input must be at least 1',
+    );
+  }
+  return { batched, batch, channels, height, width };
+}
 
+/** nn.Conv2d's rule, checked at construction by the layer and at resolution by everything else. */
+export function checkGroupsDivide(inChannels: number, outChannels: number, groups: number): void {
   if (inChannels % groups !== 0) {
     throw new Conv2dError('groups', groups, `in_channels must be divisible by groups (in_channels = ${inChannels})`);
   }
   if (outChannels % groups !== 0) {
     throw new Conv2dError('groups', groups, `out_channels must be divisible by groups (out_channels = ${outChannels})`);
   }
+}
+
+/** A layer's own arguments (nn.Conv2d's out_channels, kernel_size, bias), checked once for every caller. */
+export function checkLayerArguments(
+  outChannels: unknown,
+  kernelSize: unknown,
+  bias: unknown,
+): { outChannels: number; kernelSize: [number, number]; bias: boolean } {
+  if (bias !== undefined && typeof bias !== 'boolean')
+    throw new Conv2dError('bias', bias, 'bias must be true or false');
+  return {
+    outChannels: checkIntegerAtLeast('outChannels', outChannels, 1, 'out_channels must be a positive integer'),
+    kernelSize: checkIntPair('kernelSize', kernelSize, 1, 'kernel size should be greater than zero'),
+    bias: bias !== false,
+  };
+}
+
+/** Applies the shape-dependent rules to settled options and computes the output shape. */
+export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings): Conv2dInfo {
+  const { inChannels, outChannels, inHeight, inWidth, kernelHeight, kernelWidth, kernelArgument } = geometry;
+  const { groups, stride, dilation, paddingMode } = settings;
+
+  checkGroupsDivide(inChannels, outChannels, groups);
 
   const kernelExtentHeight = dilation[0] * (kernelHeight - 1) + 1;
   const kernelExtentWidth = dilation[1] * (kernelWidth - 1) + 1;

@@ -3,16 +3,19 @@ import type { ExecutionOptions } from '../core/execution.js';
 import { type Conv2dDescription, describeInfo, resolveLayer } from '../core/describe.js';
 import { checkSeed, fillUniform, initBound, randomSeed } from '../core/init.js';
 import { seededRandom } from '../core/random.js';
+import { pytorchConv2d } from './pytorch-text.js';
 import {
   type Conv2dOptions,
   type IntPair,
   type LayerSettings,
   type PaddingMode,
   CONV2D_OPTION_KEYS,
+  checkGroupsDivide,
+  checkLayerArguments,
   resolveSettings,
 } from '../core/resolve.js';
 import { type Tensor, checkTensor } from '../core/tensor.js';
-import { checkIntPair, checkIntegerAtLeast, checkOptionKeys } from '../core/validate.js';
+import { checkIntegerAtLeast, checkOptionKeys } from '../core/validate.js';
 import { Conv2dError, formatValue } from '../errors/index.js';
 
 /** Options of {@link Conv2d}: `nn.Conv2d`'s keyword arguments, plus a seed for the initial parameters. */
@@ -54,28 +57,14 @@ export class Conv2d {
   constructor(inChannels: number, outChannels: number, kernelSize: IntPair, options: Conv2dLayerOptions = {}) {
     const raw = checkOptionKeys(options, LAYER_KEYS);
     this.inChannels = checkIntegerAtLeast('inChannels', inChannels, 1, 'in_channels must be a positive integer');
-    this.outChannels = checkIntegerAtLeast('outChannels', outChannels, 1, 'out_channels must be a positive integer');
-    this.kernelSize = checkIntPair('kernelSize', kernelSize, 1, 'kernel size should be greater than zero');
-    if (raw.bias !== undefined && typeof raw.bias !== 'boolean')
-      throw new Conv2dError('bias', raw.bias, 'bias must be true or false');
+    const layer = checkLayerArguments(outChannels, kernelSize, raw.bias);
+    this.outChannels = layer.outChannels;
+    this.kernelSize = layer.kernelSize;
     const { bias: _bias, seed: _seed, ...convOptions } = raw;
     this.#settings = resolveSettings(convOptions);
     const { groups } = this.#settings;
-    // nn.Conv2d's own checks, at construction.
-    if (this.inChannels % groups !== 0) {
-      throw new Conv2dError(
-        'groups',
-        groups,
-        `in_channels must be divisible by groups (in_channels = ${this.inChannels})`,
-      );
-    }
-    if (this.outChannels % groups !== 0) {
-      throw new Conv2dError(
-        'groups',
-        groups,
-        `out_channels must be divisible by groups (out_channels = ${this.outChannels})`,
-      );
-    }
+    // nn.Conv2d's own check, at construction.
+    checkGroupsDivide(this.inChannels, this.outChannels, groups);
     this.stride = this.#settings.stride;
     this.dilation = this.#settings.dilation;
     this.groups = groups;
@@ -220,15 +209,11 @@ export class Conv2d {
 
   /** PyTorch's repr: `Conv2d(3, 2, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(2, 2))`. */
   toString(): string {
-    const pair = ([h, w]: readonly [number, number]) => `(${h}, ${w})`;
-    let text = `${this.inChannels}, ${this.outChannels}, kernel_size=${pair(this.kernelSize)}, stride=${pair(this.stride)}`;
-    if (typeof this.padding === 'string') text += `, padding=${this.padding}`;
-    else if (this.padding[0] !== 0 || this.padding[1] !== 0) text += `, padding=${pair(this.padding)}`;
-    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) text += `, dilation=${pair(this.dilation)}`;
-    if (this.groups !== 1) text += `, groups=${this.groups}`;
-    if (!this.#bias) text += ', bias=False';
-    if (this.paddingMode !== 'zeros') text += `, padding_mode=${this.paddingMode}`;
-    return `Conv2d(${text})`;
+    return pytorchConv2d(
+      this.inChannels,
+      { outChannels: this.outChannels, kernelSize: this.kernelSize, bias: this.#bias !== null, ...this.options },
+      'repr',
+    );
   }
 
   /** {@link describeConv2d} for this layer applied to an input of `inputShape`. */

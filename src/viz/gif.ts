@@ -1,5 +1,6 @@
 import * as gifencModule from 'gifenc';
 import { Conv2dError } from '../errors/index.js';
+import type { Animation, Frame } from './frame.js';
 
 // gifenc ships CommonJS (Node sees its exports object as the default export) and an ES build
 // (bundlers see named exports, and GIFEncoder as the default).
@@ -189,4 +190,51 @@ export function checkGifBudget(frames: number, width: number, height: number, ma
       `${estimate} on a 2-core machine); ${maxFrames === undefined ? `the budget is ${GIF_PIXEL_BUDGET.toExponential(0)} px (${allowedFrames.toLocaleString('en-US')} frames at this size)` : `at most ${maxFrames} frames were allowed`}: ` +
       `allow them with maxFrames (--max-frames ${frames}), or draw a smaller layer`,
   );
+}
+
+export interface GifRenderOptions {
+  /** Delay per frame, ms; default 300 (the article's pace). */
+  frameMs?: number;
+  /** How long the last frame stays, ms; default max(frameMs, 1500). */
+  lastFrameMs?: number;
+  /** Allow this many frames beyond the default work budget (GIF_PIXEL_BUDGET). */
+  maxFrames?: number;
+}
+
+/** Draws a frame with the platform's renderer (a Node canvas, a page's canvas) into `target`: its RGBA pixels. */
+export type FramePixels = (frame: Frame, target: Uint8Array) => Uint8Array | Uint8ClampedArray;
+
+/**
+ * The animation as a looping GIF, streamed — the one encoding loop, for Node and the page alike: each
+ * frame is drawn, encoded and handed to `onChunk` before the next is drawn; `onProgress(done, total)`
+ * after each. A GIF past the work budget is refused before anything is drawn (checkGifBudget).
+ * Returns the number of frames.
+ */
+export function encodeGif(
+  animation: Animation,
+  pixels: FramePixels,
+  options: GifRenderOptions,
+  onChunk: (bytes: Uint8Array) => void,
+  onProgress?: (done: number, total: number) => void,
+): number {
+  const { frameMs = DEFAULT_FRAME_MS, lastFrameMs, maxFrames } = options;
+  checkGifBudget(animation.steps, animation.width, animation.height, maxFrames);
+  // Two pixel buffers, alternating: the writer compares each frame with the one before. Nothing
+  // else is kept, so memory does not grow with the number of frames.
+  const size = animation.width * animation.height * 4;
+  const buffers = [new Uint8Array(size), new Uint8Array(size)] as const;
+  const palette = paletteFrom([
+    pixels(animation.frame(0), buffers[0]),
+    pixels(animation.frame(animation.steps - 1), buffers[1]),
+  ]);
+  const writer = new GifWriter({ width: animation.width, height: animation.height, frameMs }, palette, onChunk);
+  for (let step = 0; step < animation.steps; step++) {
+    const isLast = step === animation.steps - 1;
+    writer.add(
+      pixels(animation.frame(step), buffers[step % 2]!),
+      isLast ? (lastFrameMs ?? Math.max(frameMs, MIN_LAST_FRAME_MS)) : frameMs,
+    );
+    onProgress?.(step + 1, animation.steps);
+  }
+  return writer.finish();
 }

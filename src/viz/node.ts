@@ -1,9 +1,10 @@
 import { Canvas, GlobalFonts } from '@napi-rs/canvas';
 import { fontFiles } from './fonts.js';
 import type { Animation, Frame } from './frame.js';
-import { DEFAULT_FRAME_MS, GifWriter, MIN_LAST_FRAME_MS, checkGifBudget, paletteFrom } from './gif.js';
+import { type GifRenderOptions, encodeGif } from './gif.js';
 
 export { checkGifBudget } from './gif.js';
+export type { GifRenderOptions } from './gif.js';
 export { fontFiles } from './fonts.js';
 import { type Context2D, CJK_FONT_FAMILY, FONT_FAMILY, drawFrame } from './render.js';
 
@@ -72,15 +73,6 @@ export function sheetPng(animation: Animation, columns = Math.ceil(Math.sqrt(ani
   return new Uint8Array(sheet.toBuffer('image/png'));
 }
 
-export interface GifRenderOptions {
-  /** Delay per frame, ms; default 300 (the article's pace). */
-  frameMs?: number;
-  /** How long the last frame stays, ms; default max(frameMs, 1500). */
-  lastFrameMs?: number;
-  /** Allow this many frames beyond the default work budget (GIF_PIXEL_BUDGET). */
-  maxFrames?: number;
-}
-
 /**
  * The animation as a looping GIF, streamed: each frame is drawn, encoded and handed to `onChunk`
  * before the next is drawn. `onProgress(done, total)` after each frame. A GIF past the work budget
@@ -92,28 +84,7 @@ export function renderGif(
   onChunk: (bytes: Uint8Array) => void,
   onProgress?: (done: number, total: number) => void,
 ): number {
-  const {
-    frameMs = DEFAULT_FRAME_MS,
-    lastFrameMs,
-    maxFrames,
-  } = typeof options === 'number' ? { frameMs: options } : options;
-  checkGifBudget(animation.steps, animation.width, animation.height, maxFrames);
-  const first = animation.frame(0);
-  const canvas = createCanvas(first.width, first.height);
-  // Two pixel buffers, alternating: the writer compares each frame with the one before. Nothing
-  // else is kept, so memory does not grow with the number of frames.
-  const size = first.width * first.height * 4;
-  const buffers = [new Uint8Array(size), new Uint8Array(size)] as const;
-  const last = frameRgba(animation.frame(animation.steps - 1), canvas, buffers[1]);
-  const palette = paletteFrom([frameRgba(first, canvas, buffers[0]), last]);
-  const writer = new GifWriter({ width: first.width, height: first.height, frameMs }, palette, onChunk);
-  for (let step = 0; step < animation.steps; step++) {
-    const isLast = step === animation.steps - 1;
-    writer.add(
-      frameRgba(animation.frame(step), canvas, buffers[step % 2]),
-      isLast ? (lastFrameMs ?? Math.max(frameMs, MIN_LAST_FRAME_MS)) : frameMs,
-    );
-    onProgress?.(step + 1, animation.steps);
-  }
-  return writer.finish();
+  const settings = typeof options === 'number' ? { frameMs: options } : options;
+  const canvas = createCanvas(animation.width, animation.height);
+  return encodeGif(animation, (frame, target) => frameRgba(frame, canvas, target), settings, onChunk, onProgress);
 }

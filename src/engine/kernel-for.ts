@@ -1,0 +1,17 @@
+import { resolveLayer } from '../core/describe.js';
+import type { LayerOptions } from '../core/describe.js';
+import type { Backend } from '../core/execution.js';
+import { selectKernel } from '../kernels/select.js';
+import type { KernelName } from '../kernels/table.js';
+import { kernelModule } from '../kernels/wasm/runtime.js';
+
+/**
+ * The kernel `conv2d` (or, for `'webgpu'`, `conv2dAsync`) runs for a layer on this platform: the
+ * kernel table's choice, given whether WebAssembly SIMD is available here.
+ *
+ * @example
+ * kernelFor([64, 56, 56], { outChannels: 64, kernelSize: 3, padding: 1 }); // 'wasm-im2col-gemm-4x8-simd128'
+ */
+export function kernelFor(inputShape: readonly number[], layer: LayerOptions, backend: Backend = 'auto'): KernelName {
+  return selectKernel(resolveLayer(inputShape, layer), { wasm: kernelModule().support.available }, backend);
+}
