@@ -24,6 +24,8 @@ async function bundle(input, file, format) {
 await bundle('entry-node.js', 'cjs/entry-node.cjs', 'cjs');
 // `convlab/node` (rendering in Node) for require too; one folder below dist/, so its fonts resolve alike.
 await bundle('viz/node.js', 'cjs/node.cjs', 'cjs');
+// `convlab/sweep` (sweeps and their charts) for require too.
+await bundle('sweep-node.js', 'cjs/sweep.cjs', 'cjs');
 await bundle('kernels/threads/worker-browser.js', 'convlab-worker.js', 'esm');
 
 // Types for `require('convlab')`: the declaration tree again as .d.cts files beside the CommonJS

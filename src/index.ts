@@ -14,9 +14,11 @@ export { KERNELS, kernelsSupporting } from './kernels/table.js';
 export type { KernelBackend, KernelEntry, KernelName } from './kernels/table.js';
 export { convOptionsOf, describeConv2d, formatDescription } from './core/describe.js';
 export { kernelFor } from './engine/kernel-for.js';
+export { largestWhile, layerBounds } from './core/bounds.js';
+export type { AxisBounds } from './core/bounds.js';
 export { layerTensors, timeLayer, timeLayerSync } from './bench/time-layer.js';
 export type { LayerTiming, LayerTimingOptions } from './bench/time-layer.js';
-export { measure, measureSync, median, quantile } from './bench/measure.js';
+export { formatTime, measure, measureSync, median, quantile } from './bench/measure.js';
 export type { MeasureOptions, Timing } from './bench/measure.js';
 export type { Conv2dDescription, LayerOptions } from './core/describe.js';
 export type { Conv2dGeometry, Conv2dInfo, Conv2dOptions, IntPair, LayerSettings, PaddingMode } from './core/resolve.js';
@@ -61,6 +63,7 @@ export type { Rect } from './viz/layout.js';
 export {
   GifWriter,
   encodeGif,
+  frameDelay,
   paletteFrom,
   checkGifBudget,
   DEFAULT_FRAME_MS,

@@ -318,7 +318,10 @@ describe('convlab gif and frame', () => {
       ],
       [['gif', ...title, '--mode', 'fancy', '--output', output], /mode must be 'structure' or 'values'/],
       [['gif', ...title, '--theme', 'blue', '--output', output], /theme must be 'light' or 'dark'/],
-      [['gif', ...title, '--frame-ms', '5', '--output', output], /--frame-ms takes an integer from 10 to 60000/],
+      [
+        ['gif', ...title, '--frame-ms', '5', '--output', output],
+        /invalid --frame-ms \(frameMs = 5\): frameMs must be an integer from 10 to 60000/,
+      ],
       [['gif', ...title, '--cell-size', '500', '--output', output], /cellSize must be at most 96/],
       [['gif', ...title], /--output is required/],
       [['gif', '--preset', 'book', '--out-dir', dir], /the only preset is 'article'/],

@@ -109,6 +109,7 @@ describe('module layers', () => {
       }
     };
     visit(join(SRC, 'entry-browser.ts'), []);
+    visit(join(SRC, 'sweep-browser.ts'), []); // convlab/sweep's browser entry
     expect(seen.size).toBeGreaterThan(40); // the whole API is reached
     expect(offending).toEqual([]);
   });
@@ -126,5 +127,19 @@ describe('module layers', () => {
     };
     visit(join(SRC, 'entry-node.ts'));
     expect(reached).toContain('node:worker_threads');
+  });
+
+  it('the playground is a client of the library: web/ imports only the public entries', () => {
+    const WEB = fileURLToPath(new URL('../web/', import.meta.url));
+    const publicEntries = ['entry-browser.ts', 'sweep-browser.ts'].map((name) => join(SRC, name));
+    const reachesIn: string[] = [];
+    for (const file of readdirSync(WEB).filter((name) => name.endsWith('.ts'))) {
+      for (const specifier of importsOf(join(WEB, file))) {
+        if (!specifier.startsWith('.')) continue;
+        const target = resolveLocal(join(WEB, file), specifier);
+        if (target.startsWith(SRC) && !publicEntries.includes(target)) reachesIn.push(`${file} → ${specifier}`);
+      }
+    }
+    expect(reachesIn).toEqual([]);
   });
 });

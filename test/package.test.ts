@@ -75,13 +75,20 @@ describe('the packed package in Node', () => {
 const layer = new Conv2d(16, 32, 3, { padding: 1, seed: 1 });
 const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
 const a = layer.forward(x), b = await layer.forwardAsync(x, { threads: 2 });
-console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]) }));`,
+// convlab/sweep: a two-point sweep (no chart, so no optional package), its own platform installed.
+const { runSweep, sweepBase } = await import('convlab/sweep');
+const base = sweepBase([4, 12, 12], { outChannels: 4, kernelSize: 3 });
+const swept = await runSweep({ id: 's', title: 's', base, x: { argument: 'out-channels', values: [1, 2] } }, { budgetMs: 400 });
+console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]), points: swept.points.length }));`,
       'app.cjs': `const { Conv2d, tensor } = require('convlab');
 const layer = new Conv2d(16, 32, 3, { padding: 1, seed: 1 });
 const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
-layer.forwardAsync(x, { threads: 2 }).then((b) => {
+const { runSweep, sweepBase } = require('convlab/sweep');
+layer.forwardAsync(x, { threads: 2 }).then(async (b) => {
   const a = layer.forward(x);
-  console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]) }));
+  const base = sweepBase([4, 12, 12], { outChannels: 4, kernelSize: 3 });
+  const swept = await runSweep({ id: 's', title: 's', base, x: { argument: 'out-channels', values: [1, 2] } }, { budgetMs: 400 });
+  console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]), points: swept.points.length }));
 });`,
     });
   }, 120_000);
@@ -97,7 +104,7 @@ layer.forwardAsync(x, { threads: 2 }).then((b) => {
     const run = sh(process.execPath, [app], dir);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ shape: [1, 32, 40, 40], same: true });
+    expect(JSON.parse(run.stdout)).toEqual({ shape: [1, 32, 40, 40], same: true, points: 2 });
   });
 
   it('the CLI names what a heavy command needs, in one line, exit 2', () => {

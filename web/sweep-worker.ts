@@ -1,7 +1,6 @@
-// The playground's sweeps, off the page's thread: runs runSweep for the current configuration and
-// posts progress, then the result. The page stays responsive however long the points take.
-import '../src/platform/install-browser.js';
-import { type SweepSpec, runSweep } from '../src/analysis/sweep.js';
+// The playground's sweeps, off the page's thread: runs the library's runSweep for the current
+// configuration and posts progress, then the result. The page stays responsive however long the points take.
+import { type SweepSpec, runSweep } from '../src/sweep-browser.js';
 
 self.addEventListener('message', async (event: MessageEvent<{ spec: SweepSpec; budgetMs: number }>) => {
   const { spec, budgetMs } = event.data;

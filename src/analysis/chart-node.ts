@@ -1,6 +1,5 @@
 import { loadOptional } from '../errors/index.js';
 import { fontFiles } from '../viz/fonts.js';
-import type { VegaLiteSpec } from './chart.js';
 
 /** Rendering chart specs in Node: SVG with vega's headless view, PNG with resvg. */
 
@@ -13,18 +12,7 @@ export async function checkChartPackages(feature = CHARTS): Promise<void> {
   await loadOptional(() => import('@resvg/resvg-js'), ['@resvg/resvg-js'], feature);
 }
 
-/** Renders a Vega-Lite spec to SVG without a browser (vega's headless view). */
-export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([
-    loadOptional(() => import('vega'), ['vega'], CHARTS),
-    loadOptional(() => import('vega-lite'), ['vega-lite'], CHARTS),
-  ]);
-  const compiled = vegaLite.compile(spec as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
+export { renderSvg } from './chart-svg.js';
 
 /** SVG → PNG with resvg, using the fonts the package ships (no system font assumptions). */
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {

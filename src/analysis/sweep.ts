@@ -1,9 +1,10 @@
 import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import { type LayerOptions, convOptionsOf, describeInfo, resolveLayer } from '../core/describe.js';
 import { layerTensors } from '../bench/time-layer.js';
-import type { Conv2dInfo, IntPair, PaddingMode } from '../core/resolve.js';
+import { type Conv2dInfo, type IntPair, type PaddingMode, checkInputShape } from '../core/resolve.js';
 import { elementCount } from '../core/tensor.js';
-import { ConvlabError } from '../errors/index.js';
+import { Conv2dError, ConvlabError } from '../errors/index.js';
+import { resolveExecution } from '../core/execution.js';
 import { measure } from '../bench/measure.js';
 import { platform } from '../core/platform.js';
 import { tuple } from '../viz/captions.js';
@@ -116,6 +117,25 @@ export interface SweepResult {
   skipped: { series: string; x: string; reason: string }[];
 }
 
+/** The base layer of a sweep from an input shape and a layer, as the CLI and the page give them. */
+export function sweepBase(inputShape: readonly number[], layer: LayerOptions): SweepBase {
+  const { batch, channels, height, width } = checkInputShape(inputShape);
+  return {
+    ...DEFAULT_BASE,
+    batch,
+    inChannels: channels,
+    inputSize: [height, width],
+    outChannels: layer.outChannels,
+    kernelSize: layer.kernelSize,
+    stride: layer.stride ?? 1,
+    padding: layer.padding ?? 0,
+    dilation: layer.dilation ?? 1,
+    groups: layer.groups ?? 1,
+    paddingMode: layer.paddingMode ?? 'zeros',
+    bias: layer.bias !== false,
+  };
+}
+
 /** A swept value as every chart, title and line prints it: `3`, `(0, 10)`, `reflect`. */
 export function formatSweepValue(value: SweepValue): string {
   if (Array.isArray(value)) return tuple(value);
@@ -214,6 +234,9 @@ export function pointLayer(
 
 /** convlab on a backend and a thread count, writing into one reused output. */
 export function convlabContender(threads = 1, backend: 'auto' | 'reference' | 'wasm' = 'auto'): Contender {
+  resolveExecution({ threads, backend });
+  if (!['auto', 'reference', 'wasm'].includes(backend))
+    throw new Conv2dError('backend', backend, "a sweep times convlab on 'auto', 'reference' or 'wasm'");
   return {
     id: `convlab-${backend}-${threads}t`,
     label: threads === 1 ? 'convlab' : `convlab ${threads}T`,

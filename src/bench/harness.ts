@@ -6,6 +6,9 @@ import { dirname, join } from 'node:path';
 import { macsOf } from '../core/resolve.js';
 import { kernelModule } from '../kernels/wasm/runtime.js';
 import { writeLayerData } from './data.js';
+import { formatTime } from './measure.js';
+
+export { formatTime };
 import { type BenchLayer, LAYER_SUITE, benchLayerInfo } from './layers.js';
 import { OPTIONAL_PEERS, PEERS } from './peers.js';
 import type { RunnerResult } from './runner.js';
@@ -208,10 +211,6 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-export function formatTime(ms: number): string {
-  return ms < 0.1 ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(3)} ms`;
 }
 
 /** The report as a Markdown table: GFLOP/s (median time) per contender, and convlab's ratios. */

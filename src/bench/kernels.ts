@@ -3,9 +3,9 @@ import { capabilities } from '../engine/capabilities.js';
 import { runConv2dAsync } from '../kernels/run.js';
 import { selectKernel } from '../kernels/select.js';
 import { type KernelBackend, type KernelName, kernelEntry, kernelsSupporting } from '../kernels/table.js';
-import { formatTime, layerFlops } from './harness.js';
+import { layerFlops } from './harness.js';
 import { type BenchLayer, LAYER_SUITE, benchLayerInfo } from './layers.js';
-import { measure } from './measure.js';
+import { formatTime, measure } from './measure.js';
 import { layerTensors } from './time-layer.js';
 
 /**

@@ -34,6 +34,11 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
 }
 
+/** A time for people: microseconds under 0.1 ms, else milliseconds. */
+export function formatTime(ms: number): string {
+  return ms < 0.1 ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(3)} ms`;
+}
+
 /** The median of values in any order. */
 export function median(values: readonly number[]): number {
   return quantile(

@@ -34,6 +34,9 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   weight: '--weight',
   output: '--output',
   threads: '--threads',
+  backend: '--backend',
+  frameMs: '--frame-ms',
+  lastFrameMs: '--last-frame-ms',
 };
 
 /** Adds -s -p -d -g --padding-mode (the options of `conv2d`). */

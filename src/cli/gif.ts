@@ -93,26 +93,14 @@ async function writeGif(
   return frames;
 }
 
-function millisecondsOf(flag: string, text: string): number {
-  const ms = parseNumber(flag, text);
-  if (!Number.isInteger(ms) || ms < 10 || ms > 60_000) {
-    throw new UsageError(
-      flag,
-      text,
-      `${flag} takes an integer from 10 to 60000 (GIF delays are in hundredths of a second)`,
-    );
-  }
-  return ms;
-}
-
 function timingOf(flags: GifFlags): GifRenderOptions {
   const maxFrames = flags.maxFrames === undefined ? undefined : parseNumber('--max-frames', flags.maxFrames);
   if (maxFrames !== undefined && (!Number.isInteger(maxFrames) || maxFrames < 1)) {
     throw new UsageError('--max-frames', flags.maxFrames!, '--max-frames takes a positive integer');
   }
   return {
-    frameMs: millisecondsOf('--frame-ms', flags.frameMs),
-    ...(flags.lastFrameMs === undefined ? {} : { lastFrameMs: millisecondsOf('--last-frame-ms', flags.lastFrameMs) }),
+    frameMs: parseNumber('--frame-ms', flags.frameMs),
+    ...(flags.lastFrameMs === undefined ? {} : { lastFrameMs: parseNumber('--last-frame-ms', flags.lastFrameMs) }),
     ...(maxFrames === undefined ? {} : { maxFrames }),
   };
 }

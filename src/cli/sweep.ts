@@ -4,12 +4,13 @@ import type { Command } from 'commander';
 import {
   SWEEP_ARGUMENTS,
   type Contender,
-  DEFAULT_BASE,
   type SweepArgument,
   type SweepBase,
   type SweepSpec,
   type SweepValue,
+  sweepBase,
 } from '../analysis/sweep.js';
+import type { LayerOptions } from '../core/describe.js';
 import {
   UsageError,
   addConvFlags,
@@ -77,25 +78,12 @@ export function parseAxis(flag: string, text: string): { argument: SweepArgument
 }
 
 function baseFromFlags(flags: SweepFlags): SweepBase {
-  const shape = parseShape('--input', flags.input);
-  if (shape.length !== 3 && shape.length !== 4)
-    throw new UsageError('--input', flags.input, '--input takes C,H,W or N,C,H,W');
-  const [batch, inChannels, h, w] = (shape.length === 4 ? shape : [1, ...shape]) as [number, number, number, number];
-  const conv = convOptionsFromFlags(flags);
-  return {
-    ...DEFAULT_BASE,
-    batch,
-    inChannels,
-    inputSize: [h, w],
+  return sweepBase(parseShape('--input', flags.input), {
+    ...convOptionsFromFlags(flags),
     outChannels: parseNumber('--out-channels', flags.outChannels),
     kernelSize: parseIntPair('--kernel-size', flags.kernelSize),
-    stride: conv.stride as SweepBase['stride'],
-    padding: conv.padding as SweepBase['padding'],
-    dilation: conv.dilation as SweepBase['dilation'],
-    groups: conv.groups as number,
-    paddingMode: conv.paddingMode as SweepBase['paddingMode'],
     bias: flags.bias,
-  };
+  } as LayerOptions);
 }
 
 function progress(label: string): (done: number, total: number, remainingMs: number) => void {
@@ -143,14 +131,12 @@ export function registerSweep(program: Command): void {
         throw new UsageError('--budget-s', flags.budgetS, '--budget-s takes seconds from 1 to 3600');
       if (!flags.outDir) throw new UsageError('--out-dir', '', '--out-dir DIR is required');
       const threads = parseNumber('--threads', flags.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 64)
-        throw new UsageError('--threads', flags.threads, '--threads takes an integer from 1 to 64');
-      if (!['auto', 'reference', 'wasm'].includes(flags.backend))
-        throw new UsageError('--backend', flags.backend, "--backend is 'auto', 'reference' or 'wasm'");
       if (flags.compare !== undefined && flags.compare !== 'onnxruntime')
         throw new UsageError('--compare', flags.compare, "the peer to compare with is 'onnxruntime'");
 
       const { runSweep, convlabContender } = await import('../analysis/sweep.js');
+      // The contender checks threads and backend (before the specs are built: nothing runs first).
+      const contenders: Contender[] = [convlabContender(threads, flags.backend as 'auto')];
       const { articlePresets, sweepTitle } = await import('../analysis/presets.js');
       let specs: SweepSpec[];
       // The article's presets get the default budget of three minutes unless --budget-s is given.
@@ -170,7 +156,6 @@ export function registerSweep(program: Command): void {
         };
         specs = [{ ...spec, title: sweepTitle(spec) }];
       }
-      const contenders: Contender[] = [convlabContender(threads, flags.backend as 'auto')];
       if (flags.compare) {
         await loadOptional(
           () => import('onnxruntime-node'),

@@ -33,6 +33,11 @@ export const DEFAULT_FRAME_MS = 300;
 /** The last frame stays up at least this long, so a loop's end reads as an end. */
 export const MIN_LAST_FRAME_MS = 1500;
 
+/** How long step `step` of `steps` stays up: `frameMs`, the last one `lastFrameMs` (default at least MIN_LAST_FRAME_MS). */
+export function frameDelay(step: number, steps: number, frameMs: number, lastFrameMs?: number): number {
+  return step === steps - 1 ? (lastFrameMs ?? Math.max(frameMs, MIN_LAST_FRAME_MS)) : frameMs;
+}
+
 /** The palette index kept for "unchanged since the previous frame". */
 const TRANSPARENT = 255;
 /**
@@ -201,6 +206,18 @@ export interface GifRenderOptions {
   maxFrames?: number;
 }
 
+/** A frame delay: GIF stores hundredths of a second, and viewers ignore delays under 10 ms. */
+function checkDelay(argument: 'frameMs' | 'lastFrameMs', ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 10 || ms > 60_000) {
+    throw new Conv2dError(
+      argument,
+      ms,
+      `${argument} must be an integer from 10 to 60000 (GIF delays are in hundredths of a second)`,
+    );
+  }
+  return ms;
+}
+
 /** Draws a frame with the platform's renderer (a Node canvas, a page's canvas) into `target`: its RGBA pixels. */
 export type FramePixels = (frame: Frame, target: Uint8Array) => Uint8Array | Uint8ClampedArray;
 
@@ -217,7 +234,9 @@ export function encodeGif(
   onChunk: (bytes: Uint8Array) => void,
   onProgress?: (done: number, total: number) => void,
 ): number {
-  const { frameMs = DEFAULT_FRAME_MS, lastFrameMs, maxFrames } = options;
+  const frameMs = checkDelay('frameMs', options.frameMs ?? DEFAULT_FRAME_MS);
+  const lastFrameMs = options.lastFrameMs === undefined ? undefined : checkDelay('lastFrameMs', options.lastFrameMs);
+  const { maxFrames } = options;
   checkGifBudget(animation.steps, animation.width, animation.height, maxFrames);
   // Two pixel buffers, alternating: the writer compares each frame with the one before. Nothing
   // else is kept, so memory does not grow with the number of frames.
@@ -229,10 +248,9 @@ export function encodeGif(
   ]);
   const writer = new GifWriter({ width: animation.width, height: animation.height, frameMs }, palette, onChunk);
   for (let step = 0; step < animation.steps; step++) {
-    const isLast = step === animation.steps - 1;
     writer.add(
       pixels(animation.frame(step), buffers[step % 2]!),
-      isLast ? (lastFrameMs ?? Math.max(frameMs, MIN_LAST_FRAME_MS)) : frameMs,
+      frameDelay(step, animation.steps, frameMs, lastFrameMs),
     );
     onProgress?.(step + 1, animation.steps);
   }
