@@ -1,17 +1,23 @@
 import ort from 'onnxruntime-node';
-import type { Conv2dInfo, Tensor } from '../src/index.js';
+import type { Conv2dInfo, IntPair, Tensor } from '../src/index.js';
 import { onnxConvModel } from '../src/bench/onnx-model.js';
 
-/** Runs a resolved (zero-padded) convolution in onnxruntime-node: an independent implementation to check convlab against. */
+/**
+ * Runs a zero-padded convolution in onnxruntime-node: an independent implementation to check convlab
+ * against. The padding goes in as the user gave it (pads, or ONNX's auto_pad for 'same'/'valid'), so
+ * onnxruntime resolves it itself and the comparison checks convlab's resolution too.
+ */
 export async function runOnnxConv(
   info: Conv2dInfo,
   input: Tensor,
   weight: Tensor,
   bias: Tensor | null,
+  padding: IntPair | 'same' | 'valid',
 ): Promise<Tensor> {
-  const session = await ort.InferenceSession.create(await onnxConvModel(info, weight.data, bias?.data ?? null), {
-    intraOpNumThreads: 1,
-  });
+  const session = await ort.InferenceSession.create(
+    await onnxConvModel(info, weight.data, bias?.data ?? null, padding),
+    { intraOpNumThreads: 1 },
+  );
   try {
     const result = await session.run({
       x: new ort.Tensor('float32', input.data, [info.batch, info.inChannels, info.inHeight, info.inWidth]),

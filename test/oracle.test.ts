@@ -54,7 +54,7 @@ describe('conv2d agrees with onnxruntime-node on random configurations', () => {
       );
       const bias = c.bias ? tensor(randomFill(c.weightShape[0]!, seed + 2000), [c.weightShape[0]!]) : null;
       const info = resolveConv2dCall(input, weight, bias, c.options);
-      const expected = await runOnnxConv(info, input, weight, bias);
+      const expected = await runOnnxConv(info, input, weight, bias, c.options.padding);
       expectClose(conv2d(input, weight, bias, c.options), expected);
     });
   }

@@ -10,7 +10,7 @@ import { createAnimation } from '../src/viz/frame.js';
 import { checkGifBudget, frameRgba, framePng, renderGif, sheetPng } from '../src/viz/node.js';
 import { stepCount, traceCell, valueFromTrace } from '../src/viz/trace.js';
 import type { CellTarget } from '../src/viz/links.js';
-import { sourceIndex } from '../src/kernels/reference.js';
+import { sourceIndex } from '../src/core/padding.js';
 
 /** Layers for the visualizer tests: every argument, groups, and the padding modes. */
 const LAYERS: [number[], Parameters<typeof createAnimation>[1]][] = [

@@ -1,3 +1,4 @@
+import { elementCount } from '../core/tensor.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConv2dCall } from '../core/call.js';
@@ -17,8 +18,6 @@ function uniform(length: number, seed: number, scale: number): Float32Array {
   return randomFill(length, seed).map((v) => v * scale);
 }
 
-const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
 function writeF32(path: string, data: Float32Array): void {
   writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
@@ -33,8 +32,8 @@ function readF32(path: string): Float32Array {
 /** Writes the layer's tensors and the reference output into `dir`. */
 export function writeLayerData(layer: BenchLayer, dir: string): void {
   const [, cg, kh, kw] = layer.weight;
-  const input = uniform(product(layer.input), 1, 1);
-  const weight = uniform(product(layer.weight), 2, 1 / Math.sqrt(cg * kh * kw));
+  const input = uniform(elementCount(layer.input), 1, 1);
+  const weight = uniform(elementCount(layer.weight), 2, 1 / Math.sqrt(cg * kh * kw));
   const bias = uniform(layer.weight[0], 3, 0.1);
   const reference = conv2d(
     { data: input, shape: layer.input },

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
+import { platform } from '../core/platform.js';
 import { dirname, join } from 'node:path';
 import { macsOf } from '../core/resolve.js';
-import { kernelModule } from '../kernels/wasm/runtime.js';
+import { capabilities } from '../engine/capabilities.js';
 import { writeLayerData } from './data.js';
 import { formatTime } from './measure.js';
 
@@ -179,17 +180,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
         );
       }
     }
-    const support = kernelModule().support;
+    const { relaxedSimd } = await capabilities();
     return {
       date: new Date().toISOString(),
       rounds,
       machine: {
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
+        cpu: platform().machine,
+        cores: platform().cores,
         memoryGiB: Math.round(totalmem() / 2 ** 30),
         node: process.version,
         v8: process.versions.v8,
-        relaxedSimd: support.relaxedSimd,
+        relaxedSimd,
         glibcTunables: GLIBC_TUNABLES,
       },
       versions: Object.fromEntries(

@@ -1,3 +1,4 @@
+import { elementCount } from '../core/tensor.js';
 import { resolveExecution } from '../core/execution.js';
 import { capabilities } from '../engine/capabilities.js';
 import { runConv2dAsync } from '../kernels/run.js';
@@ -45,7 +46,7 @@ export async function benchKernels(options: KernelBenchOptions = {}): Promise<Ke
   for (const layer of layers) {
     const info = benchLayerInfo(layer);
     const { x, w, b } = layerTensors(info);
-    const output = new Float32Array(info.outputShape.reduce((p, q) => p * q, 1));
+    const output = new Float32Array(elementCount(info.outputShape));
     const cpuChoice = selectKernel(info, { wasm: caps.simd });
     const gpuChoice = selectKernel(info, { wasm: caps.simd }, 'webgpu');
     for (const kernel of backends.flatMap((backend) => kernelsSupporting(info, backend))) {

@@ -1,4 +1,4 @@
-import type { Conv2dInfo } from '../core/resolve.js';
+import type { Conv2dInfo, IntPair } from '../core/resolve.js';
 
 /**
  * A one-node ONNX `Conv` model for a resolved, zero-padded convolution, with the weight and bias as
@@ -9,6 +9,12 @@ export async function onnxConvModel(
   info: Conv2dInfo,
   weight: Float32Array,
   bias: Float32Array | null,
+  /**
+   * The padding as the user gave it, for the test oracle: pads from the numbers, ONNX's own auto_pad
+   * for 'same' (SAME_UPPER: the extra cell after, as PyTorch) and 'valid' — so onnxruntime works the
+   * padding out itself and checks convlab's resolution. Default: convlab's resolved pads.
+   */
+  padding?: IntPair | 'same' | 'valid',
 ): Promise<Uint8Array> {
   const { onnx } = (await import('onnx-proto')).default;
   const ints = (name: string, values: number[]) => ({
@@ -22,6 +28,35 @@ export async function onnxConvModel(
     dataType: onnx.TensorProto.DataType.FLOAT,
     rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
   });
+  const padAttributes = () => {
+    const dilated = info.dilationHeight > 1 || info.dilationWidth > 1;
+    if (padding === 'same' && dilated) {
+      // onnxruntime refuses auto_pad SAME with dilation: ONNX's SAME_UPPER written out — at stride 1 the
+      // total is (kernel − 1)·dilation, floor(total / 2) before and the rest after.
+      const split = (k: number, d: number) => [
+        Math.floor(((k - 1) * d) / 2),
+        (k - 1) * d - Math.floor(((k - 1) * d) / 2),
+      ];
+      const [top, bottom] = split(info.kernelHeight, info.dilationHeight);
+      const [left, right] = split(info.kernelWidth, info.dilationWidth);
+      return [ints('pads', [top!, left!, bottom!, right!])];
+    }
+    if (padding === 'same' || padding === 'valid')
+      return [
+        {
+          name: 'auto_pad',
+          type: onnx.AttributeProto.AttributeType.STRING,
+          s: new TextEncoder().encode(padding === 'same' ? 'SAME_UPPER' : 'VALID'),
+        },
+      ];
+    const [h, w] =
+      padding === undefined
+        ? [null, null]
+        : typeof padding === 'number'
+          ? [padding, padding]
+          : [padding[0], padding[1]];
+    return [ints('pads', h === null ? [info.padTop, info.padLeft, info.padBottom, info.padRight] : [h, w!, h, w!])];
+  };
   const inputShape = [info.batch, info.inChannels, info.inHeight, info.inWidth];
   const weightShape = [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth];
   const model = onnx.ModelProto.create({
@@ -38,7 +73,7 @@ export async function onnxConvModel(
             ints('kernel_shape', [info.kernelHeight, info.kernelWidth]),
             ints('strides', [info.strideHeight, info.strideWidth]),
             ints('dilations', [info.dilationHeight, info.dilationWidth]),
-            ints('pads', [info.padTop, info.padLeft, info.padBottom, info.padRight]),
+            ...padAttributes(),
             { name: 'group', type: onnx.AttributeProto.AttributeType.INT, i: info.groups },
           ],
         },

@@ -1,3 +1,4 @@
+import { elementCount } from '../core/tensor.js';
 import { createRequire } from 'node:module';
 import { resolveConv2dCall } from '../core/call.js';
 import { conv2d, conv2dAsync } from '../engine/conv2d.js';
@@ -57,7 +58,7 @@ function convlabPeer(threads: number): Peer {
       const kernel = selectKernel(resolveConv2dCall(x, w, b, layer.options), { wasm: (await capabilities()).simd });
       // Like a caller running a layer in a loop: one output buffer, reused.
       const info = resolveConv2dCall(x, w, b, layer.options);
-      const out = { data: new Float32Array(info.outputShape.reduce((p, q) => p * q, 1)), shape: info.outputShape };
+      const out = { data: new Float32Array(elementCount(info.outputShape)), shape: info.outputShape };
       const options = { ...layer.options, threads, out };
       const run = threads === 1 ? () => conv2d(x, w, b, options) : () => conv2dAsync(x, w, b, options);
       return { run, output: async () => (await run()).data.slice(), detail: kernel };

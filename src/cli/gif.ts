@@ -1,3 +1,4 @@
+import { progressReporter } from './progress.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -59,21 +60,8 @@ function loadRenderer(feature: string) {
   return loadOptional(() => import('../viz/node.js'), ['@napi-rs/canvas'], feature);
 }
 
-/** Progress on stderr: one updating line on a terminal, a few lines otherwise. */
-function progress(label: string): (done: number, total: number) => void {
-  const tty = process.stderr.isTTY;
-  let lastQuarter = 0;
-  return (done, total) => {
-    if (total < 30) return;
-    if (tty) {
-      process.stderr.write(`\r${label}: frame ${done}/${total}${done === total ? '\n' : ''}`);
-    } else {
-      const quarter = Math.floor((4 * done) / total);
-      if (quarter !== lastQuarter) process.stderr.write(`${label}: frame ${done}/${total}\n`);
-      lastQuarter = quarter;
-    }
-  };
-}
+/** Progress on stderr for GIFs of 30 frames or more. */
+const progress = (label: string) => progressReporter((done, total) => `${label}: frame ${done}/${total}`, 30);
 
 async function writeGif(
   path: string,

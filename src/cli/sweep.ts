@@ -21,6 +21,7 @@ import {
   type LayerFlagValues,
 } from './flags.js';
 import { writeFileAtomically } from './files.js';
+import { progressReporter } from './progress.js';
 import { checkLang } from '../viz/i18n.js';
 import { loadOptional } from '../errors/index.js';
 
@@ -86,18 +87,11 @@ function baseFromFlags(flags: SweepFlags): SweepBase {
   } as LayerOptions);
 }
 
-function progress(label: string): (done: number, total: number, remainingMs: number) => void {
-  const tty = process.stderr.isTTY;
-  let last = 0;
-  return (done, total, remainingMs) => {
-    const line = `${label}: point ${done}/${total}, about ${Math.ceil(remainingMs / 1000)} s left`;
-    if (tty) process.stderr.write(`\r${line}   ${done === total ? '\n' : ''}`);
-    else if (Math.floor((4 * done) / total) !== last || done === total) {
-      last = Math.floor((4 * done) / total);
-      process.stderr.write(`${line}\n`);
-    }
-  };
-}
+const progress = (label: string) =>
+  progressReporter(
+    (done, total, remainingMs: number) =>
+      `${label}: point ${done}/${total}, about ${Math.ceil(remainingMs / 1000)} s left`,
+  );
 
 /** `convlab sweep`: parameters and time as arguments grow; charts (SVG, PNG), CSV and JSON, and what the slopes say. */
 export function registerSweep(program: Command): void {

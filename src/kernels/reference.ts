@@ -1,4 +1,7 @@
-import type { Conv2dInfo, PaddingMode } from '../core/resolve.js';
+import { sourceIndex } from '../core/padding.js';
+import type { Conv2dInfo } from '../core/resolve.js';
+
+export { sourceIndex };
 
 /**
  * THE definition of conv2d in convlab. Every other kernel is tested against this one.
@@ -11,25 +14,6 @@ import type { Conv2dInfo, PaddingMode } from '../core/resolve.js';
  * where x̃ is the input extended past its edges by the padding mode (`sourceIndex`). It is written
  * for reading, not for speed: plain loops, one multiply-add per tap, accumulated in float64.
  */
-
-/**
- * Where padding cell `i` (which may be < 0 or ≥ size) takes its value from on an axis of length
- * `size`; −1 means a zero. Resolution guarantees the padding is small enough for one step to land
- * inside: reflect pads < size, circular pads ≤ size.
- */
-export function sourceIndex(i: number, size: number, mode: PaddingMode): number {
-  if (i >= 0 && i < size) return i;
-  switch (mode) {
-    case 'zeros':
-      return -1;
-    case 'reflect': // mirror about the edge cell, without repeating it: −1 → 1, size → size−2
-      return i < 0 ? -i : 2 * (size - 1) - i;
-    case 'replicate': // the edge cell, repeated
-      return i < 0 ? 0 : size - 1;
-    case 'circular': // wrap around: −1 → size−1, size → 0
-      return i < 0 ? i + size : i - size;
-  }
-}
 
 /**
  * Computes the convolution described by `info`.

@@ -1,5 +1,5 @@
 import type { Conv2dInfo } from '../core/resolve.js';
-import { sourceIndex } from '../kernels/reference.js';
+import { sourceIndex } from '../core/padding.js';
 
 /**
  * The dependency map of a layer, built once: which cells feed which, as typed arrays, read by the

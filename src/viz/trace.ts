@@ -1,5 +1,5 @@
 import type { Conv2dInfo } from '../core/resolve.js';
-import { sourceIndex } from '../kernels/reference.js';
+import { sourceIndex } from '../core/padding.js';
 
 /**
  * The dependency trace: for one output cell, every tap that feeds it — which input channel, which

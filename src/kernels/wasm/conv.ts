@@ -1,5 +1,5 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
-import { sourceIndex } from '../reference.js';
+import { sourceIndex } from '../../core/padding.js';
 import type { KernelOf } from '../table.js';
 import { type Plan, makePlan, packWeights, runTask } from './plan.js';
 import type { WasmHeap } from './runtime.js';
