@@ -1,10 +1,9 @@
 // The visualizer's timings: hover linking on large layers (the dependency map), and GIF rendering
 // (time, size, and memory staying flat in the number of frames). Run: npm run bench:viz
 // (or node scripts/viz-timing.mjs after npm run build).
+import { median } from '../dist/bench/measure.js';
 import { createAnimation } from '../dist/viz/frame.js';
 import { renderGif } from '../dist/viz/node.js';
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** linked() for a sample of the layer's cells: median and worst per call, by kind. */
 function timeLinked(label, inputShape, layer) {

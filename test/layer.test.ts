@@ -40,6 +40,25 @@ describe('Conv2d initialisation (as nn.Conv2d.reset_parameters)', () => {
     expect(layer.parameterCount).toBe(4 * 3 * 9);
   });
 
+  it('refuses a weight past the tensor limit before allocating it (issue 14: 8 GiB filled, or a RangeError)', () => {
+    const heapBefore = process.memoryUsage().arrayBuffers;
+    for (const [c, o, k] of [
+      [1, 2 ** 31 - 1, 1],
+      [2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1],
+      [2 ** 16, 2 ** 15, 1], // 2^31 elements: one past… twice the limit
+    ] as const) {
+      expect(() => new Conv2d(c, o, k)).toThrow(
+        expect.objectContaining({
+          argument: 'weight',
+          rule: expect.stringMatching(/would have [\d.e+]+ elements .* at most 1073741824/),
+        }),
+      );
+    }
+    expect(process.memoryUsage().arrayBuffers - heapBefore).toBeLessThan(2 ** 26);
+    // At the limit itself a layer is built (2^30 elements would take 4 GiB: checked by arithmetic only).
+    expect(() => new Conv2d(2 ** 10, 2 ** 10, 1, { bias: false, seed: 1 })).not.toThrow();
+  });
+
   it('refuses bad seeds', () => {
     for (const seed of [-1, 1.5, Number.NaN, '1', 2 ** 31]) {
       expect(() => new Conv2d(3, 4, 3, { seed: seed as number })).toThrow(

@@ -1,3 +1,4 @@
+import { convOptionsOf } from '../src/index.js';
 import { randomFill } from '../src/core/random.js';
 import { readFileSync } from 'node:fs';
 import opentype from 'opentype.js';
@@ -218,7 +219,7 @@ describe('the sum line (values mode)', () => {
       );
       const b = info.hasBias ? tensor(randomFill(info.outChannels, 13), [info.outChannels]) : null;
       const animation = createAnimation(inputShape, layer, { mode: 'values', input: x, weight: w, bias: b });
-      const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = layer;
+      const options = convOptionsOf(layer);
       const y = conv2d(x, w, b, { ...options, backend: 'reference' });
       for (let step = 0; step < animation.steps; step++) {
         const lines = animation.frame(step).shapes.filter((s) => s.kind === 'text' && s.text.startsWith('y['));

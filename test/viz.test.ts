@@ -1,3 +1,4 @@
+import { convOptionsOf } from '../src/index.js';
 import { randomFill } from '../src/core/random.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Canvas, loadImage } from '@napi-rs/canvas';
@@ -37,7 +38,7 @@ describe('the dependency trace', () => {
       [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth],
     );
     const bias = layer.bias === false ? null : tensor(randomFill(info.outChannels, 5), [info.outChannels]);
-    const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = layer;
+    const options = convOptionsOf(layer);
     const expected = conv2d(input, weight, bias, { ...options, backend: 'reference' });
     for (let n = 0; n < info.batch; n++) {
       for (let o = 0; o < info.outChannels; o++)

@@ -19,7 +19,7 @@ import '../../dist/platform/install-node.js';
 import { resolveConv2dCall } from '../../dist/core/call.js';
 import { conv2dAsync } from '../../dist/engine/conv2d.js';
 import { LAYER_SUITE } from '../../dist/bench/layers.js';
-import { measure } from '../../dist/bench/measure.js';
+import { measure, median } from '../../dist/bench/measure.js';
 import { macsOf } from '../../dist/core/resolve.js';
 import { elementCount } from '../../dist/core/tensor.js';
 import { compareOutputs } from '../../dist/core/compare.js';
@@ -54,7 +54,6 @@ const candidateTiles = process.env.TILES ? JSON.parse(process.env.TILES) : GEMM_
 const only = process.env.LAYERS?.split(',');
 const batches = (process.env.BATCHES ?? '1,32').split(',').map(Number);
 const tune = process.env.TUNE !== '0';
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 const device = await gpuDevice();
 const adapterInfo = device.adapterInfo ?? {};

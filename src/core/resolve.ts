@@ -1,5 +1,5 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
-import { MAX_TENSOR_ELEMENTS, checkShape, elementCount } from './tensor.js';
+import { checkAllocatable, checkShape } from './tensor.js';
 import { MAX_INT_ARGUMENT, checkIntPair, checkIntegerAtLeast, checkOptionKeys } from './validate.js';
 
 /**
@@ -318,14 +318,7 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings)
   };
 }
 
-/** Refuses, before any allocation, an output larger than {@link MAX_TENSOR_ELEMENTS}. */
+/** Refuses, before any allocation, an output larger than MAX_TENSOR_ELEMENTS. */
 export function checkOutputAllocatable(info: Conv2dInfo): void {
-  const elements = elementCount(info.outputShape);
-  if (elements > MAX_TENSOR_ELEMENTS) {
-    throw new Conv2dError(
-      'output',
-      info.outputShape,
-      `the output would have ${elements} elements (${((elements * 4) / 2 ** 30).toFixed(1)} GiB); convlab allocates at most ${MAX_TENSOR_ELEMENTS} elements (4 GiB) per tensor`,
-    );
-  }
+  checkAllocatable('output', info.outputShape);
 }

@@ -19,6 +19,24 @@ export function elementCount(shape: readonly number[]): number {
   return count;
 }
 
+/**
+ * Refuses, before anything is allocated, a tensor of `shape` larger than {@link MAX_TENSOR_ELEMENTS};
+ * `argument` names it (the output, a layer's weight). Returns the element count.
+ */
+export function checkAllocatable(argument: string, shape: readonly number[]): number {
+  const elements = elementCount(shape);
+  if (elements > MAX_TENSOR_ELEMENTS) {
+    const gib = (elements * 4) / 2 ** 30;
+    const count = elements < 1e15 ? String(elements) : elements.toExponential(2);
+    throw new Conv2dError(
+      argument,
+      shape,
+      `the ${argument} would have ${count} elements (${gib < 1e6 ? gib.toFixed(1) : gib.toExponential(1)} GiB); convlab allocates at most ${MAX_TENSOR_ELEMENTS} elements (4 GiB) per tensor`,
+    );
+  }
+  return elements;
+}
+
 /** Checks that `shape` is a list of non-negative safe integers; `argument` names it in the error. */
 export function checkShape(shape: unknown, argument: string): asserts shape is number[] {
   if (!Array.isArray(shape))

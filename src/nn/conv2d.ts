@@ -14,7 +14,7 @@ import {
   checkLayerArguments,
   resolveSettings,
 } from '../core/resolve.js';
-import { type Tensor, checkTensor } from '../core/tensor.js';
+import { type Tensor, checkAllocatable, checkTensor } from '../core/tensor.js';
 import { checkIntegerAtLeast, checkOptionKeys } from '../core/validate.js';
 import { Conv2dError, formatValue } from '../errors/index.js';
 
@@ -73,6 +73,8 @@ export class Conv2d {
     this.padding = padding.kind === 'explicit' ? [padding.height, padding.width] : padding.kind;
     this.seed = raw.seed === undefined ? randomSeed() : checkSeed(raw.seed);
 
+    // Refused before anything is allocated (nn.Conv2d would try, and fail far later).
+    checkAllocatable('weight', this.weightShape);
     // Weight first, then bias, from one stream: the order nn.Conv2d.reset_parameters draws in.
     const [kH, kW] = this.kernelSize;
     const fanIn = (this.inChannels / groups) * kH * kW;
