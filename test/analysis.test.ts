@@ -222,4 +222,30 @@ describe('data and charts', () => {
     expect(() => parseAxis('--x', 'kernel=3')).toThrow(/ARG one of/);
     expect(() => parseValues('--x', '9..1')).toThrow(/range goes up/);
   });
+
+  it('counts a range before making it (issue 14: 1..9:0 looped forever, 1..100000000 built 2 GB first)', () => {
+    expect(() => parseValues('--x', '1..9:0')).toThrow(/steps by at least 1/);
+    const started = performance.now();
+    expect(() => parseValues('--x', '1..100000000')).toThrow(/at most 64 values; this range has 100000000/);
+    expect(() => parseValues('--x', '1..99999999999999999999:pow2')).toThrow(/at most 64 values; this range has 67/);
+    expect(() => parseValues('--x', Array.from({ length: 65 }, (_, i) => i + 1).join(','))).toThrow(/this list has 65/);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(parseValues('--x', '3..100:pow2')).toEqual([3, 6, 12, 24, 48, 96]);
+    expect(parseValues('--x', '1..64')).toHaveLength(64);
+  });
+
+  it('skips a sweep point past the memory limit instead of allocating it, and bounds the value lists', async () => {
+    const base = { ...DEFAULT_BASE, inChannels: 16, inputSize: [64, 64] as [number, number] };
+    const result = await runSweep(
+      { id: 'big', title: 'big', base, x: { argument: 'input-size', values: [8, 16384] } },
+      { budgetMs: 2000 },
+    );
+    expect(result.points.map((p) => p.xValue)).toEqual([8]);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({ x: '16384', reason: expect.stringMatching(/input, weight and output together/) }),
+    ]);
+    await expect(
+      runSweep({ id: 'x', title: 'x', base, x: { argument: 'out-channels', values: Array(65).fill(1) } }),
+    ).rejects.toThrow(/takes 1 to 64 values, not 65/);
+  });
 });

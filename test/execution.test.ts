@@ -41,6 +41,33 @@ describe('execution options: backend, threads, out', () => {
     expectClose(y2!, expectedSmall);
   });
 
+  it('reads its tensors when called, whatever the size: refilling them before the promise settles changes nothing (issue 14)', async () => {
+    for (const [xs, ws] of [
+      [
+        [1, 32, 48, 48],
+        [64, 32, 3, 3],
+      ], // 42M MACs: threads
+      [
+        [1, 2, 6, 6],
+        [2, 2, 3, 3],
+      ], // small: the calling thread
+    ] as const) {
+      const input = make([...xs], 6),
+        weight = make([...ws], 7);
+      const expected = conv2d(input, weight, null, { padding: 1, backend: 'reference' });
+      for (const backend of ['auto', 'reference'] as const) {
+        const pending = conv2dAsync(input, weight, null, { padding: 1, threads: 2, backend });
+        const savedX = input.data.slice(),
+          savedW = weight.data.slice();
+        input.data.fill(0);
+        weight.data.fill(Number.NaN);
+        expectClose(await pending, expected);
+        input.data.set(savedX);
+        weight.data.set(savedW);
+      }
+    }
+  });
+
   it('writes into and returns `out`', async () => {
     const out = tensor(new Float32Array(24 * 30 * 30).fill(Number.NaN), [1, 24, 30, 30]);
     const y = conv2d(x, w, b, { padding: 1, out });
@@ -88,6 +115,33 @@ describe('execution options: backend, threads, out', () => {
     const input = tensor(shared.subarray(0, 16), [1, 1, 4, 4]);
     const out = tensor(shared.subarray(8, 24), [1, 1, 4, 4]);
     expect(() => conv2d(input, make([1, 1, 1, 1], 9), null, { out })).toThrow(/must not share memory/);
+  });
+});
+
+describe('padding far wider than the input (issue 14: the WebAssembly path asked for 9 GB)', () => {
+  // Both over the small-layer threshold, so 'auto' would pick a WebAssembly kernel on shape alone.
+  it('replicate, padding 3000, stride 3000: the reference kernel, which pads on the fly; forcing wasm says why not', () => {
+    const x = make([1, 256, 4, 4], 1),
+      w = make([256, 256, 2, 2], 2);
+    const options = { padding: 3000, stride: 3000, paddingMode: 'replicate' } as const;
+    const before = process.memoryUsage().arrayBuffers;
+    const y = conv2d(x, w, null, options);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2 ** 24);
+    expect(y.shape).toEqual([1, 256, 3, 3]);
+    expectClose(y, conv2d(x, w, null, { ...options, backend: 'reference' }));
+    expect(() => conv2d(x, w, null, { ...options, backend: 'wasm' })).toThrow(/pads on the fly/);
+  });
+
+  it('depthwise, zero padding 40000, stride 40000: the im2col GEMM reads the zeros in place (no padded plane)', () => {
+    const x = make([4, 256, 4, 4], 1),
+      w = make([256, 1, 2, 2], 2);
+    const options = { groups: 256, padding: 40000, stride: 40000 };
+    const info = resolveConv2dCall(x, w, null, options);
+    expect(selectKernel(info, { wasm: true })).toBe('wasm-im2col-gemm-4x8-simd128');
+    const before = process.memoryUsage().arrayBuffers;
+    const y = conv2d(x, w, null, options);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2 ** 24);
+    expectClose(y, conv2d(x, w, null, { ...options, backend: 'reference' }));
   });
 });
 

@@ -3,6 +3,8 @@
 // say. A separate entry so that the main one never names the chart packages.
 export {
   DEFAULT_BASE,
+  MAX_SWEEP_SERIES,
+  MAX_SWEEP_VALUES,
   SWEEP_ARGUMENTS,
   convlabContender,
   describeBase,

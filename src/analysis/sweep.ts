@@ -1,6 +1,6 @@
 import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import { type LayerOptions, convOptionsOf, describeInfo, resolveLayer } from '../core/describe.js';
-import { layerTensors } from '../bench/time-layer.js';
+import { checkLayerMemory, layerTensors } from '../bench/time-layer.js';
 import { type Conv2dInfo, type IntPair, type PaddingMode, checkInputShape } from '../core/resolve.js';
 import { elementCount } from '../core/tensor.js';
 import { Conv2dError, ConvlabError } from '../errors/index.js';
@@ -263,8 +263,27 @@ export interface SweepOptions {
   onProgress?: (done: number, total: number, remainingMs: number) => void;
 }
 
+/** At most this many values on the x axis, and this many series: a chart stays readable, a sweep bounded. */
+export const MAX_SWEEP_VALUES = 64;
+export const MAX_SWEEP_SERIES = 16;
+
+/** Checks a spec's value lists before anything runs. */
+function checkSweepSpec(spec: SweepSpec): void {
+  const check = (argument: 'x' | 'vary', values: unknown, max: number) => {
+    if (!Array.isArray(values) || values.length === 0 || values.length > max)
+      throw new Conv2dError(
+        argument,
+        Array.isArray(values) ? values.length : values,
+        `a sweep's ${argument} takes 1 to ${max} values${Array.isArray(values) ? `, not ${values.length}` : ''}`,
+      );
+  };
+  check('x', spec.x?.values, MAX_SWEEP_VALUES);
+  if (spec.vary) check('vary', spec.vary.values, MAX_SWEEP_SERIES);
+}
+
 /** Runs the sweep. Points past the budget are kept, unmeasured, with the reason. */
 export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
+  checkSweepSpec(spec);
   const now = options.now ?? (() => performance.now());
   const contenders = options.contenders ?? [convlabContender()];
   const budgetMs = options.budgetMs ?? 60_000;
@@ -284,6 +303,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     let info: Conv2dInfo;
     try {
       info = resolveLayer(inputShape, layer);
+      checkLayerMemory(info); // a point past the limits is listed as skipped, never allocated
     } catch (error) {
       if (!(error instanceof ConvlabError)) throw error;
       skipped.push({ series, x: formatSweepValue(xValue), reason: error.message });

@@ -2,7 +2,8 @@ import { type LayerOptions, convOptionsOf, resolveLayer } from '../core/describe
 import type { Backend } from '../core/execution.js';
 import { randomFill } from '../core/random.js';
 import { type Conv2dInfo, macsOf } from '../core/resolve.js';
-import { type Tensor, elementCount } from '../core/tensor.js';
+import { MAX_TENSOR_ELEMENTS, type Tensor, elementCount } from '../core/tensor.js';
+import { Conv2dError } from '../errors/index.js';
 import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import { kernelFor } from '../engine/kernel-for.js';
 import type { KernelName } from '../kernels/table.js';
@@ -14,8 +15,24 @@ import { type MeasureOptions, type Timing, measure, measureSync } from './measur
  * `convlab bench --kernels` all time through here.
  */
 
+/**
+ * Refuses, before anything is allocated, a layer whose tensors — input, weight, output — would
+ * together pass the 2^30 elements (4 GiB) convlab allocates: timing it would hold them all at once.
+ */
+export function checkLayerMemory(info: Conv2dInfo): void {
+  const elements = elementCount(info.inputShape) + elementCount(info.weightShape) + elementCount(info.outputShape);
+  if (elements > MAX_TENSOR_ELEMENTS) {
+    throw new Conv2dError(
+      'inputShape',
+      info.inputShape,
+      `running this layer needs ${elements.toExponential(2)} elements of input, weight and output together (${((elements * 4) / 2 ** 30).toFixed(1)} GiB); convlab allocates at most ${MAX_TENSOR_ELEMENTS} (4 GiB)`,
+    );
+  }
+}
+
 /** Seeded input, weight and bias for a resolved layer (seeds 1, 2, 3): the same numbers everywhere. */
 export function layerTensors(info: Conv2dInfo, withBias = info.hasBias): { x: Tensor; w: Tensor; b: Tensor | null } {
+  checkLayerMemory(info);
   return {
     x: { data: randomFill(elementCount(info.inputShape), 1), shape: info.inputShape },
     w: { data: randomFill(elementCount(info.weightShape), 2), shape: info.weightShape },

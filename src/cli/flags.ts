@@ -34,6 +34,8 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   weight: '--weight',
   output: '--output',
   threads: '--threads',
+  x: '--x',
+  vary: '--vary',
   backend: '--backend',
   frameMs: '--frame-ms',
   lastFrameMs: '--last-frame-ms',

@@ -8,6 +8,7 @@ import {
   type SweepBase,
   type SweepSpec,
   type SweepValue,
+  MAX_SWEEP_VALUES,
   sweepBase,
 } from '../analysis/sweep.js';
 import type { LayerOptions } from '../core/describe.js';
@@ -45,13 +46,22 @@ export function parseValues(flag: string, text: string): SweepValue[] {
       to = Number(range[2]),
       step = range[3] ?? '1';
     if (from > to || from < 1) throw new UsageError(flag, text, 'a range goes up: FROM..TO with 1 ≤ FROM ≤ TO');
-    const values: number[] = [];
-    if (step === 'pow2') for (let v = from; v <= to; v *= 2) values.push(v);
-    else for (let v = from; v <= to; v += Number(step)) values.push(v);
-    if (values.length > 64) throw new UsageError(flag, text, 'at most 64 values');
-    return values;
+    if (step !== 'pow2' && Number(step) < 1) throw new UsageError(flag, text, 'a range steps by at least 1');
+    // Counted before any value is made: 1..100000000 is refused at once, not after building it.
+    const count =
+      step === 'pow2' ? Math.floor(Math.log2(to / from) + 1e-9) + 1 : Math.floor((to - from) / Number(step)) + 1;
+    if (count > MAX_SWEEP_VALUES)
+      throw new UsageError(flag, text, `a sweep takes at most ${MAX_SWEEP_VALUES} values; this range has ${count}`);
+    return Array.from({ length: count }, (_, i) => (step === 'pow2' ? from * 2 ** i : from + i * Number(step)));
   }
-  return text.split(',').map((part) => {
+  const parts = text.split(',');
+  if (parts.length > MAX_SWEEP_VALUES)
+    throw new UsageError(
+      flag,
+      `${text.slice(0, 40)}…`,
+      `a sweep takes at most ${MAX_SWEEP_VALUES} values; this list has ${parts.length}`,
+    );
+  return parts.map((part) => {
     const item = part.trim();
     if (/^\d+x\d+$/.test(item)) {
       const [h, w] = item.split('x').map(Number) as [number, number];

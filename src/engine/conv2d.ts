@@ -77,6 +77,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
  * {@link conv2d} on a pool of worker threads (`threads`, default: the machine's cores), sharing the
  * kernels' memory. Small layers, which threads cannot speed up, run on the calling thread.
  *
+ * The input, weight and bias are read when the call is made, whatever the layer's size or backend:
+ * changing their data while the promise is pending does not change the result (they are copied
+ * first). Only `out` is written later, when the promise resolves.
+ *
  * @example
  * const y = await conv2dAsync(x, w, b, { padding: 1, threads: 2 });
  */
@@ -91,9 +95,12 @@ export async function conv2dAsync(
   const { backends, threads } = resolveExecution(raw);
   const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
   if (!out) checkOutputAllocatable(info);
+  // Captured now: the work may start after other calls queued on the kernels' memory, or after the
+  // GPU answers, and the caller may reuse its buffers meanwhile (issue 14).
+  const x = input.data.slice(),
+    w = weight.data.slice(),
+    b = bias ? bias.data.slice() : null;
   const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
-  await firstAvailable(backends, (backend) =>
-    runConv2dAsync(info, input.data, weight.data, bias ? bias.data : null, output, backend, threads),
-  );
+  await firstAvailable(backends, (backend) => runConv2dAsync(info, x, w, b, output, backend, threads));
   return out ?? { data: output, shape: info.outputShape };
 }

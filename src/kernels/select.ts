@@ -1,4 +1,5 @@
 import { type Conv2dInfo, macsOf } from '../core/resolve.js';
+import { Conv2dError } from '../errors/index.js';
 import { type KernelBackend, type KernelName, firstKernel } from './table.js';
 
 /**
@@ -37,8 +38,16 @@ export function selectKernel(
   capabilities: KernelCapabilities,
   backend: 'auto' | KernelBackend = 'auto',
 ): KernelName {
-  if (backend === 'webgpu') return firstKernel(info, 'webgpu');
+  if (backend === 'webgpu') return firstKernel(info, 'webgpu')!; // (the direct kernel runs any layer)
   if (backend === 'reference' || !capabilities.wasm) return 'reference';
   if (backend === 'auto' && macsOf(info) < SMALL_LAYER_MACS) return 'reference';
-  return firstKernel(info, 'wasm');
+  const wasm = firstKernel(info, 'wasm');
+  if (wasm) return wasm;
+  // Padding far larger than the input: only the reference kernel pads on the fly.
+  if (backend === 'auto') return 'reference';
+  throw new Conv2dError(
+    'backend',
+    'wasm',
+    `the WebAssembly kernels would write out a padded input of ${info.paddedHeight} × ${info.paddedWidth} cells a plane for a ${info.inHeight} × ${info.inWidth} input; the reference kernel pads on the fly (backend 'auto' or 'reference')`,
+  );
 }

@@ -49,12 +49,24 @@ export function isPointwise(info: Conv2dInfo): boolean {
 
 const always = () => true;
 
+/**
+ * Whether the input with its padding written out stays a modest copy: at most 16× the input plus
+ * 64 Ki cells a plane. The WebAssembly kernels write non-zero padding out before they run, and the
+ * depthwise kernel pads each plane; reflect and circular padding stay under 9× by their own rules,
+ * but replicate (or zeros, for a depthwise plane) can ask for padding of thousands of cells around a
+ * 4 × 4 input of which a stride of thousands reads a sliver. Such layers go to the reference kernel,
+ * which pads on the fly (issue 14: 9 GB asked for a 64 × 3 × 3 output).
+ */
+export function paddingFits(info: Conv2dInfo): boolean {
+  return info.paddedHeight * info.paddedWidth <= 16 * info.inHeight * info.inWidth + 65_536;
+}
+
 export const KERNELS = [
   {
     name: 'wasm-depthwise-simd128',
     backend: 'wasm',
     answers: 'sync',
-    supports: isDepthwise,
+    supports: (info: Conv2dInfo) => isDepthwise(info) && paddingFits(info),
     when: 'groups = C, one input channel per group (any channel multiplier)',
     how: 'each plane padded once, 16 outputs per step in four f32x4 accumulators',
   },
@@ -62,7 +74,7 @@ export const KERNELS = [
     name: `wasm-gemm-1x1-${MR}x${NR}-simd128`,
     backend: 'wasm',
     answers: 'sync',
-    supports: isPointwise,
+    supports: (info: Conv2dInfo) => isPointwise(info) && paddingFits(info),
     when: '1×1, stride 1, no zero padding',
     how: `the input planes are the GEMM's right-hand matrix; a ${MR}×${NR} register-blocked micro-kernel`,
   },
@@ -70,7 +82,8 @@ export const KERNELS = [
     name: `wasm-im2col-gemm-${MR}x${NR}-simd128`,
     backend: 'wasm',
     answers: 'sync',
-    supports: always,
+    // Zero padding is read in place (im2col writes the zeros); other modes are written out first.
+    supports: (info: Conv2dInfo) => info.paddingMode === 'zeros' || paddingFits(info),
     when: 'everything else (any stride, dilation, padding, groups)',
     how: `im2col tiles sized for L2, then a ${MR}×${NR} register-blocked, packed GEMM micro-kernel`,
   },
@@ -107,7 +120,7 @@ export const KERNELS = [
     backend: 'reference',
     answers: 'sync',
     supports: always,
-    when: "`backend: 'reference'`, layers under 16 384 MACs, or no WebAssembly SIMD",
+    when: "`backend: 'reference'`, layers under 16 384 MACs, padding far wider than the input, or no WebAssembly SIMD",
     how: 'the definition: six plain loops, no copies',
   },
 ] as const satisfies readonly KernelEntry[];
@@ -128,11 +141,10 @@ export function kernelsSupporting(info: Conv2dInfo, backend?: KernelBackend): Ke
   return KERNELS.filter((k) => (backend === undefined || k.backend === backend) && k.supports(info)).map((k) => k.name);
 }
 
-/** The first kernel of `backend` that supports and suits the layer. */
-export function firstKernel<B extends KernelBackend>(info: Conv2dInfo, backend: B): KernelOf<B> {
+/** The first kernel of `backend` that supports and suits the layer; undefined when none of its kernels can run it. */
+export function firstKernel<B extends KernelBackend>(info: Conv2dInfo, backend: B): KernelOf<B> | undefined {
   const entry = KERNELS.find(
     (k: KernelEntry) => k.backend === backend && k.supports(info) && (k.suits?.(info) ?? true),
   );
-  // Each backend ends with a kernel that supports every layer.
-  return entry!.name as KernelOf<B>;
+  return entry?.name as KernelOf<B> | undefined;
 }

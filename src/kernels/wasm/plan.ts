@@ -73,7 +73,7 @@ export function makePlan(
   info: Conv2dInfo,
   threads: number,
   base: number,
-  kernel: KernelOf<'wasm'> = firstKernel(info, 'wasm'),
+  kernel: KernelOf<'wasm'> = firstKernel(info, 'wasm')!,
 ): Plan {
   const depthwise = kernel === 'wasm-depthwise-simd128';
   const pointwise = kernel === `wasm-gemm-1x1-${MR}x${NR}-simd128`;

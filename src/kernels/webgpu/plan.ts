@@ -82,7 +82,7 @@ export function tileFits(tile: GemmTile, limits: WorkgroupLimits): boolean {
  */
 export function planWebgpu(
   info: Conv2dInfo,
-  kernel: WebgpuKernel = firstKernel(info, 'webgpu'),
+  kernel: WebgpuKernel = firstKernel(info, 'webgpu')!,
   tile?: GemmTile,
   limits?: WorkgroupLimits,
 ): WebgpuPlan {
