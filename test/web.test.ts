@@ -119,6 +119,31 @@ describe('the playground', () => {
     await restored.close();
   });
 
+  it('a hand-edited link never hangs the page: values a control cannot hold are listed, bad layers refused in the library words (issue 14)', async () => {
+    // Huge batches: one image is drawn, so the page is ready at once.
+    for (const batch of ['10000000', '1000000000']) {
+      const { page, errors } = await open(`?batch=${batch}`);
+      expect(await page.getByTestId('batch').inputValue()).toBe(batch);
+      expect(await page.getByTestId('error').isHidden()).toBe(true);
+      expect(await text(page, 'output-shape')).toBe(`(${batch}, 2, 3, 3)`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    // A speed the page does not offer, words, 20 digits: not used, and said so.
+    const { page, errors } = await open('?speed=0&mode=fancy&in-channels=abc&height=99999999999999999999&step=-3');
+    expect(await text(page, 'url-error')).toBe(
+      "This link's values were not used: in-channels=abc (an integer from 1, at most 10 digits); height=99999999999999999999 (an integer from 1, at most 10 digits); mode=fancy (one of structure, values); speed=0 (one of 1000, 300, 150); step=-3 (an integer from 0)",
+    );
+    expect(await page.getByTestId('speed').inputValue()).toBe('300');
+    expect(await text(page, 'output-shape')).toBe('(2, 3, 3)');
+    expect(errors).toEqual([]);
+    await page.close();
+    // A value the control holds but the library refuses: its words, and the page stays ready.
+    const { page: refused } = await open('?in-channels=4000000000');
+    expect(await text(refused, 'error')).toMatch(/in_channels|inputShape|cells/);
+    await refused.close();
+  });
+
   it('filters the sample picture with Sobel x exactly as the engine does in Node', async () => {
     const { page, errors } = await open();
     await page.getByTestId('kernel-preset').selectOption('Sobel x');

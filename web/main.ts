@@ -74,6 +74,10 @@ async function main(): Promise<void> {
   ]);
   if (embedded) document.body.classList.add('embed');
   const restored = restoreFromUrl();
+  if (restored.refused.length) {
+    $('url-error').hidden = false;
+    $('url-error').textContent = `This link's values were not used: ${restored.refused.join('; ')}`;
+  }
   view.step = restored.step;
   if (restored.pinned) view.setPlaying(false);
   wireControls();

@@ -66,18 +66,43 @@ export function readConfiguration(): Configuration {
   };
 }
 
-/** Sets the controls from the URL; returns the step it names (0 when none, or not a step). */
-export function restoreFromUrl(): { step: number; pinned: boolean } {
+/** Numbers in a link: a non-negative integer of at most 10 digits (the library judges the rest). */
+const LINK_NUMBER = /^\d{1,10}$/;
+
+/** Why a link's value cannot set its control, or null when it can. */
+function refusal(element: HTMLInputElement | HTMLSelectElement, value: string): string | null {
+  if (element instanceof HTMLSelectElement) {
+    const allowed = [...element.options].map((option) => option.value);
+    return allowed.includes(value) ? null : `one of ${allowed.join(', ')}`;
+  }
+  if (element.type === 'checkbox') return value === '0' || value === '1' ? null : '0 or 1';
+  const min = Number(element.min || 0);
+  return LINK_NUMBER.test(value) && Number(value) >= min ? null : `an integer from ${min}, at most 10 digits`;
+}
+
+/**
+ * Sets the controls from the URL. A value a control cannot hold (a speed that is not offered, a
+ * word where a number goes, 20 digits) leaves the control as it is and is listed, so a hand-edited
+ * link shows what was not used instead of hanging the page; values the controls can hold go to the
+ * library, which refuses bad layers in its own words.
+ */
+export function restoreFromUrl(): { step: number; pinned: boolean; refused: string[] } {
   const params = new URLSearchParams(location.search);
+  const refused: string[] = [];
   for (const id of CONTROL_IDS) {
     const value = params.get(id);
     if (value === null) continue;
-    const element = $<HTMLInputElement>(id);
-    if (element.type === 'checkbox') element.checked = value === '1';
+    const element = $<HTMLInputElement | HTMLSelectElement>(id);
+    const why = refusal(element, value);
+    if (why) refused.push(`${id}=${value.length > 24 ? `${value.slice(0, 24)}…` : value} (${why})`);
+    else if (element instanceof HTMLInputElement && element.type === 'checkbox') element.checked = value === '1';
     else element.value = value;
   }
-  const step = Number(params.get('step') ?? 0);
-  return { step: Number.isInteger(step) && step >= 0 ? step : 0, pinned: params.has('step') };
+  const stepText = params.get('step');
+  if (stepText !== null && !LINK_NUMBER.test(stepText))
+    refused.push(`step=${stepText.slice(0, 24)} (an integer from 0)`);
+  const step = stepText !== null && LINK_NUMBER.test(stepText) ? Number(stepText) : 0;
+  return { step, pinned: params.has('step'), refused };
 }
 
 export function saveToUrl(step: number): void {
