@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,6 +165,40 @@ describe('convlab forward', () => {
       readNpy(new Uint8Array(readFileSync(output))),
       readNpy(new Uint8Array(readFileSync(npyFixture('forward-y-torch.npy')))),
     );
+  });
+
+  it('reads a .npy head first: a large file that is not one, /dev/zero, a lying header — refused after the first bytes (issue 14)', () => {
+    const big = join(dir, 'big.bin');
+    writeFileSync(big, '');
+    truncateSync(big, 1.5 * 2 ** 30); // 1.5 GiB, sparse: reading it whole would take seconds and the memory
+    const layer = ['--weight', npyFixture('forward-w.npy'), '--output', join(dir, 'never.npy')];
+    const started = performance.now();
+    expectUsageError(
+      convlab('forward', '--input', big, ...layer),
+      /not a \.npy file: it does not start with the magic string/,
+    );
+    expectUsageError(convlab('forward', '--input', '/dev/zero', ...layer), /not a \.npy file/);
+    // A valid header whose shape wants 4 GiB of data the file does not hold: refused from the header.
+    const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 32768, 32768), }";
+    const lying = new Uint8Array(10 + header.length + 1);
+    lying.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, header.length + 1, 0], 0);
+    lying.set(new TextEncoder().encode(`${header}\n`), 10);
+    writeFileSync(join(dir, 'lying.npy'), lying);
+    expectUsageError(
+      convlab('forward', '--input', join(dir, 'lying.npy'), ...layer),
+      /needs 4294967296 bytes of <f4 data, but the file holds 0/,
+    );
+    expect(performance.now() - started).toBeLessThan(10_000);
+    // A huge shape in a header: the message quotes its first items, not all of them.
+    const longShape = `{'descr': '<f4', 'fortran_order': False, 'shape': (${Array(5000).fill(1).join(', ')}), }`;
+    const long = new Uint8Array(12 + longShape.length + 1);
+    long.set([0x93, ...new TextEncoder().encode('NUMPY'), 2, 0], 0);
+    new DataView(long.buffer).setUint32(8, longShape.length + 1, true);
+    long.set(new TextEncoder().encode(`${longShape}\n`), 12);
+    writeFileSync(join(dir, 'long.npy'), long);
+    const r = convlab('forward', '--input', join(dir, 'long.npy'), ...layer);
+    expectUsageError(r, /\(5000 items\)/);
+    expect(r.stderr.length).toBeLessThan(400);
   });
 
   it('bad files and bad configurations: exit 2, one line, the old output untouched, no temporary files', () => {

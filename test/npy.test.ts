@@ -129,6 +129,20 @@ describe('writing .npy files', () => {
     expect(Array.from(back.data)).toEqual(Array.from(t.data));
   });
 
+  it('refuses what it cannot write faithfully, naming the argument (issue 14)', () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /expected a tensor/],
+      [{ data: new Float64Array(4), shape: [2, 2] }, /must be a Float32Array/],
+      [{ data: new Float32Array(5), shape: [2, 2] }, /shape \[2, 2\] needs 4 elements/],
+      [{ data: new Float32Array(1), shape: ['a', Number.NaN] }, /every dimension must be a non-negative integer/],
+    ];
+    for (const [value, words] of cases) {
+      expect(() => writeNpy(value as never)).toThrow(
+        expect.objectContaining({ name: 'Conv2dError', message: expect.stringMatching(words) }),
+      );
+    }
+  });
+
   it('writes byte-for-byte what NumPy writes for the same float32 array', () => {
     const fromNumpy = npy('float32.npy');
     expect(Buffer.from(writeNpy(readNpy(fromNumpy))).equals(Buffer.from(fromNumpy))).toBe(true);

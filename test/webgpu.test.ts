@@ -226,6 +226,16 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     expectClose(await layer.forwardAsync(x, { backend: 'webgpu' }), layer.forward(x));
   });
 
+  it('a batch of 0 gives an empty output, as on the CPU (issue 14: dawn refused the zero-sized buffer)', async () => {
+    const x = tensor(new Float32Array(0), [0, 4, 6, 6]),
+      w = tensor(randomFill(8 * 4 * 9, 3), [8, 4, 3, 3]);
+    const y = await conv2dAsync(x, w, null, { padding: 1, backend: 'webgpu' });
+    expect(y.shape).toEqual([0, 8, 6, 6]);
+    expect(y.data.length).toBe(0);
+    const layer = new Conv2d(4, 8, 3, { padding: 1, seed: 1 });
+    expect((await layer.forwardAsync(x, { backend: 'webgpu' })).shape).toEqual([0, 8, 6, 6]);
+  });
+
   it('the synchronous conv2d refuses the GPU, saying why', () => {
     const x = tensor(randomFill(9, 1), [1, 3, 3]);
     expect(() => conv2d(x, tensor([1], [1, 1, 1, 1]), null, { backend: 'webgpu' })).toThrow(Conv2dError);

@@ -1,6 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { NpyError } from '../errors/index.js';
+import { npyPreamble, readNpyHeader } from '../io/npy.js';
 import { UsageError } from './flags.js';
 
 function reason(error: unknown): string {
@@ -26,6 +38,54 @@ export function readFileFor(flag: string, path: string): Uint8Array {
     return readFileSync(path);
   } catch (error) {
     throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
+  }
+}
+
+/** Reads up to `length` bytes from `position` (fewer where the file ends first). */
+function readAt(fd: number, length: number, position: number): Uint8Array {
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const n = readSync(fd, buffer, filled, length - filled, position + filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/**
+ * Reads a `.npy` file head first: the magic string and the header are checked before the data is
+ * read, and the data is read only up to what the header says (a 2 GB file that is not a .npy, or
+ * /dev/zero, is refused after its first bytes).
+ */
+export function readNpyFileFor(flag: string, path: string, name: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
+  }
+  try {
+    const { dataStart } = npyPreamble(readAt(fd, 12, 0), name);
+    const header = readNpyHeader(readAt(fd, dataStart, 0), name);
+    const size = header.dataStart + header.count * header.itemSize;
+    const { size: onDisk, isFile } = (() => {
+      const stat = fstatSync(fd);
+      return { size: stat.size, isFile: stat.isFile() };
+    })();
+    if (isFile && onDisk !== size)
+      throw new NpyError(
+        name,
+        header.shape,
+        `the header's shape needs ${header.count * header.itemSize} bytes of ${header.descr} data, but the file holds ${onDisk - header.dataStart}`,
+      );
+    // One byte more than needed shows a non-regular file that goes on (readNpy then says so).
+    return readAt(fd, size + (isFile ? 0 : 1), 0);
+  } catch (error) {
+    if (error instanceof NpyError || error instanceof UsageError) throw error;
+    throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
+  } finally {
+    closeSync(fd);
   }
 }
 

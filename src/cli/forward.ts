@@ -5,7 +5,7 @@ import type { Tensor } from '../core/tensor.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import { layerStateDict, readStateDict } from '../io/state-dict.js';
 import { type ConvFlagValues, UsageError, addConvFlags, convOptionsFromFlags } from './flags.js';
-import { readFileFor, writeFileAtomically } from './files.js';
+import { readFileFor, readNpyFileFor, writeFileAtomically } from './files.js';
 
 interface ForwardFlags extends ConvFlagValues {
   input: string;
@@ -34,7 +34,7 @@ export function registerForward(program: Command): void {
     .requiredOption('--output <file>', 'where to write the output .npy (written whole or not at all)');
   addConvFlags(command).action((flags: ForwardFlags) => {
     const options = convOptionsFromFlags(flags) as Conv2dOptions;
-    const input = readNpy(readFileFor('--input', flags.input), `--input ${flags.input}`);
+    const input = readNpy(readNpyFileFor('--input', flags.input, `--input ${flags.input}`), `--input ${flags.input}`);
     let weight: Tensor, bias: Tensor | null;
     if (flags.weights !== undefined) {
       if (flags.weight !== undefined || flags.bias !== undefined)
@@ -54,8 +54,14 @@ export function registerForward(program: Command): void {
     } else {
       if (flags.weight === undefined)
         throw new UsageError('--weight', '', '--weight FILE is required (or --weights FILE --layer NAME)');
-      weight = readNpy(readFileFor('--weight', flags.weight), `--weight ${flags.weight}`);
-      bias = flags.bias === undefined ? null : readNpy(readFileFor('--bias', flags.bias), `--bias ${flags.bias}`);
+      weight = readNpy(
+        readNpyFileFor('--weight', flags.weight, `--weight ${flags.weight}`),
+        `--weight ${flags.weight}`,
+      );
+      bias =
+        flags.bias === undefined
+          ? null
+          : readNpy(readNpyFileFor('--bias', flags.bias, `--bias ${flags.bias}`), `--bias ${flags.bias}`);
     }
     const output = conv2d(input, weight, bias, options);
     writeFileAtomically('--output', flags.output, writeNpy(output));

@@ -14,7 +14,11 @@ function quote(text: string): string {
 /** Renders a value the way a one-line message should quote it: strings quoted, arrays as [a, b]. */
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return quote(value);
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  // A message stays one readable line: a long array shows its first items and its length.
+  if (Array.isArray(value))
+    return value.length > 16
+      ? `[${value.slice(0, 12).map(formatValue).join(', ')}, … (${value.length} items)]`
+      : `[${value.map(formatValue).join(', ')}]`;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';

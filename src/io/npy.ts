@@ -1,4 +1,4 @@
-import { MAX_TENSOR_ELEMENTS, type Tensor, elementCount } from '../core/tensor.js';
+import { MAX_TENSOR_ELEMENTS, type Tensor, checkTensor, elementCount } from '../core/tensor.js';
 import { NpyError, formatValue } from '../errors/index.js';
 
 /**
@@ -104,14 +104,27 @@ function parseHeaderDict(text: string, name: string): Map<string, HeaderValue> {
   return entries;
 }
 
+/** The largest header convlab reads (NumPy's own default limit is 10,000 bytes). */
+export const MAX_NPY_HEADER_BYTES = 2 ** 20;
+
+/** What a `.npy` header says, and where the data starts. */
+export interface NpyHeader {
+  dataStart: number;
+  shape: number[];
+  descr: string;
+  count: number;
+  itemSize: number;
+  littleEndian: boolean;
+}
+
 /**
- * Reads a `.npy` file's bytes into a float32 tensor.
- *
- * @param name what to call the file in errors (e.g. `'input'`)
- * @throws NpyError for a truncated file, a wrong magic string, an unsupported dtype, Fortran order,
- *   a header whose shape disagrees with the data size, or an array too large to allocate
+ * The preamble of a `.npy` file — magic string, version, header length — from its first 12 bytes:
+ * where the data starts. Refuses anything that is not a .npy file before more is read.
  */
-export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
+export function npyPreamble(
+  bytes: Uint8Array,
+  name = 'file',
+): { dataStart: number; major: number; lengthBytes: number } {
   if (!(bytes instanceof Uint8Array)) throw new NpyError(name, bytes, '.npy data must be a Uint8Array');
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new NpyError(
@@ -132,12 +145,29 @@ export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
   if (bytes.length < 8 + lengthBytes)
     throw new NpyError(name, `${bytes.length} bytes`, 'the .npy file is truncated inside its preamble');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (headerLength > MAX_NPY_HEADER_BYTES)
+    throw new NpyError(
+      name,
+      `${headerLength} header bytes`,
+      `the .npy header is too long: convlab reads headers up to ${MAX_NPY_HEADER_BYTES} bytes`,
+    );
   const dataStart = 8 + lengthBytes + headerLength;
+  return { dataStart, major, lengthBytes };
+}
+
+/**
+ * Reads and checks a `.npy` file's preamble and header from its first bytes (at least up to where
+ * the data starts: the CLI reads a file's head first, and the data only once the header is good).
+ *
+ * @param name what to call the file in errors (e.g. `'input'`)
+ */
+export function readNpyHeader(bytes: Uint8Array, name = 'file'): NpyHeader {
+  const { dataStart, major, lengthBytes } = npyPreamble(bytes, name);
   if (dataStart > bytes.length) {
     throw new NpyError(
       name,
       `${bytes.length} bytes`,
-      `the .npy file is truncated: its header claims ${headerLength} bytes but the file ends first`,
+      `the .npy file is truncated: its header claims ${dataStart - 8 - lengthBytes} bytes but the file ends first`,
     );
   }
   const headerBytes = bytes.subarray(8 + lengthBytes, dataStart);
@@ -180,8 +210,19 @@ export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
   if (!Number.isSafeInteger(count) || count > MAX_TENSOR_ELEMENTS) {
     throw new NpyError(name, shape, `the array is too large: convlab reads at most ${MAX_TENSOR_ELEMENTS} elements`);
   }
-  const itemSize = Number(dtype[2]);
-  const littleEndian = dtype[1] !== '>';
+  return { dataStart, shape, descr, count, itemSize: Number(dtype[2]), littleEndian: dtype[1] !== '>' };
+}
+
+/**
+ * Reads a `.npy` file's bytes into a float32 tensor.
+ *
+ * @param name what to call the file in errors (e.g. `'input'`)
+ * @throws NpyError for a truncated file, a wrong magic string, an unsupported dtype, Fortran order,
+ *   a header whose shape disagrees with the data size, or an array too large to allocate
+ */
+export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
+  const { dataStart, shape, descr, count, itemSize, littleEndian } = readNpyHeader(bytes, name);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dataBytes = bytes.length - dataStart;
   if (dataBytes !== count * itemSize) {
     throw new NpyError(
@@ -207,6 +248,8 @@ export function readNpy(bytes: Uint8Array, name = 'file'): NpyArray {
 
 /** Writes a tensor as a version 1.0 `.npy` file of little-endian float32 in C order. */
 export function writeNpy(tensor: Tensor): Uint8Array {
+  // A file NumPy would misread (5 values for shape [2, 2]) or not read at all (['a', NaN]) is never written.
+  checkTensor(tensor, 'tensor');
   const shapeText = tensor.shape.length === 1 ? `(${tensor.shape[0]},)` : `(${tensor.shape.join(', ')})`;
   const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Pad with spaces so magic (6) + version (2) + length (2) + header ends on a 64-byte boundary, newline last.

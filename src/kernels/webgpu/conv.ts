@@ -49,6 +49,8 @@ export async function conv2dWebgpu(
   kernel?: WebgpuKernel,
 ): Promise<WebgpuKernel> {
   const plan = planWebgpu(info, kernel, undefined, (await gpuDevice()).limits);
+  // An empty output (a batch of 0) has nothing to compute: WebGPU refuses zero-sized buffers (issue 14).
+  if (output.length === 0) return plan.kernel;
   const key = JSON.stringify([info, plan]);
   let entry = entries.get(key);
   if (entry) {
