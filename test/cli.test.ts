@@ -201,6 +201,38 @@ describe('convlab forward', () => {
     expect(r.stderr.length).toBeLessThan(400);
   });
 
+  it('bad paths end in exit 2 naming the cause, before any work (issue 14: these were internal errors)', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'in the way');
+    const x = join(dir, 'x-copy.npy');
+    writeFileSync(x, readFileSync(npyFixture('forward-x.npy')));
+    const w = ['--weight', npyFixture('forward-w.npy')];
+    const cases: [string[], RegExp][] = [
+      [
+        ['forward', '--input', x, ...w, '--output', join(file, 'y.npy')],
+        /--output .*a component of the path is not a directory/,
+      ],
+      [['forward', '--input', x, ...w, '--output', x], /--output .*is also an input of this command/],
+      [['sweep', '--x', 'out-channels=1,2', '--out-dir', file], /--out-dir .*a file of that name is in the way/],
+      [['gif', '--preset', 'article', '--out-dir', file], /--out-dir .*a file of that name is in the way/],
+      [
+        ['bench', '--layers', 'L8', '--peers', 'convlab-1t', '--out', file],
+        /--out .*a file of that name is in the way/,
+      ],
+      [
+        ['frame', '--input', '3,40,40', '--out-channels', '4', '-k', '3', '--sheet', '--output', join(dir, 's.png')],
+        /--sheet .*the picture would be 184300 × 291156 px/,
+      ],
+      [
+        ['gif', '--input', '3,7,2000', '--out-channels', '2', '-k', '3', '--output', join(dir, 'g.gif')],
+        /invalid --input .*the picture would be/,
+      ],
+    ];
+    for (const [args, words] of cases) expectUsageError(convlab(...args), words);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(readFileSync(x).equals(readFileSync(npyFixture('forward-x.npy')))).toBe(true);
+  });
+
   it('bad files and bad configurations: exit 2, one line, the old output untouched, no temporary files', () => {
     const output = join(dir, 'kept.npy');
     writeFileSync(output, 'previous contents');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { LAYER_SUITE } from '../bench/layers.js';
 import { OPTIONAL_PEERS, PEERS } from '../bench/peers.js';
+import { prepareOutputFolder } from './files.js';
 import { UsageError, parseNumber } from './flags.js';
 
 interface BenchFlags {
@@ -73,6 +74,8 @@ export function registerBench(program: Command): void {
       const rounds = Number(flags.rounds);
       if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10)
         throw new UsageError('--rounds', flags.rounds, '--rounds takes an integer from 1 to 10');
+      // Checked before the benchmark runs (minutes), not after.
+      if (flags.out !== undefined) prepareOutputFolder('--out', flags.out);
       const { runBench, writeReport, reportMarkdown } = await import('../bench/harness.js');
       const report = await runBench({
         layers,

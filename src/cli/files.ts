@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
+  constants,
   fstatSync,
+  mkdirSync,
   openSync,
   readFileSync,
   readSync,
+  realpathSync,
   renameSync,
   rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { NpyError } from '../errors/index.js';
 import { npyPreamble, readNpyHeader } from '../io/npy.js';
 import { UsageError } from './flags.js';
@@ -89,6 +93,46 @@ export function readNpyFileFor(flag: string, path: string, name: string): Uint8A
   }
 }
 
+/** Removes a temporary file if it is there; a path that cannot hold one (a file as its folder) has none to remove. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    /* nothing was created there */
+  }
+}
+
+/** Makes sure `dir` is a folder convlab can write into (creating it), before any work is done. */
+export function prepareOutputFolder(flag: string, dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      flag,
+      dir,
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'cannot use it as a folder: a file of that name is in the way'
+        : `cannot write into the folder: ${reason(error)}`,
+    );
+  }
+}
+
+/** Refuses an output path that is one of the command's input files (it would be overwritten). */
+export function checkOutputIsNotInput(flag: string, output: string, inputs: (string | undefined)[]): void {
+  const same = (a: string, b: string) => {
+    try {
+      return realpathSync(a) === realpathSync(b);
+    } catch {
+      return resolve(a) === resolve(b);
+    }
+  };
+  const clash = inputs.find((input) => input !== undefined && same(output, input));
+  if (clash !== undefined)
+    throw new UsageError(flag, output, `is also an input of this command (${clash}): write the output elsewhere`);
+}
+
 /**
  * Writes a file all or nothing: the bytes go to a temporary name in the same directory, which is
  * then renamed over the target, so a failure never leaves a half-written file behind.
@@ -99,7 +143,7 @@ export function writeFileAtomically(flag: string, path: string, bytes: Uint8Arra
     writeFileSync(temporary, bytes, { flag: 'wx' });
     renameSync(temporary, path);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    removeQuietly(temporary);
     throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
   }
 }
@@ -133,7 +177,7 @@ export function writeStreamAtomically(
     } catch {
       /* already closed */
     }
-    rmSync(temporary, { force: true });
+    removeQuietly(temporary);
     if ((error as NodeJS.ErrnoException).code)
       throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
     throw error;

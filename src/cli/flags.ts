@@ -34,6 +34,7 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   weight: '--weight',
   output: '--output',
   threads: '--threads',
+  sheet: '--sheet',
   x: '--x',
   vary: '--vary',
   backend: '--backend',

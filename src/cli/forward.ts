@@ -5,7 +5,7 @@ import type { Tensor } from '../core/tensor.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import { layerStateDict, readStateDict } from '../io/state-dict.js';
 import { type ConvFlagValues, UsageError, addConvFlags, convOptionsFromFlags } from './flags.js';
-import { readFileFor, readNpyFileFor, writeFileAtomically } from './files.js';
+import { checkOutputIsNotInput, readFileFor, readNpyFileFor, writeFileAtomically } from './files.js';
 
 interface ForwardFlags extends ConvFlagValues {
   input: string;
@@ -34,6 +34,7 @@ export function registerForward(program: Command): void {
     .requiredOption('--output <file>', 'where to write the output .npy (written whole or not at all)');
   addConvFlags(command).action((flags: ForwardFlags) => {
     const options = convOptionsFromFlags(flags) as Conv2dOptions;
+    checkOutputIsNotInput('--output', flags.output, [flags.input, flags.weight, flags.bias, flags.weights]);
     const input = readNpy(readNpyFileFor('--input', flags.input, `--input ${flags.input}`), `--input ${flags.input}`);
     let weight: Tensor, bias: Tensor | null;
     if (flags.weights !== undefined) {

@@ -1,5 +1,4 @@
 import { progressReporter } from './progress.js';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { LayerOptions } from '../core/describe.js';
@@ -9,7 +8,7 @@ import { DEFAULT_FRAME_MS, GIF_PIXEL_BUDGET, MIN_LAST_FRAME_MS } from '../viz/gi
 import type { GifRenderOptions } from '../viz/node.js';
 import { ARTICLE_FIGURES } from '../viz/presets.js';
 import { type LayerFlagValues, UsageError, addConvFlags, addLayerFlags, layerFromFlags, parseNumber } from './flags.js';
-import { writeFileAtomically, writeStreamAtomically } from './files.js';
+import { prepareOutputFolder, writeFileAtomically, writeStreamAtomically } from './files.js';
 
 interface VizFlags extends LayerFlagValues {
   mode: string;
@@ -118,7 +117,7 @@ export function registerGif(program: Command): void {
     if (flags.preset !== undefined) {
       if (flags.preset !== 'article') throw new UsageError('--preset', flags.preset, "the only preset is 'article'");
       if (!flags.outDir) throw new UsageError('--out-dir', flags.outDir ?? '', '--preset article needs --out-dir DIR');
-      mkdirSync(flags.outDir, { recursive: true });
+      prepareOutputFolder('--out-dir', flags.outDir);
       for (const figure of ARTICLE_FIGURES) {
         const path = join(flags.outDir, `${figure.name}.gif`);
         const frames = await writeGif(path, figure.inputShape, figure.layer, options, timing);

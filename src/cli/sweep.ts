@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -21,7 +20,7 @@ import {
   parseShape,
   type LayerFlagValues,
 } from './flags.js';
-import { writeFileAtomically } from './files.js';
+import { prepareOutputFolder, writeFileAtomically } from './files.js';
 import { progressReporter } from './progress.js';
 import { checkLang } from '../viz/i18n.js';
 import { loadOptional } from '../errors/index.js';
@@ -175,7 +174,7 @@ export function registerSweep(program: Command): void {
       await checkChartPackages('convlab sweep');
       const { explain } = await import('../analysis/explain.js');
       const { toCsv, toJson } = await import('../analysis/data.js');
-      mkdirSync(flags.outDir, { recursive: true });
+      prepareOutputFolder('--out-dir', flags.outDir);
       for (const spec of specs) {
         const result = await runSweep(spec, {
           contenders,

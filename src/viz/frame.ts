@@ -94,6 +94,18 @@ export const MAX_CELLS = 200_000;
 export const MAX_CANVAS_SIDE = 65_535;
 export const MAX_CANVAS_PIXELS = 2 ** 26;
 
+/** Refuses, before a canvas is made, a picture past the canvas limits; `advice` says what to make smaller. */
+export function checkCanvasSize(argument: string, value: unknown, width: number, height: number, advice: string): void {
+  if (width > MAX_CANVAS_SIDE || height > MAX_CANVAS_SIDE || width * height > MAX_CANVAS_PIXELS) {
+    throw new Conv2dError(
+      argument,
+      value,
+      `the picture would be ${width} × ${height} px; the largest is ` +
+        `${MAX_CANVAS_SIDE} px a side and ${MAX_CANVAS_PIXELS} px in all (use ${advice})`,
+    );
+  }
+}
+
 export interface Animation {
   info: Conv2dInfo;
   steps: number;
@@ -204,15 +216,14 @@ export function createAnimation(
     bracketLabels: groups > 1 ? [words.concatenated, tuple(info.outputShape.slice(-3))] : [],
   });
   const { width, height } = layout;
-  if (width > MAX_CANVAS_SIDE || height > MAX_CANVAS_SIDE || width * height > MAX_CANVAS_PIXELS) {
-    const argument = raw.cellSize === undefined ? 'inputShape' : 'cellSize';
-    throw new Conv2dError(
-      argument,
-      argument === 'cellSize' ? S : [...inputShape],
-      `the picture would be ${width} × ${height} px; the largest is ` +
-        `${MAX_CANVAS_SIDE} px a side and ${MAX_CANVAS_PIXELS} px in all (use a smaller cellSize or input)`,
-    );
-  }
+  const argument = raw.cellSize === undefined ? 'inputShape' : 'cellSize';
+  checkCanvasSize(
+    argument,
+    argument === 'cellSize' ? S : [...inputShape],
+    width,
+    height,
+    'a smaller cellSize or input',
+  );
 
   const dilated = info.dilationHeight > 1 || info.dilationWidth > 1;
   const tapHue = (ky: number, kx: number) => TAP_HUES[(ky * kW + kx) % TAP_HUES.length]!;

@@ -1,6 +1,6 @@
 import { Canvas, GlobalFonts } from '@napi-rs/canvas';
 import { fontFiles } from './fonts.js';
-import type { Animation, Frame } from './frame.js';
+import { type Animation, type Frame, checkCanvasSize } from './frame.js';
 import { type GifRenderOptions, encodeGif } from './gif.js';
 
 export { checkGifBudget } from './gif.js';
@@ -59,8 +59,16 @@ export function framePng(animation: Animation, step: number): Uint8Array {
 /** Every step on one sheet (rows of `columns` frames), as a PNG. */
 export function sheetPng(animation: Animation, columns = Math.ceil(Math.sqrt(animation.steps))): Uint8Array {
   registerFonts();
-  const first = animation.frame(0);
   const rows = Math.ceil(animation.steps / columns);
+  // Every step on one canvas: refused before it is made when it would pass the canvas limits.
+  checkCanvasSize(
+    'sheet',
+    animation.steps,
+    animation.width * columns,
+    animation.height * rows,
+    'single frames, or a smaller layer',
+  );
+  const first = animation.frame(0);
   const sheet = createCanvas(first.width * columns, first.height * rows);
   const ctx = sheet.getContext('2d');
   for (let step = 0; step < animation.steps; step++) {
