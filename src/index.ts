@@ -63,6 +63,7 @@ export type { Rect } from './viz/layout.js';
 export {
   GifWriter,
   encodeGif,
+  encodeGifAsync,
   frameDelay,
   paletteFrom,
   checkGifBudget,

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,6 +200,39 @@ describe('convlab forward', () => {
     expectUsageError(r, /\(5000 items\)/);
     expect(r.stderr.length).toBeLessThan(400);
   });
+
+  it('an interrupt removes the temporary file; one left by a killed process is removed on the next write (issue 14)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'convlab-interrupt-'));
+    const child = spawn(process.execPath, [
+      CLI,
+      'gif',
+      '--input',
+      '3,20,20',
+      '--out-channels',
+      '2',
+      '-k',
+      '3',
+      '--output',
+      join(out, 'big.gif'),
+    ]);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Wait for the temporary file, then interrupt.
+    for (let i = 0; i < 200 && !readdirSync(out).some((name) => name.endsWith('.tmp')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readdirSync(out).some((name) => name.endsWith('.tmp'))).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(readdirSync(out)).toEqual([]);
+    // Stale: a process that no longer exists (pid past pid_max) left one; a running one (this test's) did too.
+    const stale = join(out, '.y.gif.999999999.0123456789ab.tmp');
+    const running = join(out, `.y.gif.${process.pid}.0123456789ab.tmp`);
+    writeFileSync(stale, 'left by a killed convlab');
+    writeFileSync(running, 'still being written');
+    expect(
+      convlab('gif', '--input', '1,5,5', '--out-channels', '1', '-k', '3', '--output', join(out, 'y.gif')).code,
+    ).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([`.y.gif.${process.pid}.0123456789ab.tmp`, 'y.gif']);
+  }, 30_000);
 
   it('bad paths end in exit 2 naming the cause, before any work (issue 14: these were internal errors)', () => {
     const file = join(dir, 'a-file');

@@ -6,6 +6,7 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   realpathSync,
@@ -95,11 +96,65 @@ export function readNpyFileFor(flag: string, path: string, name: string): Uint8A
 
 /** Removes a temporary file if it is there; a path that cannot hold one (a file as its folder) has none to remove. */
 function removeQuietly(path: string): void {
+  untrack(path);
   try {
     rmSync(path, { force: true });
   } catch {
     /* nothing was created there */
   }
+}
+
+/**
+ * Temporary files are named `.<target>.<pid>.<random>.tmp`, beside their target. The ones this
+ * process has open are removed if it is interrupted (SIGINT, SIGTERM); ones left by a process that
+ * no longer exists (killed outright) are removed the next time convlab writes that target.
+ */
+const live = new Set<string>();
+const TEMPORARY = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * While a temporary file is open, SIGINT and SIGTERM remove it before exiting (130, 143); with none
+ * open the signals keep Node's default, so an interrupt during long work ends the process at once.
+ */
+const onInterrupt = (signal: 'SIGINT' | 'SIGTERM') => () => {
+  for (const temporary of [...live]) removeQuietly(temporary);
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+};
+const handlers = { SIGINT: onInterrupt('SIGINT'), SIGTERM: onInterrupt('SIGTERM') };
+
+function track(temporary: string): void {
+  live.add(temporary);
+  if (live.size === 1) for (const [signal, handler] of Object.entries(handlers)) process.on(signal, handler);
+}
+
+function untrack(temporary: string): void {
+  if (!live.delete(temporary) || live.size > 0) return;
+  for (const [signal, handler] of Object.entries(handlers)) process.off(signal, handler);
+}
+
+function processIsGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+function temporaryFor(path: string): string {
+  const dir = dirname(path);
+  const target = basename(path);
+  try {
+    for (const name of readdirSync(dir)) {
+      const match = TEMPORARY.exec(name);
+      if (match && match[1] === target && processIsGone(Number(match[2]))) removeQuietly(join(dir, name));
+    }
+  } catch {
+    /* the folder cannot be read: writing there will fail and say why */
+  }
+  const temporary = join(dir, `.${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  track(temporary);
+  return temporary;
 }
 
 /** Makes sure `dir` is a folder convlab can write into (creating it), before any work is done. */
@@ -138,10 +193,11 @@ export function checkOutputIsNotInput(flag: string, output: string, inputs: (str
  * then renamed over the target, so a failure never leaves a half-written file behind.
  */
 export function writeFileAtomically(flag: string, path: string, bytes: Uint8Array): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = temporaryFor(path);
   try {
     writeFileSync(temporary, bytes, { flag: 'wx' });
     renameSync(temporary, path);
+    untrack(temporary);
   } catch (error) {
     removeQuietly(temporary);
     throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
@@ -152,12 +208,12 @@ export function writeFileAtomically(flag: string, path: string, bytes: Uint8Arra
  * Like {@link writeFileAtomically}, for output produced in chunks: `produce` is handed a `write`
  * that appends to a temporary file, renamed over `path` only once `produce` has returned.
  */
-export function writeStreamAtomically(
+export async function writeStreamAtomically(
   flag: string,
   path: string,
-  produce: (write: (bytes: Uint8Array) => void) => void,
-): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  produce: (write: (bytes: Uint8Array) => void) => void | Promise<void>,
+): Promise<void> {
+  const temporary = temporaryFor(path);
   let fd: number;
   try {
     fd = openSync(temporary, 'wx');
@@ -165,12 +221,13 @@ export function writeStreamAtomically(
     throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
   }
   try {
-    produce((bytes) => {
+    await produce((bytes) => {
       let offset = 0;
       while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
     });
     closeSync(fd);
     renameSync(temporary, path);
+    untrack(temporary);
   } catch (error) {
     try {
       closeSync(fd);

@@ -70,12 +70,13 @@ async function writeGif(
   timing: GifRenderOptions,
 ): Promise<number> {
   const animation = createAnimation(inputShape, layer, options);
-  const { renderGif, checkGifBudget } = await loadRenderer('convlab gif');
+  const { renderGifAsync, checkGifBudget } = await loadRenderer('convlab gif');
   // Refused before the file is opened: the budget depends only on the frame count and the canvas.
   checkGifBudget(animation.steps, animation.width, animation.height, timing.maxFrames);
   let frames = 0;
-  writeStreamAtomically('--output', path, (write) => {
-    frames = renderGif(animation, timing, write, progress(path));
+  // Frames are made a slice at a time so an interrupt is handled at once (the temporary file removed).
+  await writeStreamAtomically('--output', path, async (write) => {
+    frames = await renderGifAsync(animation, timing, write, progress(path));
   });
   return frames;
 }

@@ -222,22 +222,20 @@ function checkDelay(argument: 'frameMs' | 'lastFrameMs', ms: unknown): number {
 export type FramePixels = (frame: Frame, target: Uint8Array) => Uint8Array | Uint8ClampedArray;
 
 /**
- * The animation as a looping GIF, streamed — the one encoding loop, for Node and the page alike: each
- * frame is drawn, encoded and handed to `onChunk` before the next is drawn; `onProgress(done, total)`
- * after each. A GIF past the work budget is refused before anything is drawn (checkGifBudget).
- * Returns the number of frames.
+ * The one encoding loop, for Node and the page alike, as steps: each frame is drawn, encoded and
+ * handed to `onChunk` before the next is drawn, and the loop yields after each frame so a driver
+ * can report progress or let the event loop run (interrupts, a page's UI). A GIF past the work
+ * budget is refused before anything is drawn (checkGifBudget). Returns the number of frames.
  */
-export function encodeGif(
+function* gifSteps(
   animation: Animation,
   pixels: FramePixels,
   options: GifRenderOptions,
   onChunk: (bytes: Uint8Array) => void,
-  onProgress?: (done: number, total: number) => void,
-): number {
+): Generator<number, number> {
   const frameMs = checkDelay('frameMs', options.frameMs ?? DEFAULT_FRAME_MS);
   const lastFrameMs = options.lastFrameMs === undefined ? undefined : checkDelay('lastFrameMs', options.lastFrameMs);
-  const { maxFrames } = options;
-  checkGifBudget(animation.steps, animation.width, animation.height, maxFrames);
+  checkGifBudget(animation.steps, animation.width, animation.height, options.maxFrames);
   // Two pixel buffers, alternating: the writer compares each frame with the one before. Nothing
   // else is kept, so memory does not grow with the number of frames.
   const size = animation.width * animation.height * 4;
@@ -252,7 +250,47 @@ export function encodeGif(
       pixels(animation.frame(step), buffers[step % 2]!),
       frameDelay(step, animation.steps, frameMs, lastFrameMs),
     );
-    onProgress?.(step + 1, animation.steps);
+    yield step + 1;
   }
   return writer.finish();
+}
+
+/** The animation as a looping GIF, streamed to `onChunk`; `onProgress(done, total)` after each frame. */
+export function encodeGif(
+  animation: Animation,
+  pixels: FramePixels,
+  options: GifRenderOptions,
+  onChunk: (bytes: Uint8Array) => void,
+  onProgress?: (done: number, total: number) => void,
+): number {
+  const steps = gifSteps(animation, pixels, options, onChunk);
+  for (let next = steps.next(); ; next = steps.next()) {
+    if (next.done) return next.value;
+    onProgress?.(next.value, animation.steps);
+  }
+}
+
+/**
+ * {@link encodeGif} that lets the event loop run every `sliceMs` (default 50): signals are handled
+ * and a page stays responsive while a long GIF is made; `signal` cancels between frames.
+ */
+export async function encodeGifAsync(
+  animation: Animation,
+  pixels: FramePixels,
+  options: GifRenderOptions,
+  onChunk: (bytes: Uint8Array) => void,
+  onProgress?: (done: number, total: number) => void,
+  { sliceMs = 50, signal }: { sliceMs?: number; signal?: AbortSignal } = {},
+): Promise<number> {
+  const steps = gifSteps(animation, pixels, options, onChunk);
+  let sliceStart = performance.now();
+  for (let next = steps.next(); ; next = steps.next()) {
+    if (next.done) return next.value;
+    onProgress?.(next.value, animation.steps);
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (signal?.aborted) throw new Conv2dError('gif', 'cancelled', 'the GIF was cancelled');
+      sliceStart = performance.now();
+    }
+  }
 }

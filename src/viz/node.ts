@@ -1,7 +1,7 @@
 import { Canvas, GlobalFonts } from '@napi-rs/canvas';
 import { fontFiles } from './fonts.js';
 import { type Animation, type Frame, checkCanvasSize } from './frame.js';
-import { type GifRenderOptions, encodeGif } from './gif.js';
+import { type GifRenderOptions, encodeGif, encodeGifAsync } from './gif.js';
 
 export { checkGifBudget } from './gif.js';
 export type { GifRenderOptions } from './gif.js';
@@ -95,4 +95,15 @@ export function renderGif(
   const settings = typeof options === 'number' ? { frameMs: options } : options;
   const canvas = createCanvas(animation.width, animation.height);
   return encodeGif(animation, (frame, target) => frameRgba(frame, canvas, target), settings, onChunk, onProgress);
+}
+
+/** {@link renderGif} that lets the event loop run between frames (interrupts are handled, other work goes on). */
+export function renderGifAsync(
+  animation: Animation,
+  options: GifRenderOptions,
+  onChunk: (bytes: Uint8Array) => void,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
+  const canvas = createCanvas(animation.width, animation.height);
+  return encodeGifAsync(animation, (frame, target) => frameRgba(frame, canvas, target), options, onChunk, onProgress);
 }
