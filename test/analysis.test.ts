@@ -122,6 +122,35 @@ describe('the sweep runner (fake clock)', () => {
     expect(unmeasured[0]!.unmeasured).toBe('the time budget was spent');
   });
 
+  it('treats the budget as a ceiling: slow calls are not repeated past it, and the next point is predicted (issue 14: --budget-s 1 ran 42 s)', async () => {
+    let clock = 0;
+    const slow: Contender = {
+      id: 'slow',
+      label: 'slow',
+      backend: 'fake',
+      threads: 1,
+      async prepare(inputShape, layer) {
+        const macs = describeConv2d(inputShape, layer).macs;
+        return () => {
+          clock += macs; // 1 ms a MAC: 324 ms for the first point, doubling with out_channels
+        };
+      },
+    };
+    const base = { ...DEFAULT_BASE, inChannels: 4, inputSize: [5, 5] as [number, number], kernelSize: 3 as const };
+    const result = await runSweep(
+      { id: 's', title: 's', base, x: { argument: 'out-channels', values: [1, 2, 4, 8, 16, 32] } },
+      { contenders: [slow], now: () => clock, budgetMs: 1000 },
+    );
+    const first = result.points[0]!;
+    expect(first.macs).toBe(324);
+    // At most one call past the budget, never the six a full measurement makes.
+    expect(result.meta.elapsedMs).toBeLessThanOrEqual(1000 + first.macs);
+    expect(first.medianMs).not.toBeNull();
+    expect(result.points.at(-1)!.unmeasured).toMatch(
+      /predicted to take \d+ ms, more than the \d+ ms left|budget was spent/,
+    );
+  });
+
   it('can be cancelled', async () => {
     const { contender, now } = fakeSetup();
     const controller = new AbortController();

@@ -32,6 +32,17 @@ describe('measure and measureSync', () => {
     expect(sync.q3Ms).toBeGreaterThanOrEqual(sync.medianMs);
   });
 
+  it('stops at its deadline with the samples it has, having timed at least one call', () => {
+    const slow = fakeClock(() => 300);
+    const t = measureSync(slow.run, { now: slow.now, deadlineMs: 1000 });
+    expect(slow.calls()).toBe(4); // 300, 600, 900, 1200: the fourth crosses the deadline
+    expect(t.samples).toBeGreaterThanOrEqual(1);
+    expect(t.medianMs).toBe(300);
+    const one = fakeClock(() => 5000);
+    expect(measureSync(one.run, { now: one.now, deadlineMs: 1000 }).medianMs).toBe(5000);
+    expect(one.calls()).toBe(1);
+  });
+
   it('quantile interpolates like numpy; median sorts first', () => {
     expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantile([1, 2, 3, 4], 0.25)).toBe(1.75);

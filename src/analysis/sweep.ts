@@ -293,6 +293,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   for (const varyValue of seriesValues) for (const xValue of spec.x.values) jobs.push({ varyValue, xValue });
   const points: MeasuredPoint[] = [];
   const skipped: SweepResult['skipped'] = [];
+  /** Each contender's last measured time per MAC: predicts what a point's call will cost. */
+  const costPerMac = new Map<string, number>();
   let done = 0;
   for (const { varyValue, xValue } of jobs) {
     if (options.signal?.aborted) throw new ConvlabError('sweep', spec.id, 'the sweep was cancelled');
@@ -337,8 +339,16 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
         samples: 0,
         gflops: null,
       };
-      if (share <= 5) {
-        point.unmeasured = 'the time budget was spent';
+      // The budget is a ceiling: a point whose one call is predicted (from this contender's earlier
+      // points, per MAC) to pass what is left is not started.
+      const left = budgetMs - elapsed;
+      const msPerMac = costPerMac.get(contender.id);
+      const predictedCallMs = msPerMac === undefined ? 0 : msPerMac * described.macs;
+      if (share <= 5 || predictedCallMs > left) {
+        point.unmeasured =
+          share <= 5
+            ? 'the time budget was spent'
+            : `one call is predicted to take ${Math.round(predictedCallMs)} ms, more than the ${Math.round(left)} ms left of the budget`;
       } else {
         const run = await contender.prepare(inputShape, layer);
         if (typeof run === 'string') point.unmeasured = run;
@@ -349,7 +359,10 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
             warmupMs: Math.min(share * 0.2, 200),
             minSamples: 3,
             maxSamples: 21,
+            // Never past the whole sweep's budget: a slow point gets the samples that fit.
+            deadlineMs: Math.min(left, share * 1.5),
           });
+          costPerMac.set(contender.id, t.medianMs / Math.max(1, described.macs));
           Object.assign(point, {
             medianMs: t.medianMs,
             q1Ms: t.q1Ms,

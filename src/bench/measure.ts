@@ -22,6 +22,11 @@ export interface MeasureOptions {
   minSamples?: number;
   budgetMs?: number;
   warmupMs?: number;
+  /**
+   * A ceiling on the whole measurement, warm-up included, ms: past it no further calls are made and
+   * the samples so far are reported (at least one call is always timed). Default: none.
+   */
+  deadlineMs?: number;
   /** The clock, ms (default performance.now): tests pass a fake one. */
   now?: () => number;
 }
@@ -50,24 +55,36 @@ export function median(values: readonly number[]): number {
 /** The procedure: yields how many calls to time next, receives how long they took (ms). */
 function* timingPlan(options: MeasureOptions): Generator<number, Timing, number> {
   const { minSampleMs = 2, maxSamples = 31, minSamples = 5, budgetMs = 1500, warmupMs = 200 } = options;
+  const deadline = options.deadlineMs ?? Number.POSITIVE_INFINITY;
+  let total = 0;
+  const perCall: number[] = [];
+  /** Past the deadline the plan ends with what it has. */
+  const late = () => total >= deadline;
   // Warm up (JIT tiers, caches, buffers) for warmupMs and at least two calls.
   let warmCalls = 0,
     warmMs = 0;
-  while (warmCalls < 2 || warmMs < warmupMs) {
-    warmMs += yield 1;
+  while ((warmCalls < 2 || warmMs < warmupMs) && !(late() && warmCalls > 0)) {
+    const elapsed = yield 1;
+    total += elapsed;
+    warmMs += elapsed;
     warmCalls++;
+    if (late()) perCall.push(elapsed); // the only timing there will be
   }
   // Calibrate: enough calls per sample that a sample lasts minSampleMs.
   let calls = 1;
-  for (;;) {
+  while (!late()) {
     const elapsed = yield calls;
-    if (elapsed >= minSampleMs || calls >= 1 << 20) break;
+    total += elapsed;
+    if (elapsed >= minSampleMs || calls >= 1 << 20 || late()) {
+      if (late()) perCall.push(elapsed / calls);
+      break;
+    }
     calls = Math.min(1 << 20, Math.max(calls * 2, Math.ceil((calls * minSampleMs * 1.2) / Math.max(elapsed, 1e-3))));
   }
-  const perCall: number[] = [];
   let sampledMs = 0;
-  while (perCall.length < maxSamples && (perCall.length < minSamples || sampledMs < budgetMs)) {
+  while (!late() && perCall.length < maxSamples && (perCall.length < minSamples || sampledMs < budgetMs)) {
     const elapsed = yield calls;
+    total += elapsed;
     sampledMs += elapsed;
     perCall.push(elapsed / calls);
   }
