@@ -54,6 +54,43 @@ describe('every kernel on the PyTorch fixtures, 1 and 2 threads', () => {
   }
 });
 
+describe('a non-finite weight over zero padding: every kernel multiplies the padded zeros (issue 14)', () => {
+  // One rule for all: 0 · Inf = NaN where a window covers padding, finite elsewhere (the definition).
+  const cases: [string, number[], number[], object][] = [
+    ['dense 3×3', [1, 4, 9, 10], [8, 4, 3, 3], { padding: 1 }],
+    ['depthwise 3×3', [1, 8, 9, 10], [8, 1, 3, 3], { padding: 1, groups: 8 }],
+  ];
+  for (const [name, xs, ws, options] of cases) {
+    it(name, async () => {
+      const input = tensor(
+        randomFill(
+          xs.reduce((a, b) => a * b, 1),
+          1,
+        ),
+        xs,
+      );
+      const weight = tensor(
+        randomFill(
+          ws.reduce((a, b) => a * b, 1),
+          2,
+        ),
+        ws,
+      );
+      weight.data[0] = Number.POSITIVE_INFINITY; // w[0, 0, 0, 0]: the top-left tap of output channel 0
+      const info = resolveConv2dCall(input, weight, null, options);
+      const expected = reference(info, input, weight, null);
+      // Output channel 0: NaN along the top row and left column (the tap reads padding), ±Inf inside.
+      const [, , Ho, Wo] = info.outputShape as [number, number, number, number];
+      for (let oy = 0; oy < Ho; oy++)
+        for (let ox = 0; ox < Wo; ox++) {
+          const v = expected.data[oy * Wo + ox]!;
+          expect(oy === 0 || ox === 0 ? Number.isNaN(v) : Math.abs(v) === Number.POSITIVE_INFINITY).toBe(true);
+        }
+      await expectKernelsMatch(input, weight, null, options);
+    });
+  }
+});
+
 describe('tile edges', () => {
   let seed = 1;
   const make = (shape: number[]) =>

@@ -226,6 +226,41 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     expectClose(await layer.forwardAsync(x, { backend: 'webgpu' }), layer.forward(x));
   });
 
+  it('a non-finite weight over zero padding: every GPU kernel multiplies the padded zeros, as the reference (issue 14)', async () => {
+    for (const [xs, ws, options, kernels] of [
+      [[1, 4, 9, 10], [8, 4, 3, 3], { padding: 1 }, ['webgpu-direct', 'webgpu-gemm']],
+      [[1, 8, 9, 10], [8, 1, 3, 3], { padding: 1, groups: 8 }, ['webgpu-direct', 'webgpu-gemm', 'webgpu-depthwise']],
+    ] as const) {
+      const x = tensor(
+        randomFill(
+          xs.reduce((a, b) => a * b, 1),
+          1,
+        ),
+        [...xs],
+      );
+      const w = tensor(
+        randomFill(
+          ws.reduce((a, b) => a * b, 1),
+          2,
+        ),
+        [...ws],
+      );
+      w.data[0] = Number.POSITIVE_INFINITY;
+      const info = resolveConv2dCall(x, w, null, options);
+      const expected = conv2d(x, w, null, { ...options, backend: 'reference' });
+      expect(expected.data.some(Number.isNaN)).toBe(true);
+      for (const kernel of kernels) {
+        const output = new Float32Array(expected.data.length);
+        await runConv2dAsync(info, x.data, w.data, null, output, 'webgpu', 1, kernel);
+        try {
+          expectClose({ data: output, shape: info.outputShape }, expected, 1e-4, 1e-4);
+        } catch (error) {
+          throw new Error(`${kernel}: ${(error as Error).message}`);
+        }
+      }
+    }
+  }, 60_000);
+
   it('a batch of 0 gives an empty output, as on the CPU (issue 14: dawn refused the zero-sized buffer)', async () => {
     const x = tensor(new Float32Array(0), [0, 4, 6, 6]),
       w = tensor(randomFill(8 * 4 * 9, 3), [8, 4, 3, 3]);

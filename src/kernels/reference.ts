@@ -13,6 +13,10 @@ export { sourceIndex };
  *
  * where x̃ is the input extended past its edges by the padding mode (`sourceIndex`). It is written
  * for reading, not for speed: plain loops, one multiply-add per tap, accumulated in float64.
+ *
+ * Every tap is multiplied, a zero from the padding too: a weight of ±Inf or NaN over zero padding
+ * gives NaN (IEEE 0 · Inf), as the sum above says. Every kernel follows this rule (docs/decisions.md;
+ * PyTorch itself differs by kernel here).
  */
 
 /**
@@ -44,11 +48,10 @@ export function conv2dReference(
             for (let ky = 0; ky < kH; ky++) {
               // Row of the padded input this tap reads, mapped back onto the input.
               const iy = sourceIndex(oy * info.strideHeight - info.padTop + ky * info.dilationHeight, H, paddingMode);
-              if (iy < 0) continue; // a zero from the padding ring
               for (let kx = 0; kx < kW; kx++) {
                 const ix = sourceIndex(ox * info.strideWidth - info.padLeft + kx * info.dilationWidth, W, paddingMode);
-                if (ix < 0) continue;
-                const x = input[((n * C + inputChannel) * H + iy) * W + ix]!;
+                // −1: a zero from the padding ring, multiplied like any other input.
+                const x = iy < 0 || ix < 0 ? 0 : input[((n * C + inputChannel) * H + iy) * W + ix]!;
                 const w = weight[((o * Cg + c) * kH + ky) * kW + kx]!;
                 sum += w * x;
               }

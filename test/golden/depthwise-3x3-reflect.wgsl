@@ -50,165 +50,145 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nwg: 
   var sum7: f32 = b;
   {
     let iy = sourceIndex(y0 + 0, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum0 = fma(weight[wbase + 0], t0, sum0);
-      sum0 = fma(weight[wbase + 1], t1, sum0);
-      sum0 = fma(weight[wbase + 2], t2, sum0);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum0 = fma(weight[wbase + 0], t0, sum0);
+    sum0 = fma(weight[wbase + 1], t1, sum0);
+    sum0 = fma(weight[wbase + 2], t2, sum0);
   }
   {
     let iy = sourceIndex(y0 + 1, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum0 = fma(weight[wbase + 3], t0, sum0);
-      sum0 = fma(weight[wbase + 4], t1, sum0);
-      sum0 = fma(weight[wbase + 5], t2, sum0);
-      sum1 = fma(weight[wbase + 0], t0, sum1);
-      sum1 = fma(weight[wbase + 1], t1, sum1);
-      sum1 = fma(weight[wbase + 2], t2, sum1);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum0 = fma(weight[wbase + 3], t0, sum0);
+    sum0 = fma(weight[wbase + 4], t1, sum0);
+    sum0 = fma(weight[wbase + 5], t2, sum0);
+    sum1 = fma(weight[wbase + 0], t0, sum1);
+    sum1 = fma(weight[wbase + 1], t1, sum1);
+    sum1 = fma(weight[wbase + 2], t2, sum1);
   }
   {
     let iy = sourceIndex(y0 + 2, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum0 = fma(weight[wbase + 6], t0, sum0);
-      sum0 = fma(weight[wbase + 7], t1, sum0);
-      sum0 = fma(weight[wbase + 8], t2, sum0);
-      sum1 = fma(weight[wbase + 3], t0, sum1);
-      sum1 = fma(weight[wbase + 4], t1, sum1);
-      sum1 = fma(weight[wbase + 5], t2, sum1);
-      sum2 = fma(weight[wbase + 0], t0, sum2);
-      sum2 = fma(weight[wbase + 1], t1, sum2);
-      sum2 = fma(weight[wbase + 2], t2, sum2);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum0 = fma(weight[wbase + 6], t0, sum0);
+    sum0 = fma(weight[wbase + 7], t1, sum0);
+    sum0 = fma(weight[wbase + 8], t2, sum0);
+    sum1 = fma(weight[wbase + 3], t0, sum1);
+    sum1 = fma(weight[wbase + 4], t1, sum1);
+    sum1 = fma(weight[wbase + 5], t2, sum1);
+    sum2 = fma(weight[wbase + 0], t0, sum2);
+    sum2 = fma(weight[wbase + 1], t1, sum2);
+    sum2 = fma(weight[wbase + 2], t2, sum2);
   }
   {
     let iy = sourceIndex(y0 + 3, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum1 = fma(weight[wbase + 6], t0, sum1);
-      sum1 = fma(weight[wbase + 7], t1, sum1);
-      sum1 = fma(weight[wbase + 8], t2, sum1);
-      sum2 = fma(weight[wbase + 3], t0, sum2);
-      sum2 = fma(weight[wbase + 4], t1, sum2);
-      sum2 = fma(weight[wbase + 5], t2, sum2);
-      sum3 = fma(weight[wbase + 0], t0, sum3);
-      sum3 = fma(weight[wbase + 1], t1, sum3);
-      sum3 = fma(weight[wbase + 2], t2, sum3);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum1 = fma(weight[wbase + 6], t0, sum1);
+    sum1 = fma(weight[wbase + 7], t1, sum1);
+    sum1 = fma(weight[wbase + 8], t2, sum1);
+    sum2 = fma(weight[wbase + 3], t0, sum2);
+    sum2 = fma(weight[wbase + 4], t1, sum2);
+    sum2 = fma(weight[wbase + 5], t2, sum2);
+    sum3 = fma(weight[wbase + 0], t0, sum3);
+    sum3 = fma(weight[wbase + 1], t1, sum3);
+    sum3 = fma(weight[wbase + 2], t2, sum3);
   }
   {
     let iy = sourceIndex(y0 + 4, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum2 = fma(weight[wbase + 6], t0, sum2);
-      sum2 = fma(weight[wbase + 7], t1, sum2);
-      sum2 = fma(weight[wbase + 8], t2, sum2);
-      sum3 = fma(weight[wbase + 3], t0, sum3);
-      sum3 = fma(weight[wbase + 4], t1, sum3);
-      sum3 = fma(weight[wbase + 5], t2, sum3);
-      sum4 = fma(weight[wbase + 0], t0, sum4);
-      sum4 = fma(weight[wbase + 1], t1, sum4);
-      sum4 = fma(weight[wbase + 2], t2, sum4);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum2 = fma(weight[wbase + 6], t0, sum2);
+    sum2 = fma(weight[wbase + 7], t1, sum2);
+    sum2 = fma(weight[wbase + 8], t2, sum2);
+    sum3 = fma(weight[wbase + 3], t0, sum3);
+    sum3 = fma(weight[wbase + 4], t1, sum3);
+    sum3 = fma(weight[wbase + 5], t2, sum3);
+    sum4 = fma(weight[wbase + 0], t0, sum4);
+    sum4 = fma(weight[wbase + 1], t1, sum4);
+    sum4 = fma(weight[wbase + 2], t2, sum4);
   }
   {
     let iy = sourceIndex(y0 + 5, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum3 = fma(weight[wbase + 6], t0, sum3);
-      sum3 = fma(weight[wbase + 7], t1, sum3);
-      sum3 = fma(weight[wbase + 8], t2, sum3);
-      sum4 = fma(weight[wbase + 3], t0, sum4);
-      sum4 = fma(weight[wbase + 4], t1, sum4);
-      sum4 = fma(weight[wbase + 5], t2, sum4);
-      sum5 = fma(weight[wbase + 0], t0, sum5);
-      sum5 = fma(weight[wbase + 1], t1, sum5);
-      sum5 = fma(weight[wbase + 2], t2, sum5);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum3 = fma(weight[wbase + 6], t0, sum3);
+    sum3 = fma(weight[wbase + 7], t1, sum3);
+    sum3 = fma(weight[wbase + 8], t2, sum3);
+    sum4 = fma(weight[wbase + 3], t0, sum4);
+    sum4 = fma(weight[wbase + 4], t1, sum4);
+    sum4 = fma(weight[wbase + 5], t2, sum4);
+    sum5 = fma(weight[wbase + 0], t0, sum5);
+    sum5 = fma(weight[wbase + 1], t1, sum5);
+    sum5 = fma(weight[wbase + 2], t2, sum5);
   }
   {
     let iy = sourceIndex(y0 + 6, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum4 = fma(weight[wbase + 6], t0, sum4);
-      sum4 = fma(weight[wbase + 7], t1, sum4);
-      sum4 = fma(weight[wbase + 8], t2, sum4);
-      sum5 = fma(weight[wbase + 3], t0, sum5);
-      sum5 = fma(weight[wbase + 4], t1, sum5);
-      sum5 = fma(weight[wbase + 5], t2, sum5);
-      sum6 = fma(weight[wbase + 0], t0, sum6);
-      sum6 = fma(weight[wbase + 1], t1, sum6);
-      sum6 = fma(weight[wbase + 2], t2, sum6);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum4 = fma(weight[wbase + 6], t0, sum4);
+    sum4 = fma(weight[wbase + 7], t1, sum4);
+    sum4 = fma(weight[wbase + 8], t2, sum4);
+    sum5 = fma(weight[wbase + 3], t0, sum5);
+    sum5 = fma(weight[wbase + 4], t1, sum5);
+    sum5 = fma(weight[wbase + 5], t2, sum5);
+    sum6 = fma(weight[wbase + 0], t0, sum6);
+    sum6 = fma(weight[wbase + 1], t1, sum6);
+    sum6 = fma(weight[wbase + 2], t2, sum6);
   }
   {
     let iy = sourceIndex(y0 + 7, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum5 = fma(weight[wbase + 6], t0, sum5);
-      sum5 = fma(weight[wbase + 7], t1, sum5);
-      sum5 = fma(weight[wbase + 8], t2, sum5);
-      sum6 = fma(weight[wbase + 3], t0, sum6);
-      sum6 = fma(weight[wbase + 4], t1, sum6);
-      sum6 = fma(weight[wbase + 5], t2, sum6);
-      sum7 = fma(weight[wbase + 0], t0, sum7);
-      sum7 = fma(weight[wbase + 1], t1, sum7);
-      sum7 = fma(weight[wbase + 2], t2, sum7);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum5 = fma(weight[wbase + 6], t0, sum5);
+    sum5 = fma(weight[wbase + 7], t1, sum5);
+    sum5 = fma(weight[wbase + 8], t2, sum5);
+    sum6 = fma(weight[wbase + 3], t0, sum6);
+    sum6 = fma(weight[wbase + 4], t1, sum6);
+    sum6 = fma(weight[wbase + 5], t2, sum6);
+    sum7 = fma(weight[wbase + 0], t0, sum7);
+    sum7 = fma(weight[wbase + 1], t1, sum7);
+    sum7 = fma(weight[wbase + 2], t2, sum7);
   }
   {
     let iy = sourceIndex(y0 + 8, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum6 = fma(weight[wbase + 6], t0, sum6);
-      sum6 = fma(weight[wbase + 7], t1, sum6);
-      sum6 = fma(weight[wbase + 8], t2, sum6);
-      sum7 = fma(weight[wbase + 3], t0, sum7);
-      sum7 = fma(weight[wbase + 4], t1, sum7);
-      sum7 = fma(weight[wbase + 5], t2, sum7);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum6 = fma(weight[wbase + 6], t0, sum6);
+    sum6 = fma(weight[wbase + 7], t1, sum6);
+    sum6 = fma(weight[wbase + 8], t2, sum6);
+    sum7 = fma(weight[wbase + 3], t0, sum7);
+    sum7 = fma(weight[wbase + 4], t1, sum7);
+    sum7 = fma(weight[wbase + 5], t2, sum7);
   }
   {
     let iy = sourceIndex(y0 + 9, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-      var t0: f32 = 0.0; if (ix0 >= 0) { t0 = input[row + ix0]; }
-      var t1: f32 = 0.0; if (ix1 >= 0) { t1 = input[row + ix1]; }
-      var t2: f32 = 0.0; if (ix2 >= 0) { t2 = input[row + ix2]; }
-      sum7 = fma(weight[wbase + 6], t0, sum7);
-      sum7 = fma(weight[wbase + 7], t1, sum7);
-      sum7 = fma(weight[wbase + 8], t2, sum7);
-    }
+    let row = plane + max(iy, 0) * W;
+    var t0: f32 = 0.0; if (iy >= 0 && ix0 >= 0) { t0 = input[row + ix0]; }
+    var t1: f32 = 0.0; if (iy >= 0 && ix1 >= 0) { t1 = input[row + ix1]; }
+    var t2: f32 = 0.0; if (iy >= 0 && ix2 >= 0) { t2 = input[row + ix2]; }
+    sum7 = fma(weight[wbase + 6], t0, sum7);
+    sum7 = fma(weight[wbase + 7], t1, sum7);
+    sum7 = fma(weight[wbase + 8], t2, sum7);
   }
   let out = ((n * O + o) * HO + oy0) * WO + ox;
   if (oy0 + 0 < HO) { output[out + 0 * WO] = sum0; }

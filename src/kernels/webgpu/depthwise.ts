@@ -51,13 +51,12 @@ export function depthwiseWgsl(info: Conv2dInfo): string {
             uses.push(`    sum${e} = fma(weight[wbase + ${ky * kw + kx}], t${kx}, sum${e});`);
         }
       }
+      // A zero from the padding is multiplied like any input (0 · Inf = NaN, as the reference kernel).
       return `  {
     let iy = sourceIndex(y0 + ${offset}, H);
-    if (iy >= 0) {
-      let row = plane + iy * W;
-${Array.from({ length: kw }, (_, kx) => `      var t${kx}: f32 = 0.0; if (ix${kx} >= 0) { t${kx} = input[row + ix${kx}]; }`).join('\n')}
-  ${uses.join('\n  ')}
-    }
+    let row = plane + max(iy, 0) * W;
+${Array.from({ length: kw }, (_, kx) => `    var t${kx}: f32 = 0.0; if (iy >= 0 && ix${kx} >= 0) { t${kx} = input[row + ix${kx}]; }`).join('\n')}
+${uses.join('\n')}
   }`;
     })
     .join('\n');

@@ -39,11 +39,12 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
     let channel = group * CG + c;
     for (var ky: i32 = 0; ky < KH; ky++) {
       let iy = sourceIndex(oy * SH - PT + ky * DH, H);
-      if (iy < 0) { continue; }
       for (var kx: i32 = 0; kx < KW; kx++) {
         let ix = sourceIndex(ox * SW - PL + kx * DW, W);
-        if (ix < 0) { continue; }
-        sum += weight[((o * CG + c) * KH + ky) * KW + kx] * input[((n * C + channel) * H + iy) * W + ix];
+        // A zero from the padding is multiplied like any input (0 · Inf = NaN, as the reference kernel).
+        var x: f32 = 0.0;
+        if (iy >= 0 && ix >= 0) { x = input[((n * C + channel) * H + iy) * W + ix]; }
+        sum += weight[((o * CG + c) * KH + ky) * KW + kx] * x;
       }
     }
   }
