@@ -68,6 +68,37 @@ describe('execution options: backend, threads, out', () => {
     }
   });
 
+  it("refuses an `out` over the input's memory through a second SharedArrayBuffer object (structuredClone), and accepts separate ones (issue 14)", () => {
+    const memory = new SharedArrayBuffer(4 * (16 + 16 + 9));
+    const alias = structuredClone(memory); // another object, the same bytes
+    const input = tensor(new Float32Array(memory, 0, 16).fill(1), [1, 1, 4, 4]);
+    const weight = make([1, 1, 2, 2], 3);
+    // out starts inside the input, ends past it; out covers the input; out ends inside it.
+    for (const [offset, length] of [
+      [8, 9],
+      [0, 9],
+    ] as const) {
+      const out = tensor(new Float32Array(alias, 4 * offset, length), [1, 1, 3, 3]);
+      expect(() => conv2d(input, weight, null, { out })).toThrow(/must not share memory/);
+    }
+    const inside = tensor(new Float32Array(new SharedArrayBuffer(4 * 9)), [1, 1, 3, 3]);
+    const bigInput = tensor(new Float32Array(alias, 0, 16), [1, 1, 4, 4]);
+    expect(() =>
+      conv2d(tensor(new Float32Array(memory, 4 * 4, 4), [1, 1, 2, 2]), make([1, 1, 2, 2], 4), null, {
+        out: tensor(new Float32Array(alias, 0, 1), [1, 1, 1, 1]),
+      }),
+    ).not.toThrow();
+    // Separate shared memories, and the input untouched by the probe.
+    const before = Array.from(bigInput.data);
+    expect(conv2d(bigInput, weight, null, { out: inside })).toBe(inside);
+    expect(Array.from(bigInput.data)).toEqual(before);
+    // A SharedArrayBuffer out over the input's bytes whose range holds the input entirely.
+    const around = tensor(new Float32Array(alias, 0, 36), [1, 4, 3, 3]);
+    expect(() =>
+      conv2d(tensor(new Float32Array(memory, 4 * 4, 16), [1, 1, 4, 4]), make([4, 1, 2, 2], 5), null, { out: around }),
+    ).toThrow(/must not share memory/);
+  });
+
   it('writes into and returns `out`', async () => {
     const out = tensor(new Float32Array(24 * 30 * 30).fill(Number.NaN), [1, 24, 30, 30]);
     const y = conv2d(x, w, b, { padding: 1, out });

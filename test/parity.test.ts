@@ -56,7 +56,7 @@ describe('every kernel on the PyTorch fixtures, 1 and 2 threads', () => {
 
 describe('a non-finite weight over zero padding: every kernel multiplies the padded zeros (issue 14)', () => {
   // One rule for all: 0 · Inf = NaN where a window covers padding, finite elsewhere (the definition).
-  const cases: [string, number[], number[], object][] = [
+  const cases: [string, number[], number[], Record<string, unknown>][] = [
     ['dense 3×3', [1, 4, 9, 10], [8, 4, 3, 3], { padding: 1 }],
     ['depthwise 3×3', [1, 8, 9, 10], [8, 1, 3, 3], { padding: 1, groups: 8 }],
   ];

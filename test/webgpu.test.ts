@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Conv2d, Conv2dError, conv2d, conv2dAsync, tensor } from '../src/index.js';
+import { elementCount } from '../src/core/tensor.js';
 import { decode, expectClose, loadTorchFixtures } from './helpers.js';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { runConv2dAsync } from '../src/kernels/run.js';
@@ -231,20 +232,8 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
       [[1, 4, 9, 10], [8, 4, 3, 3], { padding: 1 }, ['webgpu-direct', 'webgpu-gemm']],
       [[1, 8, 9, 10], [8, 1, 3, 3], { padding: 1, groups: 8 }, ['webgpu-direct', 'webgpu-gemm', 'webgpu-depthwise']],
     ] as const) {
-      const x = tensor(
-        randomFill(
-          xs.reduce((a, b) => a * b, 1),
-          1,
-        ),
-        [...xs],
-      );
-      const w = tensor(
-        randomFill(
-          ws.reduce((a, b) => a * b, 1),
-          2,
-        ),
-        [...ws],
-      );
+      const x = tensor(randomFill(elementCount(xs), 1), [...xs]);
+      const w = tensor(randomFill(elementCount(ws), 2), [...ws]);
       w.data[0] = Number.POSITIVE_INFINITY;
       const info = resolveConv2dCall(x, w, null, options);
       const expected = conv2d(x, w, null, { ...options, backend: 'reference' });

@@ -73,11 +73,36 @@ export function resolveOut(
     throw new Conv2dError('out', out.shape, `out must have the output's shape ${formatValue(outputShape)}`);
   }
   for (const input of inputs) {
-    const overlap =
-      input.buffer === out.data.buffer &&
-      input.byteOffset < out.data.byteOffset + out.data.byteLength &&
-      out.data.byteOffset < input.byteOffset + input.byteLength;
-    if (overlap) throw new Conv2dError('out', out.shape, 'out must not share memory with the input, weight or bias');
+    if (sharesMemory(input, out.data))
+      throw new Conv2dError('out', out.shape, 'out must not share memory with the input, weight or bias');
   }
   return out;
+}
+
+/** A NaN with a payload no computation makes: the probe's marker. */
+const MARKER_BITS = 0x7fc0_c0de;
+
+/**
+ * Whether two float arrays share memory. One buffer: compare the byte ranges. Two
+ * SharedArrayBuffer objects can still be views of one memory (structuredClone of a
+ * SharedArrayBuffer gives a second object over the same bytes), which no property shows; then a
+ * marker is written into one array's first and last element and the other's first, looked for in
+ * the other array, and the values put back — two contiguous ranges overlap only if one holds an end
+ * of the other. Only for that case, so ordinary calls pay nothing.
+ */
+function sharesMemory(a: Float32Array, b: Float32Array): boolean {
+  if (a.buffer === b.buffer)
+    return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  if (!(a.buffer instanceof SharedArrayBuffer && b.buffer instanceof SharedArrayBuffer)) return false;
+  if (a.length === 0 || b.length === 0) return false;
+  const probe = (write: Float32Array, at: number, read: Float32Array): boolean => {
+    const bits = new Uint32Array(write.buffer, write.byteOffset, write.length);
+    const readBits = new Uint32Array(read.buffer, read.byteOffset, read.length);
+    const saved = bits[at]!;
+    bits[at] = MARKER_BITS;
+    const seen = readBits.includes(MARKER_BITS);
+    bits[at] = saved;
+    return seen;
+  };
+  return probe(b, 0, a) || probe(b, b.length - 1, a) || probe(a, 0, b);
 }
