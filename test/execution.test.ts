@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Conv2dError, capabilities, conv2d, conv2dAsync, selectKernel, tensor } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { BUILT, expectClose } from './helpers.js';
+import { mainHeap } from '../src/kernels/wasm/runtime.js';
 
 const make = (shape: number[], seed: number) =>
   tensor(
@@ -98,6 +99,32 @@ describe('execution options: backend, threads, out', () => {
       conv2d(tensor(new Float32Array(memory, 4 * 4, 16), [1, 1, 4, 4]), make([4, 1, 2, 2], 5), null, { out: around }),
     ).toThrow(/must not share memory/);
   });
+
+  it("lets the kernels' memory go after a large call, on the calling thread and on the workers (issue 14: 1 GB kept)", async () => {
+    // 1×1, 136 → 136 channels on 512²: 142 MB of input and as much output in the kernels' memory.
+    const x = tensor(new Float32Array(136 * 512 * 512).fill(0.5), [1, 136, 512, 512]);
+    const w = make([136, 136, 1, 1], 8);
+    const expectedFirst = conv2d(tensor(x.data.subarray(0, 136 * 4), [1, 136, 2, 2]), w, null, {
+      backend: 'reference',
+    });
+    for (const call of [
+      () => conv2d(x, w, null, { backend: 'wasm' }),
+      () => conv2dAsync(x, w, null, { backend: 'wasm', threads: 2 }),
+    ]) {
+      const y = await call();
+      // The heap was dropped: the next heap starts small.
+      expect(mainHeap('sync')!.memory.buffer.byteLength).toBeLessThan(2 ** 24);
+      expect(mainHeap('async')!.memory.buffer.byteLength).toBeLessThan(2 ** 24);
+      expect(y.data[0]).toBeCloseTo(expectedFirst.data[0]!, 4);
+    }
+    // And the next call works on the fresh heap (workers restarted on demand).
+    const small = make([1, 16, 30, 30], 9),
+      sw = make([24, 16, 3, 3], 10);
+    expectClose(
+      await conv2dAsync(small, sw, null, { padding: 1, threads: 2 }),
+      conv2d(small, sw, null, { padding: 1, backend: 'reference' }),
+    );
+  }, 60_000);
 
   it('writes into and returns `out`', async () => {
     const out = tensor(new Float32Array(24 * 30 * 30).fill(Number.NaN), [1, 24, 30, 30]);

@@ -1,4 +1,5 @@
 import { Conv2dError } from '../errors/index.js';
+import { MAX_TENSOR_ELEMENTS } from '../core/tensor.js';
 import type { Backend } from '../core/execution.js';
 import { type Conv2dInfo, macsOf } from '../core/resolve.js';
 import { conv2dReference } from './reference.js';
@@ -6,15 +7,47 @@ import { THREADED_LAYER_MACS, selectKernel } from './select.js';
 import { type KernelName, type KernelOf, kernelEntry } from './table.js';
 import { WorkerPool } from './threads/pool.js';
 import { platform } from '../core/platform.js';
-import { biasView, conv2dWasm, prepare, readOutput } from './wasm/conv.js';
+import { biasView, conv2dWasm, heapBytes, prepare, readOutput } from './wasm/conv.js';
 import { TASK_COUNTER, runTasksFromCounter } from './wasm/plan.js';
-import { type WasmHeap, kernelModule, mainHeap } from './wasm/runtime.js';
+import { type WasmHeap, kernelModule, mainHeap, releaseHeap } from './wasm/runtime.js';
 
 /** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
 
 /** Which backend a forced kernel belongs to (the table says); undefined when none is forced. */
 function backendOf(kernel: KernelName | undefined) {
   return kernel === undefined ? undefined : kernelEntry(kernel)!.backend;
+}
+
+/**
+ * What one call may add to the process, in bytes: its output and the kernels' memory together stay
+ * within the 4 GiB a single tensor may take (MAX_TENSOR_ELEMENTS), so the limit holds for the
+ * process and not only for one array. A WebAssembly kernel that would pass it gives way to the
+ * reference kernel (no copies); forced, it is refused.
+ */
+const MAX_CALL_BYTES = 4 * MAX_TENSOR_ELEMENTS;
+/** After a call whose kernel memory passed this, the heap is dropped (memory never shrinks otherwise). */
+const RELEASE_HEAP_BYTES = 256 * 2 ** 20;
+
+/**
+ * The memory rule: a WebAssembly kernel whose memory, beside the output, would pass MAX_CALL_BYTES
+ * gives way to the reference kernel under 'auto', and is refused, saying why, when asked for.
+ */
+function withinMemory(
+  info: Conv2dInfo,
+  kernel: KernelName,
+  backend: Backend,
+  threads: number,
+  outputLength: number,
+): KernelName {
+  if (kernelEntry(kernel)!.backend !== 'wasm') return kernel;
+  const bytes = heapBytes(info, threads, kernel as KernelOf<'wasm'>);
+  if (bytes + 4 * outputLength <= MAX_CALL_BYTES) return kernel;
+  if (backend === 'auto') return 'reference';
+  throw new Conv2dError(
+    'backend',
+    'wasm',
+    `the WebAssembly kernels would need ${(bytes / 2 ** 30).toFixed(1)} GiB of their own memory beside the ${((4 * outputLength) / 2 ** 30).toFixed(1)} GiB output (at most ${MAX_CALL_BYTES / 2 ** 30} GiB together); the reference kernel needs none (backend 'auto' or 'reference')`,
+  );
 }
 
 const asyncOnly = () =>
@@ -49,9 +82,18 @@ export function runConv2d(
   const forced = backendOf(force);
   if (backend === 'webgpu' || forced === 'webgpu') throw asyncOnly();
   const heap = heapFor(forced ?? backend);
-  const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
+  const kernel = withinMemory(
+    info,
+    force ?? selectKernel(info, { wasm: heap !== null }, backend),
+    force ? 'wasm' : backend,
+    1,
+    output.length,
+  );
   if (kernel === 'reference') conv2dReference(info, input, weight, bias, output);
-  else conv2dWasm(heap!, info, input, weight, bias, output, kernel as KernelOf<'wasm'>);
+  else {
+    const used = conv2dWasm(heap!, info, input, weight, bias, output, kernel as KernelOf<'wasm'>);
+    if (used > RELEASE_HEAP_BYTES) releaseHeap('sync');
+  }
   return kernel;
 }
 
@@ -134,7 +176,13 @@ export async function runConv2dAsync(
     );
   }
   const heap = heapFor(forced ?? backend, 'async');
-  const kernel = force ?? selectKernel(info, { wasm: heap !== null }, backend);
+  const kernel = withinMemory(
+    info,
+    force ?? selectKernel(info, { wasm: heap !== null }, backend),
+    force ? 'wasm' : backend,
+    threads,
+    output.length,
+  );
   const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
   if (kernel === 'reference' || threads === 1 || !worthThreads)
     return runConv2d(info, input, weight, bias, output, backend, force);
@@ -148,6 +196,13 @@ export async function runConv2dAsync(
     runTasksFromCounter(heap!.kernels, plan, heap!.memory, 0, biasView(heap!, plan));
     await Promise.all(others);
     readOutput(heap!, plan, output);
+    // A large call's memory is let go: the workers hold it too, so they go with it (restarted on demand).
+    if (plan.end > RELEASE_HEAP_BYTES) {
+      const old = pool;
+      pool = null;
+      releaseHeap('async');
+      await old?.close();
+    }
     return kernel;
   });
   heapQueue = run.catch(() => undefined);

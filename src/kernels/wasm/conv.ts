@@ -50,6 +50,11 @@ function writeInput(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, offse
   }
 }
 
+/** Bytes of kernel memory one call of `kernel` on `info` with `threads` threads needs (input copy, packed weights, scratch, output). */
+export function heapBytes(info: Conv2dInfo, threads: number, kernel: KernelOf<'wasm'>): number {
+  return makePlan(explicitlyPadded(info), threads, HEAP_BASE, kernel).end;
+}
+
 /** Lays out and fills the heap for one call; returns the plan, ready for its tasks. */
 export function prepare(
   heap: WasmHeap,
@@ -79,7 +84,7 @@ export function readOutput(heap: WasmHeap, plan: Plan, output: Float32Array): vo
   output.set(heap.f32.subarray(plan.output / 4, plan.output / 4 + output.length));
 }
 
-/** The whole convolution on the calling thread. */
+/** The whole convolution on the calling thread; returns the bytes of kernel memory it used. */
 export function conv2dWasm(
   heap: WasmHeap,
   info: Conv2dInfo,
@@ -88,9 +93,10 @@ export function conv2dWasm(
   bias: Float32Array | null,
   output: Float32Array,
   kernel?: KernelOf<'wasm'>,
-): void {
+): number {
   const plan = prepare(heap, info, input, weight, bias, 1, kernel);
   const biasValues = biasView(heap, plan);
   for (let task = 0; task < plan.tasks; task++) runTask(heap.kernels, plan, task, 0, biasValues);
   readOutput(heap, plan, output);
+  return plan.end;
 }

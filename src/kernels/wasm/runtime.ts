@@ -196,6 +196,14 @@ const heaps: { sync: WasmHeap | null; async: WasmHeap | null } = { sync: null, a
  * synchronous call never overwrites buffers that workers are still reading. Null when the kernels
  * cannot run here.
  */
+/**
+ * Drops a heap so its memory can be collected (WebAssembly memory can grow but never shrink): the
+ * dispatcher does this after a call that needed a large one. The next call makes a fresh, small heap.
+ */
+export function releaseHeap(use: 'sync' | 'async'): void {
+  heaps[use] = null;
+}
+
 export function mainHeap(use: 'sync' | 'async' = 'sync'): WasmHeap | null {
   const existing = heaps[use];
   if (existing) return existing;
