@@ -190,6 +190,17 @@ describe('padding far wider than the input (issue 14: the WebAssembly path asked
     expect(() => conv2d(x, w, null, { ...options, backend: 'wasm' })).toThrow(/pads on the fly/);
   });
 
+  it('padding of 2³¹ − 1 (PyTorch accepts it): the reference kernel, whose indexes are doubles (found by the fuzz suite: the im2col kernel read out of bounds)', () => {
+    const x = make([1, 2, 3, 3], 1),
+      w = make([2, 2, 2, 2], 2);
+    const options = { stride: 32768, padding: [0, 2 ** 31 - 1] as [number, number] };
+    const info = resolveConv2dCall(x, w, null, options);
+    expect(info.outputShape).toEqual([1, 2, 1, 131072]);
+    expect(selectKernel(info, { wasm: true })).toBe('reference');
+    expectClose(conv2d(x, w, null, options), conv2d(x, w, null, { ...options, backend: 'reference' }));
+    expect(() => conv2d(x, w, null, { ...options, backend: 'wasm' })).toThrow(/32-bit integers/);
+  });
+
   it('depthwise, zero padding 40000, stride 40000: the im2col GEMM reads the zeros in place (no padded plane)', () => {
     const x = make([4, 256, 4, 4], 1),
       w = make([256, 1, 2, 2], 2);

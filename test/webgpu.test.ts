@@ -250,6 +250,38 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     }
   }, 60_000);
 
+  it('fuzz sample (issue 14): random configurations on the GPU agree with the reference kernel', async () => {
+    // A few, fixed seed: SwiftShader compiles each new configuration in seconds.
+    const RUNS = Number(process.env.FUZZ_GPU_RUNS ?? 8);
+    let seed = 1400;
+    const pick = (n: number) => Math.floor(((seed = (seed * 16807) % 2147483647) / 2147483647) * n);
+    for (let run = 0; run < RUNS; run++) {
+      const groups = 1 + pick(2),
+        cPer = 1 + pick(3),
+        oPer = 1 + pick(12);
+      const xs = [1 + pick(2), groups * cPer, 3 + pick(8), 3 + pick(8)];
+      const ws = [groups * oPer, cPer, 1 + pick(3), 1 + pick(3)];
+      const options = {
+        stride: [1 + pick(2), 1 + pick(2)] as [number, number],
+        padding: [pick(3), pick(3)] as [number, number],
+        dilation: [1 + pick(2), 1] as [number, number],
+        groups,
+        paddingMode: (['zeros', 'reflect', 'replicate', 'circular'] as const)[pick(4)]!,
+      };
+      const x = tensor(randomFill(elementCount(xs), run), xs);
+      const w = tensor(randomFill(elementCount(ws), run + 100), ws);
+      let expected;
+      try {
+        expected = conv2d(x, w, null, { ...options, backend: 'reference' });
+      } catch (error) {
+        if (error instanceof Conv2dError) continue; // refused (reflect padding past the input, …)
+        throw error;
+      }
+      const y = await conv2dAsync(x, w, null, { ...options, backend: 'webgpu' });
+      expectClose(y, expected, 1e-4, 1e-4);
+    }
+  }, 120_000);
+
   it('a batch of 0 gives an empty output, as on the CPU (issue 14: dawn refused the zero-sized buffer)', async () => {
     const x = tensor(new Float32Array(0), [0, 4, 6, 6]),
       w = tensor(randomFill(8 * 4 * 9, 3), [8, 4, 3, 3]);

@@ -1,6 +1,6 @@
 import { type Conv2dInfo, macsOf } from '../core/resolve.js';
 import { Conv2dError } from '../errors/index.js';
-import { type KernelBackend, type KernelName, firstKernel } from './table.js';
+import { type KernelBackend, type KernelName, firstKernel, indexesFit } from './table.js';
 
 /**
  * Choosing the kernel for a layer: two thresholds, then the first kernel of the backend in the
@@ -38,13 +38,27 @@ export function selectKernel(
   capabilities: KernelCapabilities,
   backend: 'auto' | KernelBackend = 'auto',
 ): KernelName {
-  if (backend === 'webgpu') return firstKernel(info, 'webgpu')!; // (the direct kernel runs any layer)
+  if (backend === 'webgpu') {
+    const gpu = firstKernel(info, 'webgpu');
+    if (gpu) return gpu;
+    throw new Conv2dError(
+      'backend',
+      'webgpu',
+      `the GPU kernels index with 32-bit integers, and the padded input is ${info.paddedHeight} × ${info.paddedWidth}; the reference kernel runs it (backend 'auto' or 'reference')`,
+    );
+  }
   if (backend === 'reference' || !capabilities.wasm) return 'reference';
   if (backend === 'auto' && macsOf(info) < SMALL_LAYER_MACS) return 'reference';
   const wasm = firstKernel(info, 'wasm');
   if (wasm) return wasm;
   // Padding far larger than the input: only the reference kernel pads on the fly.
   if (backend === 'auto') return 'reference';
+  if (!indexesFit(info))
+    throw new Conv2dError(
+      'backend',
+      'wasm',
+      `the WebAssembly kernels index with 32-bit integers, and the padded input is ${info.paddedHeight} × ${info.paddedWidth}; the reference kernel runs it (backend 'auto' or 'reference')`,
+    );
   throw new Conv2dError(
     'backend',
     'wasm',

@@ -61,12 +61,25 @@ export function paddingFits(info: Conv2dInfo): boolean {
   return info.paddedHeight * info.paddedWidth <= 16 * info.inHeight * info.inWidth + 65_536;
 }
 
+/**
+ * Whether every coordinate of the padded input fits the 32-bit integers the WebAssembly and WGSL
+ * kernels index with (with room for a stride or a tap added). PyTorch accepts padding up to 2³¹ − 1;
+ * such layers run on the reference kernel, whose indexes are doubles (found by the fuzz suite: the
+ * im2col kernel read out of bounds at padding 2³¹ − 1).
+ */
+export function indexesFit(info: Conv2dInfo): boolean {
+  return info.paddedHeight < 2 ** 28 && info.paddedWidth < 2 ** 28;
+}
+
+/** What every fast kernel needs: 32-bit indexes, and for the copying padding modes a modest padded copy. */
+const fastPath = (info: Conv2dInfo) => indexesFit(info);
+
 export const KERNELS = [
   {
     name: 'wasm-depthwise-simd128',
     backend: 'wasm',
     answers: 'sync',
-    supports: (info: Conv2dInfo) => isDepthwise(info) && paddingFits(info),
+    supports: (info: Conv2dInfo) => fastPath(info) && isDepthwise(info) && paddingFits(info),
     when: 'groups = C, one input channel per group (any channel multiplier)',
     how: 'each plane padded once, 16 outputs per step in four f32x4 accumulators',
   },
@@ -74,7 +87,7 @@ export const KERNELS = [
     name: `wasm-gemm-1x1-${MR}x${NR}-simd128`,
     backend: 'wasm',
     answers: 'sync',
-    supports: (info: Conv2dInfo) => isPointwise(info) && paddingFits(info),
+    supports: (info: Conv2dInfo) => fastPath(info) && isPointwise(info) && paddingFits(info),
     when: '1×1, stride 1, no zero padding',
     how: `the input planes are the GEMM's right-hand matrix; a ${MR}×${NR} register-blocked micro-kernel`,
   },
@@ -83,7 +96,7 @@ export const KERNELS = [
     backend: 'wasm',
     answers: 'sync',
     // Zero padding is read in place (im2col writes the zeros); other modes are written out first.
-    supports: (info: Conv2dInfo) => info.paddingMode === 'zeros' || paddingFits(info),
+    supports: (info: Conv2dInfo) => fastPath(info) && (info.paddingMode === 'zeros' || paddingFits(info)),
     when: 'everything else (any stride, dilation, padding, groups)',
     how: `im2col tiles sized for L2, then a ${MR}×${NR} register-blocked, packed GEMM micro-kernel`,
   },
@@ -91,7 +104,7 @@ export const KERNELS = [
     name: 'webgpu-depthwise',
     backend: 'webgpu',
     answers: 'async',
-    supports: isDepthwise,
+    supports: (info: Conv2dInfo) => fastPath(info) && isDepthwise(info),
     // The kernel unrolls the window: past 11 × 11 the direct kernel's loops serve better.
     suits: (info: Conv2dInfo) => info.kernelHeight * info.kernelWidth <= 121,
     when: 'depthwise, windows up to 11 × 11',
@@ -101,7 +114,7 @@ export const KERNELS = [
     name: 'webgpu-gemm',
     backend: 'webgpu',
     answers: 'async',
-    supports: always,
+    supports: fastPath,
     // A tile of 32 channels or 8 taps would be mostly empty below these.
     suits: (info: Conv2dInfo) => info.outChannelsPerGroup >= 8 && info.taps >= 8,
     when: '≥ 8 output channels per group and ≥ 8 taps',
@@ -111,7 +124,7 @@ export const KERNELS = [
     name: 'webgpu-direct',
     backend: 'webgpu',
     answers: 'async',
-    supports: always,
+    supports: fastPath,
     when: 'the other layers on the GPU',
     how: 'one thread per output, loops over channels and taps',
   },
@@ -120,7 +133,7 @@ export const KERNELS = [
     backend: 'reference',
     answers: 'sync',
     supports: always,
-    when: "`backend: 'reference'`, layers under 16 384 MACs, padding far wider than the input, or no WebAssembly SIMD",
+    when: "`backend: 'reference'`, layers under 16 384 MACs, padding far wider than the input or past 2²⁸ cells, or no WebAssembly SIMD",
     how: 'the definition: six plain loops, no copies',
   },
 ] as const satisfies readonly KernelEntry[];

@@ -1,5 +1,6 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
-import { type KernelOf, firstKernel, isDepthwise } from '../table.js';
+import { selectKernel } from '../select.js';
+import { type KernelOf, isDepthwise } from '../table.js';
 import { Conv2dError } from '../../errors/index.js';
 import { GEMM_TILES, type GemmTile, gemmThreads, gemmWorkgroupBytes, gemmWorkgroupCount } from './gemm.js';
 
@@ -82,7 +83,7 @@ export function tileFits(tile: GemmTile, limits: WorkgroupLimits): boolean {
  */
 export function planWebgpu(
   info: Conv2dInfo,
-  kernel: WebgpuKernel = firstKernel(info, 'webgpu')!,
+  kernel: WebgpuKernel = selectKernel(info, { wasm: true }, 'webgpu') as WebgpuKernel,
   tile?: GemmTile,
   limits?: WorkgroupLimits,
 ): WebgpuPlan {
