@@ -1,4 +1,4 @@
-import { randomFill } from '../src/core/random.js';
+import { randomBelow, randomFill, seededRandom } from '../src/core/random.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,8 +253,8 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
   it('fuzz sample (issue 14): random configurations on the GPU agree with the reference kernel', async () => {
     // A few, fixed seed: SwiftShader compiles each new configuration in seconds.
     const RUNS = Number(process.env.FUZZ_GPU_RUNS ?? 8);
-    let seed = 1400;
-    const pick = (n: number) => Math.floor(((seed = (seed * 16807) % 2147483647) / 2147483647) * n);
+    const random = seededRandom(1400);
+    const pick = (n: number) => randomBelow(random, n);
     for (let run = 0; run < RUNS; run++) {
       const groups = 1 + pick(2),
         cPer = 1 + pick(3),
@@ -270,7 +270,7 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
       };
       const x = tensor(randomFill(elementCount(xs), run), xs);
       const w = tensor(randomFill(elementCount(ws), run + 100), ws);
-      let expected;
+      let expected: ReturnType<typeof conv2d>;
       try {
         expected = conv2d(x, w, null, { ...options, backend: 'reference' });
       } catch (error) {
