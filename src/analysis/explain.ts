@@ -56,8 +56,11 @@ export function explain(result: SweepResult): string[] {
         `(MACs ∝ ^${macExponent.toFixed(2)}); ${fmt(last.gflops!)} GFLOP/s at the largest`,
     );
   }
-  if (result.skipped.length)
-    lines.push(`skipped (invalid): ${result.skipped.map((s) => `${s.series} at ${s.x}`).join('; ')}`);
+  // Each distinct reason once, with the points it skipped: why matters more than where.
+  const byReason = new Map<string, string[]>();
+  for (const s of result.skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.x]);
+  for (const [reason, xs] of byReason)
+    lines.push(`skipped (invalid) at ${result.spec.x.argument} ${xs.join(', ')}: ${reason}`);
   const unmeasured = result.points.filter((p) => p.medianMs === null);
   if (unmeasured.length)
     lines.push(
