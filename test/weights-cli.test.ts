@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,5 +50,27 @@ describe('convlab forward --weights --layer', () => {
     expect(r.stderr.trim()).toBe(
       "convlab forward: invalid --layer (layer = 'conv1'): no convolution weight 'conv1.weight' in the file; its convolution layers are: features.0, features.2",
     );
+  });
+
+  it('reads a weights file head first: a large file of something else, or /dev/zero, is refused at once (issue 14)', () => {
+    const big = join(out, 'big.bin');
+    writeFileSync(big, '');
+    truncateSync(big, 1.5 * 2 ** 30); // sparse: a header length of 0
+    const started = performance.now();
+    for (const weights of [big, '/dev/zero']) {
+      const r = run(
+        '--input',
+        join(DIR, 'x.npy'),
+        '--weights',
+        weights,
+        '--layer',
+        'features.0',
+        '--output',
+        join(out, 'never.npy'),
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toMatch(/neither a \.safetensors file .* nor an \.npz archive$/);
+    }
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -7,7 +7,6 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
   readSync,
   realpathSync,
   renameSync,
@@ -16,7 +15,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { NpyError } from '../errors/index.js';
+import { NpyError, WeightsError } from '../errors/index.js';
 import { npyPreamble, readNpyHeader } from '../io/npy.js';
 import { UsageError } from './flags.js';
 
@@ -34,15 +33,6 @@ function reason(error: unknown): string {
       return 'a component of the path is not a directory';
     default:
       return (error as Error).message ?? String(error);
-  }
-}
-
-/** Reads a whole file; a failure becomes a one-line usage error naming the flag. */
-export function readFileFor(flag: string, path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
   }
 }
 
@@ -88,6 +78,43 @@ export function readNpyFileFor(flag: string, path: string, name: string): Uint8A
     return readAt(fd, size + (isFile ? 0 : 1), 0);
   } catch (error) {
     if (error instanceof NpyError || error instanceof UsageError) throw error;
+    throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The safetensors format's own limit on its JSON header. */
+const MAX_SAFETENSORS_HEADER = 100 * 2 ** 20;
+
+/**
+ * Reads a weights file (`.safetensors` or `.npz`) head first: a file that is neither — by its first
+ * 8 bytes, and for safetensors a header length that fits the file and the format's 100 MB limit —
+ * is refused before the rest is read (a 2 GB file of something else, or /dev/zero, at once).
+ */
+export function readWeightsFileFor(flag: string, path: string, name: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
+  }
+  try {
+    const head = readAt(fd, 8, 0);
+    const stat = fstatSync(fd);
+    const isZip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+    if (!isZip) {
+      const headerLength = head.length === 8 ? Number(new DataView(head.buffer).getBigUint64(0, true)) : 0;
+      if (!stat.isFile() || headerLength < 2 || headerLength > MAX_SAFETENSORS_HEADER || 8 + headerLength > stat.size)
+        throw new WeightsError(
+          name,
+          `${stat.isFile() ? stat.size : 'not a regular file,'} bytes`,
+          'neither a .safetensors file (its 8-byte header length does not fit the file) nor an .npz archive',
+        );
+    }
+    return readAt(fd, stat.size, 0);
+  } catch (error) {
+    if (error instanceof WeightsError || error instanceof UsageError) throw error;
     throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
   } finally {
     closeSync(fd);

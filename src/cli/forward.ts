@@ -5,7 +5,7 @@ import type { Tensor } from '../core/tensor.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import { layerStateDict, readStateDict } from '../io/state-dict.js';
 import { type ConvFlagValues, UsageError, addConvFlags, convOptionsFromFlags } from './flags.js';
-import { checkOutputIsNotInput, readFileFor, readNpyFileFor, writeFileAtomically } from './files.js';
+import { checkOutputIsNotInput, readNpyFileFor, readWeightsFileFor, writeFileAtomically } from './files.js';
 
 interface ForwardFlags extends ConvFlagValues {
   input: string;
@@ -47,7 +47,7 @@ export function registerForward(program: Command): void {
       if (flags.layer === undefined)
         throw new UsageError('--layer', '', '--weights needs --layer NAME (the convolution, e.g. features.0)');
       const layer = layerStateDict(
-        readStateDict(readFileFor('--weights', flags.weights), `--weights ${flags.weights}`),
+        readStateDict(readWeightsFileFor('--weights', flags.weights, `--weights ${flags.weights}`), `--weights ${flags.weights}`),
         flags.layer,
       );
       weight = layer.get('weight')!;
