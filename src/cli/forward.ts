@@ -47,7 +47,10 @@ export function registerForward(program: Command): void {
       if (flags.layer === undefined)
         throw new UsageError('--layer', '', '--weights needs --layer NAME (the convolution, e.g. features.0)');
       const layer = layerStateDict(
-        readStateDict(readWeightsFileFor('--weights', flags.weights, `--weights ${flags.weights}`), `--weights ${flags.weights}`),
+        readStateDict(
+          readWeightsFileFor('--weights', flags.weights, `--weights ${flags.weights}`),
+          `--weights ${flags.weights}`,
+        ),
         flags.layer,
       );
       weight = layer.get('weight')!;
