@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import omggif from 'omggif';
+import fc from 'fast-check';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +166,59 @@ describe('the playground', () => {
     expect(await text(refused, 'error')).toMatch(/in_channels|inputShape|cells/);
     await refused.close();
   });
+
+  it('fuzz (issue 14): random hostile links all load, ready, with no uncaught error', async () => {
+    const params = [
+      'batch',
+      'in-channels',
+      'height',
+      'width',
+      'out-channels',
+      'kernel-h',
+      'kernel-w',
+      'stride-h',
+      'padding-kind',
+      'padding-h',
+      'dilation-w',
+      'groups',
+      'padding-mode',
+      'bias',
+      'mode',
+      'lang',
+      'speed',
+      'step',
+    ];
+    const value = fc.oneof(
+      fc.integer({ min: 0, max: 40 }).map(String),
+      fc.constantFrom(
+        '0',
+        '-1',
+        '1e9',
+        '4294967296',
+        '99999999999',
+        'NaN',
+        '',
+        'same',
+        'reflect',
+        'values',
+        'zh-CN',
+        '%00',
+        '<b>',
+      ),
+    );
+    const links = fc.sample(fc.dictionary(fc.constantFrom(...params), value, { maxKeys: 6 }), {
+      numRuns: Number(process.env.FUZZ_RUNS ?? 8),
+      seed: 14,
+    });
+    for (const link of links) {
+      const { page, errors } = await open(`?${new URLSearchParams(link)}`);
+      const shown = (await page.getByTestId('output-shape').textContent()) ?? '';
+      const refused = !(await page.getByTestId('error').isHidden());
+      expect(shown !== '' || refused, JSON.stringify(link)).toBe(true);
+      expect(errors, JSON.stringify(link)).toEqual([]);
+      await page.close();
+    }
+  }, 120_000);
 
   it('filters the sample picture with Sobel x exactly as the engine does in Node', async () => {
     const { page, errors } = await open();

@@ -71,6 +71,22 @@ describe('convlab forward --weights --layer', () => {
       expect(r.status).toBe(2);
       expect(r.stderr.trim()).toMatch(/neither a \.safetensors file .* nor an \.npz archive$/);
     }
+    // A zip's first bytes followed by 1.5 GiB of nothing: refused from its last bytes, not read whole.
+    const fakeZip = join(out, 'fake.npz');
+    writeFileSync(fakeZip, new Uint8Array([0x50, 0x4b, 0x03, 0x04]));
+    truncateSync(fakeZip, 1.5 * 2 ** 30);
+    const r = run(
+      '--input',
+      join(DIR, 'x.npy'),
+      '--weights',
+      fakeZip,
+      '--layer',
+      'features.0',
+      '--output',
+      join(out, 'never.npy'),
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/without its end-of-directory record/);
     expect(performance.now() - started).toBeLessThan(5000);
   });
 });

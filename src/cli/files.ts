@@ -103,7 +103,21 @@ export function readWeightsFileFor(flag: string, path: string, name: string): Ui
     const head = readAt(fd, 8, 0);
     const stat = fstatSync(fd);
     const isZip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
-    if (!isZip) {
+    if (isZip) {
+      // An archive's directory is at its end: the end-of-directory record (PK 5 6) must be in the
+      // last 64 KiB + 22 bytes (its comment is at most 65,535 bytes), or the file is not a whole zip.
+      const tailLength = Math.min(stat.size, 65_557);
+      const tail = readAt(fd, tailLength, stat.size - tailLength);
+      let found = false;
+      for (let i = tail.length - 22; i >= 0 && !found; i--)
+        found = tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06;
+      if (!found)
+        throw new WeightsError(
+          name,
+          `${stat.size} bytes`,
+          'a zip archive without its end-of-directory record: truncated or not an .npz',
+        );
+    } else {
       const headerLength = head.length === 8 ? Number(new DataView(head.buffer).getBigUint64(0, true)) : 0;
       if (!stat.isFile() || headerLength < 2 || headerLength > MAX_SAFETENSORS_HEADER || 8 + headerLength > stat.size)
         throw new WeightsError(
