@@ -2,6 +2,7 @@ export { tensor, MAX_TENSOR_ELEMENTS } from './core/tensor.js';
 export type { Tensor } from './core/tensor.js';
 export { conv2d, conv2dAsync } from './engine/conv2d.js';
 export { capabilities } from './engine/capabilities.js';
+export { GpuTensor, conv2dGpu, toDevice } from './engine/gpu-tensor.js';
 export { configure } from './core/platform.js';
 export type { ConvlabSettings } from './core/platform.js';
 export type { Capabilities } from './engine/capabilities.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Conv2d, Conv2dError, conv2d, conv2dAsync, tensor } from '../src/index.js';
+import { Conv2d, Conv2dError, conv2d, conv2dAsync, conv2dGpu, tensor, toDevice } from '../src/index.js';
 import { elementCount } from '../src/core/tensor.js';
 import { decode, expectClose, loadTorchFixtures } from './helpers.js';
 import { resolveConv2dCall } from '../src/core/call.js';
@@ -280,6 +280,45 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
       const y = await conv2dAsync(x, w, null, { ...options, backend: 'webgpu' });
       expectClose(y, expected, 1e-4, 1e-4);
     }
+  }, 120_000);
+
+  it('GPU-resident tensors: a chain of 10 layers runs on the GPU and matches the reference chain (issue 15)', async () => {
+    const chain: [number[], Record<string, unknown>][] = [
+      [[8, 3, 3, 3], { padding: 1 }],
+      [[16, 8, 3, 3], { padding: 1, stride: 2 }],
+      [[16, 1, 3, 3], { padding: 1, groups: 16, paddingMode: 'reflect' }],
+      [[32, 16, 1, 1], {}],
+      [[32, 4, 3, 3], { padding: 1, groups: 8 }],
+      [[32, 32, 3, 3], { padding: 2, dilation: 2 }],
+      [[8, 32, 1, 1], {}],
+      [[8, 8, 3, 3], { padding: 'same', paddingMode: 'circular' }],
+      [[12, 8, 2, 2], { stride: 2 }],
+      [[4, 12, 3, 3], { padding: 1, paddingMode: 'replicate' }],
+    ];
+    const layers = chain.map(([ws, options], i) => ({
+      weight: tensor(
+        randomFill(elementCount(ws), 200 + i).map((v) => v / Math.sqrt(ws[1]! * ws[2]! * ws[3]!)),
+        ws,
+      ),
+      bias: tensor(randomFill(ws[0]!, 300 + i), [ws[0]!]),
+      options,
+    }));
+    const input = tensor(randomFill(2 * 3 * 24 * 24, 7), [2, 3, 24, 24]);
+    let expected = input;
+    for (const { weight, bias, options } of layers)
+      expected = conv2d(expected, weight, bias, { ...options, backend: 'reference' });
+    let x = await toDevice(input);
+    for (const { weight, bias, options } of layers) {
+      const y = await conv2dGpu(x, weight, bias, options);
+      x.destroy();
+      x = y;
+    }
+    expectClose(await x.read(), expected, 1e-4, 1e-4);
+    // A destroyed tensor and a CPU tensor are refused, naming the argument.
+    expect(() => x.buffer).not.toThrow();
+    x.destroy();
+    await expect(conv2dGpu(x, layers[0]!.weight, null)).rejects.toThrow(/destroyed/);
+    await expect(conv2dGpu(input as never, layers[0]!.weight, null)).rejects.toThrow(/takes a GPU tensor/);
   }, 120_000);
 
   it('a batch of 0 gives an empty output, as on the CPU (issue 14: dawn refused the zero-sized buffer)', async () => {

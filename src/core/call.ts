@@ -17,6 +17,19 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
   checkTensor(input, 'input');
   checkTensor(weight, 'weight');
   if (bias !== null && bias !== undefined) checkTensor(bias, 'bias');
+  return resolveConv2dShapes(input.shape, weight.shape, bias ? (bias as Tensor).shape : null, options);
+}
+
+/**
+ * {@link resolveConv2dCall} from the tensors' shapes alone — for tensors whose data is elsewhere
+ * (on the GPU). The same checks and messages.
+ */
+export function resolveConv2dShapes(
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  biasShape: readonly number[] | null,
+  options: unknown,
+): Conv2dInfo {
   const settings = resolveSettings(options as Conv2dOptions | undefined, CALL_OPTION_KEYS);
 
   const {
@@ -25,27 +38,27 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
     channels: inChannels,
     height: inHeight,
     width: inWidth,
-  } = checkInputShape(input.shape, 'input');
+  } = checkInputShape(inputShape, 'input');
 
-  if (weight.shape.length !== 4) {
+  if (weightShape.length !== 4) {
     throw new Conv2dError(
       'weight',
-      weight.shape,
-      `weight must be 4-dimensional (out_channels, in_channels/groups, kernel_height, kernel_width), but got size ${formatValue(weight.shape)}`,
+      weightShape,
+      `weight must be 4-dimensional (out_channels, in_channels/groups, kernel_height, kernel_width), but got size ${formatValue(weightShape)}`,
     );
   }
-  const [outChannels, weightChannels, kernelHeight, kernelWidth] = weight.shape as [number, number, number, number];
+  const [outChannels, weightChannels, kernelHeight, kernelWidth] = weightShape as [number, number, number, number];
   if (kernelHeight < 1 || kernelWidth < 1) {
     throw new Conv2dError(
       'weight',
-      weight.shape,
+      weightShape,
       `kernel size should be greater than zero, but got kernel_height: ${kernelHeight} kernel_width: ${kernelWidth}`,
     );
   }
   if (outChannels < 1 || weightChannels < 1) {
     throw new Conv2dError(
       'weight',
-      weight.shape,
+      weightShape,
       'the out_channels and in_channels/groups dimensions of weight must be at least 1',
     );
   }
@@ -53,23 +66,23 @@ export function resolveConv2dCall(input: unknown, weight: unknown, bias: unknown
   if (outChannels % groups !== 0) {
     throw new Conv2dError(
       'weight',
-      weight.shape,
-      `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${formatValue(weight.shape)} instead`,
+      weightShape,
+      `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${formatValue(weightShape)} instead`,
     );
   }
   if (inChannels !== weightChannels * groups) {
     throw new Conv2dError(
       'input',
-      input.shape,
-      `Given groups=${groups}, weight of size ${formatValue(weight.shape)}, expected input${formatValue(input.shape)} to have ${weightChannels * groups} channels, but got ${inChannels} channels instead`,
+      inputShape,
+      `Given groups=${groups}, weight of size ${formatValue(weightShape)}, expected input${formatValue(inputShape)} to have ${weightChannels * groups} channels, but got ${inChannels} channels instead`,
     );
   }
-  const hasBias = bias !== null && bias !== undefined;
-  if (hasBias && ((bias as Tensor).shape.length !== 1 || (bias as Tensor).shape[0] !== outChannels)) {
+  const hasBias = biasShape !== null;
+  if (biasShape && (biasShape.length !== 1 || biasShape[0] !== outChannels)) {
     throw new Conv2dError(
       'bias',
-      (bias as Tensor).shape,
-      `Given weight of size ${formatValue(weight.shape)}, expected bias to be 1-dimensional with ${outChannels} elements, but got bias of size ${formatValue((bias as Tensor).shape)} instead`,
+      biasShape,
+      `Given weight of size ${formatValue(weightShape)}, expected bias to be 1-dimensional with ${outChannels} elements, but got bias of size ${formatValue(biasShape)} instead`,
     );
   }
 

@@ -39,18 +39,16 @@ function evict(): void {
   }
 }
 
-/** Runs the convolution on the GPU and writes the result into `output`; returns the kernel that ran. */
-export async function conv2dWebgpu(
+/**
+ * Runs `work` on the prepared layer for `info` (made, or found in the cache, for the table's kernel
+ * or `kernel`), counting it as in use meanwhile: the one home of the cache's bookkeeping.
+ */
+export async function withLayer<T>(
   info: Conv2dInfo,
-  input: Float32Array,
-  weight: Float32Array,
-  bias: Float32Array | null,
-  output: Float32Array,
-  kernel?: WebgpuKernel,
-): Promise<WebgpuKernel> {
+  kernel: WebgpuKernel | undefined,
+  work: (layer: WebgpuConv) => Promise<T>,
+): Promise<T> {
   const plan = planWebgpu(info, kernel, undefined, (await gpuDevice()).limits);
-  // An empty output (a batch of 0) has nothing to compute: WebGPU refuses zero-sized buffers (issue 14).
-  if (output.length === 0) return plan.kernel;
   const key = JSON.stringify([info, plan]);
   let entry = entries.get(key);
   if (entry) {
@@ -70,13 +68,28 @@ export async function conv2dWebgpu(
   entries.set(key, entry);
   entry.users++;
   try {
-    const layer = await entry.layer;
-    await layer.run(input, output, { weight, bias });
-    return layer.plan.kernel;
+    return await work(await entry.layer);
   } finally {
     entry.users--;
     evict();
   }
+}
+
+/** Runs the convolution on the GPU and writes the result into `output`; returns the kernel that ran. */
+export async function conv2dWebgpu(
+  info: Conv2dInfo,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  output: Float32Array,
+  kernel?: WebgpuKernel,
+): Promise<WebgpuKernel> {
+  // An empty output (a batch of 0) has nothing to compute: WebGPU refuses zero-sized buffers (issue 14).
+  if (output.length === 0) return planWebgpu(info, kernel, undefined, (await gpuDevice()).limits).kernel;
+  return withLayer(info, kernel, async (layer) => {
+    await layer.run(input, output, { weight, bias });
+    return layer.plan.kernel;
+  });
 }
 
 /** Prepared layers held now (for tests). */

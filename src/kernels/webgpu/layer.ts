@@ -305,6 +305,45 @@ export class WebgpuConv {
   }
 
   /**
+   * Runs the layer from `input` into `output`, both buffers that stay on the GPU (GPU-resident
+   * tensors): nothing is uploaded but changed weights, nothing read back. The work is queued in call
+   * order; the returned promise settles once it is submitted (later GPU work on `output` runs after).
+   */
+  runResident(
+    input: GPUBuffer,
+    output: GPUBuffer,
+    weights: { weight: Float32Array; bias: Float32Array | null },
+  ): Promise<void> {
+    const run = this.#queue.then(() => {
+      if (this.#destroyed) throw new Error('convlab: this GPU layer was released');
+      this.useWeights(weights.weight, weights.bias);
+      const { device } = this;
+      const { layout } = layouts(device);
+      const buffer = (name: Pass['reads'] | Pass['writes']) =>
+        name === 'input' ? input : name === 'output' ? output : this.#buffers[name]!;
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      this.#passes.forEach(({ pipeline, workgroups, reads, writes }) => {
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(
+          0,
+          device.createBindGroup({
+            layout,
+            entries: [buffer(reads), this.#buffers.weight, this.#buffers.bias, buffer(writes)].map(
+              (resource, binding) => ({ binding, resource: { buffer: resource } }),
+            ),
+          }),
+        );
+        pass.dispatchWorkgroups(...workgroups);
+      });
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * The kernels' own time, µs, for each of `runs` back-to-back runs on the input already on the GPU:
    * GPU timestamps around each run's compute pass where the device has them ('timestamps'), else
    * the wall time of all the runs in one submission divided by their number ('wall', one value).
