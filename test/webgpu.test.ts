@@ -321,6 +321,33 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     await expect(conv2dGpu(input as never, layers[0]!.weight, null)).rejects.toThrow(/takes a GPU tensor/);
   }, 120_000);
 
+  it('a ReLU fused into every GPU kernel (split-K included) equals relu(conv), NaN kept (issue 15)', async () => {
+    const relu = (t: ReturnType<typeof conv2d>) => ({ data: t.data.map((v) => Math.max(v, 0)), shape: t.shape });
+    for (const [xs, ws, options, kernel] of [
+      [[1, 4, 9, 10], [6, 4, 3, 3], { padding: 1 }, 'webgpu-direct'],
+      [[1, 8, 9, 10], [8, 1, 3, 3], { padding: 1, groups: 8 }, 'webgpu-depthwise'],
+      [[1, 16, 12, 12], [32, 16, 3, 3], { padding: 1 }, 'webgpu-gemm'],
+      [[1, 64, 6, 6], [64, 64, 3, 3], { padding: 1 }, 'webgpu-gemm'], // few tiles, long K: split-K
+    ] as const) {
+      const x = tensor(randomFill(elementCount(xs), 5), [...xs]);
+      const w = tensor(randomFill(elementCount(ws), 6), [...ws]);
+      const b = tensor(randomFill(ws[0], 7), [ws[0]]);
+      x.data[3] = Number.NaN; // a NaN input: its outputs stay NaN through the ReLU
+      const expected = relu(conv2d(x, w, b, { ...options, backend: 'reference' }));
+      const y = await conv2dGpu(await toDevice(x), w, b, { ...options, activation: 'relu', kernel });
+      expectClose(await y.read(), expected, 1e-4, 1e-4);
+      expect(expected.data.some(Number.isNaN)).toBe(true);
+    }
+    await expect(
+      conv2dGpu(
+        await toDevice(tensor(new Float32Array(9), [1, 1, 3, 3])),
+        tensor(new Float32Array(1), [1, 1, 1, 1]),
+        null,
+        { activation: 'gelu' as never },
+      ),
+    ).rejects.toThrow(/activation is 'relu'/);
+  }, 120_000);
+
   it('a batch of 0 gives an empty output, as on the CPU (issue 14: dawn refused the zero-sized buffer)', async () => {
     const x = tensor(new Float32Array(0), [0, 4, 6, 6]),
       w = tensor(randomFill(8 * 4 * 9, 3), [8, 4, 3, 3]);

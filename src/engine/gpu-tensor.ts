@@ -93,20 +93,23 @@ export async function toDevice(tensor: Tensor): Promise<GpuTensor> {
 /**
  * {@link conv2d} on a GPU tensor, into a new GPU tensor: nothing is read back. The weight and bias
  * are ordinary tensors (uploaded once per layer configuration and kept while unchanged). Options as
- * `conv2d`'s; `kernel` forces one of the table's GPU kernels (tests, benchmarks).
+ * `conv2d`'s; `activation: 'relu'` fuses a ReLU into the kernel's store (NaN stays NaN, as in
+ * PyTorch); `kernel` forces one of the table's GPU kernels (tests, benchmarks).
  */
 export async function conv2dGpu(
   input: GpuTensor,
   weight: Tensor,
   bias?: Tensor | null,
-  options: Conv2dCallOptions & { kernel?: KernelName } = {},
+  options: Conv2dCallOptions & { kernel?: KernelName; activation?: 'relu' } = {},
 ): Promise<GpuTensor> {
   if (!(input instanceof GpuTensor))
     throw new Conv2dError('input', input, 'conv2dGpu takes a GPU tensor (from toDevice or conv2dGpu) as its input');
   const source = input.buffer; // (refused here if the tensor was destroyed)
   checkTensor(weight, 'weight');
   if (bias) checkTensor(bias, 'bias');
-  const { kernel, backend: _backend, threads: _threads, out: _out, ...conv } = options;
+  const { kernel, activation, backend: _backend, threads: _threads, out: _out, ...conv } = options;
+  if (activation !== undefined && activation !== 'relu')
+    throw new Conv2dError('activation', activation, "activation is 'relu' (fused into the kernel) or left out");
   if (kernel !== undefined && kernelEntry(kernel)?.backend !== 'webgpu')
     throw new Conv2dError(
       'kernel',
@@ -119,8 +122,11 @@ export async function conv2dGpu(
   const output = new GpuTensor(info.outputShape, storage(gpu, elementCount(info.outputShape)), gpu);
   if (elementCount(info.outputShape) === 0) return output;
   const { withLayer } = await import('../kernels/webgpu/conv.js');
-  await withLayer(info, kernel as WebgpuKernel | undefined, (layer) =>
-    layer.runResident(source, output.buffer, { weight: weight.data, bias: bias ? bias.data : null }),
+  await withLayer(
+    info,
+    kernel as WebgpuKernel | undefined,
+    (layer) => layer.runResident(source, output.buffer, { weight: weight.data, bias: bias ? bias.data : null }),
+    activation === 'relu' ? 'relu' : 'none',
   );
   return output;
 }

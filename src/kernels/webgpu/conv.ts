@@ -2,6 +2,7 @@ import type { Conv2dInfo } from '../../core/resolve.js';
 import { gpuDevice } from './device.js';
 import { WebgpuConv } from './layer.js';
 import { type WebgpuKernel, planWebgpu } from './plan.js';
+import type { Epilogue } from './wgsl.js';
 
 /**
  * conv2dAsync's GPU path. Prepared layers (pipelines, buffers, uploaded weights) are kept per
@@ -47,14 +48,15 @@ export async function withLayer<T>(
   info: Conv2dInfo,
   kernel: WebgpuKernel | undefined,
   work: (layer: WebgpuConv) => Promise<T>,
+  epilogue: Epilogue = 'none',
 ): Promise<T> {
   const plan = planWebgpu(info, kernel, undefined, (await gpuDevice()).limits);
-  const key = JSON.stringify([info, plan]);
+  const key = JSON.stringify([info, plan, epilogue]);
   let entry = entries.get(key);
   if (entry) {
     entries.delete(key); // re-inserted below: most recent last
   } else {
-    const created: Entry = { layer: WebgpuConv.create(info, plan), ready: null, users: 0 };
+    const created: Entry = { layer: WebgpuConv.create(info, plan, epilogue), ready: null, users: 0 };
     created.layer.then(
       (layer) => {
         created.ready = layer;

@@ -1,5 +1,5 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
-import { wgslPreamble } from './wgsl.js';
+import { type Epilogue, applyEpilogue, wgslPreamble } from './wgsl.js';
 
 /**
  * Depthwise conv2d on the GPU (groups = C, one input channel per group, any channel multiplier):
@@ -31,7 +31,7 @@ export function depthwiseWorkgroupCount(info: Conv2dInfo): number {
   return Math.ceil(depthwiseOutputThreads(info) / WORKGROUP);
 }
 
-export function depthwiseWgsl(info: Conv2dInfo): string {
+export function depthwiseWgsl(info: Conv2dInfo, epilogue: Epilogue = 'none'): string {
   const vy = depthwiseRun(info);
   const sh = info.strideHeight,
     dh = info.dilationHeight,
@@ -86,7 +86,7 @@ ${Array.from({ length: kw }, (_, kx) => `  let ix${kx} = sourceIndex(ox * SW - P
 ${lines((e) => `  var sum${e}: f32 = b;`)}
 ${body}
   let out = ((n * O + o) * HO + oy0) * WO + ox;
-${lines((e) => `  if (oy0 + ${e} < HO) { output[out + ${e} * WO] = sum${e}; }`)}
+${lines((e) => `  if (oy0 + ${e} < HO) { output[out + ${e} * WO] = ${applyEpilogue(`sum${e}`, epilogue)}; }`)}
 }
 `;
 }

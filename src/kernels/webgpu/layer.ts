@@ -13,6 +13,7 @@ import {
   splitKReduceWorkgroupCount,
 } from './gemm.js';
 import { type WebgpuPlan, planWebgpu } from './plan.js';
+import type { Epilogue } from './wgsl.js';
 
 /**
  * One conv2d configuration made ready on the GPU: its compiled pipelines (cached by source, so two
@@ -114,13 +115,13 @@ export class WebgpuConv {
    * Compiles (or finds) the pipelines and allocates the buffers for `info`. A kernel the GPU refuses
    * (its validation errors are captured here) is an error, never a layer that computes garbage.
    */
-  static async create(info: Conv2dInfo, plan?: WebgpuPlan): Promise<WebgpuConv> {
+  static async create(info: Conv2dInfo, plan?: WebgpuPlan, epilogue: Epilogue = 'none'): Promise<WebgpuConv> {
     const device = await gpuDevice();
     device.pushErrorScope('validation');
     let layer: WebgpuConv | null = null;
     let thrown: unknown = null;
     try {
-      layer = new WebgpuConv(device, info, plan ?? planWebgpu(info, undefined, undefined, device.limits));
+      layer = new WebgpuConv(device, info, plan ?? planWebgpu(info, undefined, undefined, device.limits), epilogue);
     } catch (error) {
       thrown = error;
     }
@@ -139,7 +140,7 @@ export class WebgpuConv {
     return layer!;
   }
 
-  private constructor(device: GPUDevice, info: Conv2dInfo, plan: WebgpuPlan) {
+  private constructor(device: GPUDevice, info: Conv2dInfo, plan: WebgpuPlan, epilogue: Epilogue) {
     this.device = device;
     this.info = info;
     this.plan = plan;
@@ -183,7 +184,7 @@ export class WebgpuConv {
       const tile = plan.tile!;
       this.#passes = [
         {
-          pipeline: pipeline(gemmWgsl(info, tile)),
+          pipeline: pipeline(gemmWgsl(info, tile, epilogue)),
           workgroups: fold(gemmWorkgroupCount(info, tile)),
           reads: 'input',
           writes: splitK > 1 ? 'partials' : 'output',
@@ -191,7 +192,7 @@ export class WebgpuConv {
       ];
       if (splitK > 1) {
         this.#passes.push({
-          pipeline: pipeline(splitKReduceWgsl(info, splitK)),
+          pipeline: pipeline(splitKReduceWgsl(info, splitK, epilogue)),
           workgroups: fold(splitKReduceWorkgroupCount(info)),
           reads: 'partials',
           writes: 'output',
@@ -200,7 +201,7 @@ export class WebgpuConv {
     } else if (plan.kernel === 'webgpu-depthwise') {
       this.#passes = [
         {
-          pipeline: pipeline(depthwiseWgsl(info)),
+          pipeline: pipeline(depthwiseWgsl(info, epilogue)),
           workgroups: fold(depthwiseWorkgroupCount(info)),
           reads: 'input',
           writes: 'output',
@@ -209,7 +210,7 @@ export class WebgpuConv {
     } else {
       this.#passes = [
         {
-          pipeline: pipeline(directConvWgsl(info)),
+          pipeline: pipeline(directConvWgsl(info, epilogue)),
           workgroups: fold(directWorkgroupCount(info)),
           reads: 'input',
           writes: 'output',

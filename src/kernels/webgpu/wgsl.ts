@@ -44,3 +44,14 @@ ${sourceIndexWgsl(info.paddingMode)}
 export function wgslPreamble(info: Conv2dInfo): string {
   return `${wgslBindings()}\n\n${wgslConstants(info)}`;
 }
+
+/** What the kernels apply to each output before it is stored: nothing, or a ReLU fused in. */
+export type Epilogue = 'none' | 'relu';
+
+/**
+ * The epilogue as WGSL around `value`. ReLU keeps NaN, as PyTorch's does: `select(v, 0, v < 0)`
+ * (a NaN is not below zero), where `max(v, 0)` may return either operand for a NaN.
+ */
+export function applyEpilogue(value: string, epilogue: Epilogue): string {
+  return epilogue === 'relu' ? `select(${value}, 0.0, ${value} < 0.0)` : value;
+}
