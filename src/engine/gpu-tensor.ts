@@ -20,37 +20,23 @@ import type { WebgpuKernel } from '../kernels/webgpu/plan.js';
  * }
  * const result = await x.read();                       // one read-back at the end
  */
+/** Each GPU tensor's buffer and device, kept out of the public types (no WebGPU types needed to use convlab). */
+const handles = new WeakMap<GpuTensor, { buffer: GPUBuffer | null; device: GPUDevice }>();
+
 export class GpuTensor {
-  #buffer: GPUBuffer | null;
-
-  /** @internal */
-  constructor(
-    readonly shape: readonly number[],
-    buffer: GPUBuffer,
-    readonly device: GPUDevice,
-  ) {
-    this.#buffer = buffer;
-  }
-
-  /** The GPU buffer (float32, C order); refused once the tensor is destroyed. */
-  get buffer(): GPUBuffer {
-    if (!this.#buffer) throw new Conv2dError('tensor', [...this.shape], 'this GPU tensor was destroyed');
-    return this.#buffer;
-  }
+  private constructor(readonly shape: readonly number[]) {}
 
   /** Copies the tensor back to the CPU. */
   async read(): Promise<Tensor> {
+    const { device } = handles.get(this)!;
     const length = elementCount(this.shape);
     const data = new Float32Array(length);
     if (length === 0) return { data, shape: [...this.shape] };
-    const staging = this.device.createBuffer({
-      size: 4 * length,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
+    const staging = device.createBuffer({ size: 4 * length, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     try {
-      const encoder = this.device.createCommandEncoder();
-      encoder.copyBufferToBuffer(this.buffer, 0, staging, 0, 4 * length);
-      this.device.queue.submit([encoder.finish()]);
+      const encoder = device.createCommandEncoder();
+      encoder.copyBufferToBuffer(bufferOf(this), 0, staging, 0, 4 * length);
+      device.queue.submit([encoder.finish()]);
       await staging.mapAsync(GPUMapMode.READ);
       data.set(new Float32Array(staging.getMappedRange(), 0, length));
       staging.unmap();
@@ -60,11 +46,26 @@ export class GpuTensor {
     return { data, shape: [...this.shape] };
   }
 
-  /** Frees the GPU memory now (it is also freed when the tensor is garbage-collected). */
+  /** Frees the GPU memory now (otherwise it goes when the tensor is garbage-collected, at the runtime's pace). */
   destroy(): void {
-    this.#buffer?.destroy();
-    this.#buffer = null;
+    const handle = handles.get(this);
+    handle?.buffer?.destroy();
+    if (handle) handle.buffer = null;
   }
+}
+
+/** A new GPU tensor over `buffer`. */
+function gpuTensor(shape: readonly number[], buffer: GPUBuffer, device: GPUDevice): GpuTensor {
+  const tensor = new (GpuTensor as unknown as new (shape: readonly number[]) => GpuTensor)(shape);
+  handles.set(tensor, { buffer, device });
+  return tensor;
+}
+
+/** A GPU tensor's buffer; refused once the tensor is destroyed. */
+function bufferOf(tensor: GpuTensor): GPUBuffer {
+  const buffer = handles.get(tensor)?.buffer;
+  if (!buffer) throw new Conv2dError('tensor', [...tensor.shape], 'this GPU tensor was destroyed');
+  return buffer;
 }
 
 async function device(): Promise<GPUDevice> {
@@ -87,7 +88,7 @@ export async function toDevice(tensor: Tensor): Promise<GpuTensor> {
   const buffer = storage(gpu, tensor.data.length);
   if (tensor.data.length)
     gpu.queue.writeBuffer(buffer, 0, tensor.data.buffer as ArrayBuffer, tensor.data.byteOffset, tensor.data.byteLength);
-  return new GpuTensor([...tensor.shape], buffer, gpu);
+  return gpuTensor([...tensor.shape], buffer, gpu);
 }
 
 /**
@@ -104,7 +105,7 @@ export async function conv2dGpu(
 ): Promise<GpuTensor> {
   if (!(input instanceof GpuTensor))
     throw new Conv2dError('input', input, 'conv2dGpu takes a GPU tensor (from toDevice or conv2dGpu) as its input');
-  const source = input.buffer; // (refused here if the tensor was destroyed)
+  const source = bufferOf(input); // (refused here if the tensor was destroyed)
   checkTensor(weight, 'weight');
   if (bias) checkTensor(bias, 'bias');
   const { kernel, activation, backend: _backend, threads: _threads, out: _out, ...conv } = options;
@@ -118,14 +119,14 @@ export async function conv2dGpu(
     );
   const info = resolveConv2dShapes(input.shape, weight.shape, bias ? bias.shape : null, conv);
   checkAllocatable('output', info.outputShape);
-  const gpu = input.device;
-  const output = new GpuTensor(info.outputShape, storage(gpu, elementCount(info.outputShape)), gpu);
+  const gpu = handles.get(input)!.device;
+  const output = gpuTensor(info.outputShape, storage(gpu, elementCount(info.outputShape)), gpu);
   if (elementCount(info.outputShape) === 0) return output;
   const { withLayer } = await import('../kernels/webgpu/conv.js');
   await withLayer(
     info,
     kernel as WebgpuKernel | undefined,
-    (layer) => layer.runResident(source, output.buffer, { weight: weight.data, bias: bias ? bias.data : null }),
+    (layer) => layer.runResident(source, bufferOf(output), { weight: weight.data, bias: bias ? bias.data : null }),
     activation === 'relu' ? 'relu' : 'none',
   );
   return output;
