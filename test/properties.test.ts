@@ -122,6 +122,14 @@ describe('describeConv2d never fails unclearly', () => {
   });
 });
 
+describe('shapes holding values that cannot be printed plainly', () => {
+  it('are refused with a ConvlabError, not a TypeError from printing them (found by the property above)', () => {
+    for (const dim of [{ toString: null }, Object.create(null), Symbol('x'), 10n]) {
+      expect(() => describeConv2d([dim, 7, 7] as never, { outChannels: 1, kernelSize: 1 })).toThrow(Conv2dError);
+    }
+  });
+});
+
 describe('the .npy reader never fails unclearly', () => {
   const good = new Uint8Array(readFileSync(`${FIXTURES}npy/float32.npy`));
 

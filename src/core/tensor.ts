@@ -1,4 +1,4 @@
-import { Conv2dError } from '../errors/index.js';
+import { Conv2dError, formatValue } from '../errors/index.js';
 
 /** A dense float32 tensor in C (row-major) order: `data[i]` for index (a, b, c) of shape (A, B, C) is at `(a·B + b)·C + c`. */
 export interface Tensor {
@@ -43,7 +43,11 @@ export function checkShape(shape: unknown, argument: string): asserts shape is n
     throw new Conv2dError(argument, shape, 'a shape must be an array of non-negative integers');
   for (const dim of shape) {
     if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) {
-      throw new Conv2dError(argument, shape, `every dimension must be a non-negative integer, but got ${String(dim)}`);
+      throw new Conv2dError(
+        argument,
+        shape,
+        `every dimension must be a non-negative integer, but got ${formatValue(dim)}`,
+      );
     }
   }
   if (!Number.isSafeInteger(elementCount(shape))) {
