@@ -3,16 +3,8 @@
 // Every WebAssembly kernel, on the calling thread and on the Web Worker pool, against the reference
 // kernel; the renderer on the browser's own canvas.
 import { compareOutputs } from '../../src/core/compare.js';
-import { randomFill } from '../../src/core/random.js';
-import {
-  THEMES,
-  type Tensor,
-  conv2d,
-  conv2dAsync,
-  createAnimation,
-  drawFrame,
-  tensor,
-} from '../../src/entry-browser.js';
+import { seededTensors } from './seeded.js';
+import { THEMES, conv2d, conv2dAsync, createAnimation, drawFrame } from '../../src/entry-browser.js';
 import { kernelModule } from '../../src/kernels/wasm/runtime.js';
 
 export interface EnginePageResult {
@@ -37,15 +29,7 @@ globalThis.Worker = class extends NativeWorker {
   }
 };
 
-let seed = 7;
-const make = (shape: number[]): Tensor =>
-  tensor(
-    randomFill(
-      shape.reduce((a, b) => a * b, 1),
-      seed++,
-    ),
-    shape,
-  );
+const make = seededTensors(7);
 
 const cases: [number[], number[], object][] = [
   [[1, 16, 40, 40], [32, 16, 3, 3], { padding: 1 }],

@@ -5,7 +5,7 @@
 // wider layers of our own.
 import { resolveConv2dCall } from '../../src/core/call.js';
 import { compareOutputs } from '../../src/core/compare.js';
-import { randomFill } from '../../src/core/random.js';
+import { seededTensors } from './seeded.js';
 import { type Tensor, conv2d, conv2dAsync, tensor } from '../../src/entry-browser.js';
 import { GEMM_TILES } from '../../src/kernels/webgpu/gemm.js';
 import { WebgpuConv } from '../../src/kernels/webgpu/layer.js';
@@ -71,15 +71,7 @@ for (const [index, c] of fixtures.valid.entries()) {
   }
 }
 
-let seed = 11;
-const make = (shape: number[]): Tensor =>
-  tensor(
-    randomFill(
-      shape.reduce((a, b) => a * b, 1),
-      seed++,
-    ),
-    shape,
-  );
+const make = seededTensors(11);
 const cases: [number[], number[], object][] = [
   [[1, 16, 20, 20], [32, 16, 3, 3], { padding: 1 }],
   [[1, 64, 6, 6], [64, 64, 3, 3], { padding: 1 }], // few tiles, long K: split-K
