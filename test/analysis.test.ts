@@ -65,8 +65,8 @@ describe('parameter counts and MACs for every swept argument', () => {
   }
 });
 
-/** A contender whose "run" advances a fake clock by a time proportional to the point's MACs. */
-function fakeSetup() {
+/** A contender whose "run" advances a fake clock by `msPerCall(macs)` (default 10 GMAC/s + 1 µs a call). */
+function fakeSetup(msPerCall = (macs: number) => 0.001 + macs / 1e7) {
   let clock = 0;
   const contender: Contender = {
     id: 'fake',
@@ -76,8 +76,8 @@ function fakeSetup() {
     async prepare(inputShape, layer) {
       const macs = describeConv2d(inputShape, layer).macs;
       return () => {
-        clock += 0.001 + macs / 1e7;
-      }; // 10 GMAC/s + 1 µs per call
+        clock += msPerCall(macs);
+      };
     },
   };
   return { contender, now: () => clock };
@@ -123,23 +123,12 @@ describe('the sweep runner (fake clock)', () => {
   });
 
   it('treats the budget as a ceiling: slow calls are not repeated past it, and the next point is predicted (issue 14: --budget-s 1 ran 42 s)', async () => {
-    let clock = 0;
-    const slow: Contender = {
-      id: 'slow',
-      label: 'slow',
-      backend: 'fake',
-      threads: 1,
-      async prepare(inputShape, layer) {
-        const macs = describeConv2d(inputShape, layer).macs;
-        return () => {
-          clock += macs; // 1 ms a MAC: 324 ms for the first point, doubling with out_channels
-        };
-      },
-    };
+    // 1 ms a MAC: 324 ms for the first point, doubling with out_channels.
+    const { contender: slow, now } = fakeSetup((macs) => macs);
     const base = { ...DEFAULT_BASE, inChannels: 4, inputSize: [5, 5] as [number, number], kernelSize: 3 as const };
     const result = await runSweep(
       { id: 's', title: 's', base, x: { argument: 'out-channels', values: [1, 2, 4, 8, 16, 32] } },
-      { contenders: [slow], now: () => clock, budgetMs: 1000 },
+      { contenders: [slow], now, budgetMs: 1000 },
     );
     const first = result.points[0]!;
     expect(first.macs).toBe(324);

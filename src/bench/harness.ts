@@ -8,8 +8,6 @@ import { macsOf } from '../core/resolve.js';
 import { capabilities } from '../engine/capabilities.js';
 import { writeLayerData } from './data.js';
 import { formatTime } from './measure.js';
-
-export { formatTime };
 import { type BenchLayer, LAYER_SUITE, benchLayerInfo } from './layers.js';
 import { OPTIONAL_PEERS, PEERS } from './peers.js';
 import type { RunnerResult } from './runner.js';

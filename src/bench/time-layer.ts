@@ -5,7 +5,7 @@ import { type Conv2dInfo, macsOf } from '../core/resolve.js';
 import { MAX_TENSOR_ELEMENTS, type Tensor, elementCount } from '../core/tensor.js';
 import { Conv2dError } from '../errors/index.js';
 import { conv2d, conv2dAsync } from '../engine/conv2d.js';
-import { kernelFor } from '../engine/kernel-for.js';
+import { kernelForInfo } from '../engine/kernel-for.js';
 import type { KernelName } from '../kernels/table.js';
 import { type MeasureOptions, type Timing, measure, measureSync } from './measure.js';
 
@@ -63,7 +63,7 @@ function prepare(inputShape: readonly number[], layer: LayerOptions, options: La
   const callOptions = { ...convOptionsOf(layer), backend, threads, out };
   const finish = (timing: Timing): LayerTiming => ({
     ...timing,
-    kernel: kernelFor(inputShape, layer, backend),
+    kernel: kernelForInfo(info, backend),
     gflops: (2 * macsOf(info)) / timing.medianMs / 1e6,
   });
   return { x, w, b, callOptions, finish, synchronous: threads === 1 && backend !== 'webgpu' };

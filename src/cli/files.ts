@@ -15,7 +15,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { NpyError, WeightsError } from '../errors/index.js';
+import type { Stats } from 'node:fs';
+import { ConvlabError, NpyError, WeightsError } from '../errors/index.js';
+import { isZipArchive } from '../io/state-dict.js';
 import { npyPreamble, readNpyHeader } from '../io/npy.js';
 import { UsageError } from './flags.js';
 
@@ -49,11 +51,11 @@ function readAt(fd: number, length: number, position: number): Uint8Array {
 }
 
 /**
- * Reads a `.npy` file head first: the magic string and the header are checked before the data is
- * read, and the data is read only up to what the header says (a 2 GB file that is not a .npy, or
- * /dev/zero, is refused after its first bytes).
+ * Opens `path` and hands `read` its descriptor and size: the one home of the head-first readers'
+ * file handling. A file that cannot be opened or read is a usage error naming the flag; the
+ * format's own errors (NpyError, WeightsError) pass through; the file is always closed.
  */
-export function readNpyFileFor(flag: string, path: string, name: string): Uint8Array {
+function readOpenFile(flag: string, path: string, read: (fd: number, stat: Stats) => Uint8Array): Uint8Array {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -61,27 +63,34 @@ export function readNpyFileFor(flag: string, path: string, name: string): Uint8A
     throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
   }
   try {
-    const { dataStart } = npyPreamble(readAt(fd, 12, 0), name);
-    const header = readNpyHeader(readAt(fd, dataStart, 0), name);
-    const size = header.dataStart + header.count * header.itemSize;
-    const { size: onDisk, isFile } = (() => {
-      const stat = fstatSync(fd);
-      return { size: stat.size, isFile: stat.isFile() };
-    })();
-    if (isFile && onDisk !== size)
-      throw new NpyError(
-        name,
-        header.shape,
-        `the header's shape needs ${header.count * header.itemSize} bytes of ${header.descr} data, but the file holds ${onDisk - header.dataStart}`,
-      );
-    // One byte more than needed shows a non-regular file that goes on (readNpy then says so).
-    return readAt(fd, size + (isFile ? 0 : 1), 0);
+    return read(fd, fstatSync(fd));
   } catch (error) {
-    if (error instanceof NpyError || error instanceof UsageError) throw error;
+    if (error instanceof ConvlabError) throw error;
     throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Reads a `.npy` file head first: the magic string and the header are checked before the data is
+ * read, and the data is read only up to what the header says (a 2 GB file that is not a .npy, or
+ * /dev/zero, is refused after its first bytes).
+ */
+export function readNpyFileFor(flag: string, path: string, name: string): Uint8Array {
+  return readOpenFile(flag, path, (fd, stat) => {
+    const { dataStart } = npyPreamble(readAt(fd, 12, 0), name);
+    const header = readNpyHeader(readAt(fd, dataStart, 0), name);
+    const size = header.dataStart + header.count * header.itemSize;
+    if (stat.isFile() && stat.size !== size)
+      throw new NpyError(
+        name,
+        header.shape,
+        `the header's shape needs ${header.count * header.itemSize} bytes of ${header.descr} data, but the file holds ${stat.size - header.dataStart}`,
+      );
+    // One byte more than needed shows a non-regular file that goes on (readNpy then says so).
+    return readAt(fd, size + (stat.isFile() ? 0 : 1), 0);
+  });
 }
 
 /** The safetensors format's own limit on its JSON header. */
@@ -93,17 +102,9 @@ const MAX_SAFETENSORS_HEADER = 100 * 2 ** 20;
  * is refused before the rest is read (a 2 GB file of something else, or /dev/zero, at once).
  */
 export function readWeightsFileFor(flag: string, path: string, name: string): Uint8Array {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
-  }
-  try {
+  return readOpenFile(flag, path, (fd, stat) => {
     const head = readAt(fd, 8, 0);
-    const stat = fstatSync(fd);
-    const isZip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
-    if (isZip) {
+    if (isZipArchive(head)) {
       // An archive's directory is at its end: the end-of-directory record (PK 5 6) must be in the
       // last 64 KiB + 22 bytes (its comment is at most 65,535 bytes), or the file is not a whole zip.
       const tailLength = Math.min(stat.size, 65_557);
@@ -127,12 +128,7 @@ export function readWeightsFileFor(flag: string, path: string, name: string): Ui
         );
     }
     return readAt(fd, stat.size, 0);
-  } catch (error) {
-    if (error instanceof WeightsError || error instanceof UsageError) throw error;
-    throw new UsageError(flag, path, `cannot read the file: ${reason(error)}`);
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Removes a temporary file if it is there; a path that cannot hold one (a file as its folder) has none to remove. */

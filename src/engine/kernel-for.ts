@@ -1,6 +1,7 @@
 import { resolveLayer } from '../core/describe.js';
 import type { LayerOptions } from '../core/describe.js';
 import type { Backend } from '../core/execution.js';
+import type { Conv2dInfo } from '../core/resolve.js';
 import { selectKernel } from '../kernels/select.js';
 import type { KernelName } from '../kernels/table.js';
 import { kernelModule } from '../kernels/wasm/runtime.js';
@@ -13,5 +14,10 @@ import { kernelModule } from '../kernels/wasm/runtime.js';
  * kernelFor([64, 56, 56], { outChannels: 64, kernelSize: 3, padding: 1 }); // 'wasm-im2col-gemm-4x8-simd128'
  */
 export function kernelFor(inputShape: readonly number[], layer: LayerOptions, backend: Backend = 'auto'): KernelName {
-  return selectKernel(resolveLayer(inputShape, layer), { wasm: kernelModule().support.available }, backend);
+  return kernelForInfo(resolveLayer(inputShape, layer), backend);
+}
+
+/** {@link kernelFor} for a layer already resolved. */
+export function kernelForInfo(info: Conv2dInfo, backend: Backend = 'auto'): KernelName {
+  return selectKernel(info, { wasm: kernelModule().support.available }, backend);
 }

@@ -11,9 +11,13 @@ import { readSafetensors } from './safetensors.js';
  */
 export type StateDict = Map<string, Tensor>;
 
+/** Whether bytes start a zip archive (an `.npz`): the local file header's "PK\3\4". */
+export function isZipArchive(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
 export function readStateDict(bytes: Uint8Array, name = 'file'): StateDict {
-  const isZip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04; // "PK\3\4"
-  if (isZip) return readNpz(bytes, name);
+  if (isZipArchive(bytes)) return readNpz(bytes, name);
   const { tensors } = readSafetensors(bytes, name);
   const dict: StateDict = new Map();
   for (const [key, stored] of tensors) if (stored.tensor) dict.set(key, stored.tensor);

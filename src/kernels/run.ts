@@ -7,8 +7,8 @@ import { THREADED_LAYER_MACS, selectKernel } from './select.js';
 import { type KernelName, type KernelOf, kernelEntry } from './table.js';
 import { WorkerPool } from './threads/pool.js';
 import { platform } from '../core/platform.js';
-import { biasView, conv2dWasm, heapBytes, prepare, readOutput } from './wasm/conv.js';
-import { TASK_COUNTER, runTasksFromCounter } from './wasm/plan.js';
+import { biasView, conv2dWasm, planCall, prepare, readOutput } from './wasm/conv.js';
+import { type Plan, TASK_COUNTER, runTasksFromCounter } from './wasm/plan.js';
 import { type WasmHeap, kernelModule, mainHeap, releaseHeap } from './wasm/runtime.js';
 
 /** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
@@ -38,11 +38,12 @@ function withinMemory(
   backend: Backend,
   threads: number,
   outputLength: number,
-): KernelName {
-  if (kernelEntry(kernel)!.backend !== 'wasm') return kernel;
-  const bytes = heapBytes(info, threads, kernel as KernelOf<'wasm'>);
-  if (bytes + 4 * outputLength <= MAX_CALL_BYTES) return kernel;
-  if (backend === 'auto') return 'reference';
+): { kernel: KernelName; plan: Plan | null } {
+  if (kernelEntry(kernel)!.backend !== 'wasm') return { kernel, plan: null };
+  const plan = planCall(info, threads, kernel as KernelOf<'wasm'>);
+  const bytes = plan.end;
+  if (bytes + 4 * outputLength <= MAX_CALL_BYTES) return { kernel, plan };
+  if (backend === 'auto') return { kernel: 'reference', plan: null };
   throw new Conv2dError(
     'backend',
     'wasm',
@@ -82,17 +83,17 @@ export function runConv2d(
   const forced = backendOf(force);
   if (backend === 'webgpu' || forced === 'webgpu') throw asyncOnly();
   const heap = heapFor(forced ?? backend);
-  const kernel = withinMemory(
+  const { kernel, plan } = withinMemory(
     info,
     force ?? selectKernel(info, { wasm: heap !== null }, backend),
     force ? 'wasm' : backend,
     1,
     output.length,
   );
-  if (kernel === 'reference') conv2dReference(info, input, weight, bias, output);
+  if (!plan) conv2dReference(info, input, weight, bias, output);
   else {
-    const used = conv2dWasm(heap!, info, input, weight, bias, output, kernel as KernelOf<'wasm'>);
-    if (used > RELEASE_HEAP_BYTES) releaseHeap('sync');
+    conv2dWasm(heap!, plan, info, input, weight, bias, output);
+    if (plan.end > RELEASE_HEAP_BYTES) releaseHeap('sync');
   }
   return kernel;
 }
@@ -176,20 +177,20 @@ export async function runConv2dAsync(
     );
   }
   const heap = heapFor(forced ?? backend, 'async');
-  const kernel = withinMemory(
+  const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
+  if (threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
+  const { kernel, plan: threadedPlan } = withinMemory(
     info,
     force ?? selectKernel(info, { wasm: heap !== null }, backend),
     force ? 'wasm' : backend,
     threads,
     output.length,
   );
-  const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
-  if (kernel === 'reference' || threads === 1 || !worthThreads)
-    return runConv2d(info, input, weight, bias, output, backend, force);
+  if (!threadedPlan) return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
     const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
     if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);
-    const plan = prepare(heap!, info, input, weight, bias, threads, kernel as KernelOf<'wasm'>);
+    const plan = prepare(heap!, threadedPlan, info, input, weight, bias);
     const participants = Math.min(threads, workers.size + 1, plan.tasks);
     Atomics.store(new Int32Array(heap!.memory.buffer, TASK_COUNTER, 1), 0, 0);
     const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1));

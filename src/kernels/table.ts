@@ -71,15 +71,12 @@ export function indexesFit(info: Conv2dInfo): boolean {
   return info.paddedHeight < 2 ** 28 && info.paddedWidth < 2 ** 28;
 }
 
-/** What every fast kernel needs: 32-bit indexes, and for the copying padding modes a modest padded copy. */
-const fastPath = (info: Conv2dInfo) => indexesFit(info);
-
 export const KERNELS = [
   {
     name: 'wasm-depthwise-simd128',
     backend: 'wasm',
     answers: 'sync',
-    supports: (info: Conv2dInfo) => fastPath(info) && isDepthwise(info) && paddingFits(info),
+    supports: (info: Conv2dInfo) => indexesFit(info) && isDepthwise(info) && paddingFits(info),
     when: 'groups = C, one input channel per group (any channel multiplier)',
     how: 'each plane padded once, 16 outputs per step in four f32x4 accumulators',
   },
@@ -87,7 +84,7 @@ export const KERNELS = [
     name: `wasm-gemm-1x1-${MR}x${NR}-simd128`,
     backend: 'wasm',
     answers: 'sync',
-    supports: (info: Conv2dInfo) => fastPath(info) && isPointwise(info) && paddingFits(info),
+    supports: (info: Conv2dInfo) => indexesFit(info) && isPointwise(info) && paddingFits(info),
     when: '1×1, stride 1, no zero padding',
     how: `the input planes are the GEMM's right-hand matrix; a ${MR}×${NR} register-blocked micro-kernel`,
   },
@@ -96,7 +93,7 @@ export const KERNELS = [
     backend: 'wasm',
     answers: 'sync',
     // Zero padding is read in place (im2col writes the zeros); other modes are written out first.
-    supports: (info: Conv2dInfo) => fastPath(info) && (info.paddingMode === 'zeros' || paddingFits(info)),
+    supports: (info: Conv2dInfo) => indexesFit(info) && (info.paddingMode === 'zeros' || paddingFits(info)),
     when: 'everything else (any stride, dilation, padding, groups)',
     how: `im2col tiles sized for L2, then a ${MR}×${NR} register-blocked, packed GEMM micro-kernel`,
   },
@@ -104,7 +101,7 @@ export const KERNELS = [
     name: 'webgpu-depthwise',
     backend: 'webgpu',
     answers: 'async',
-    supports: (info: Conv2dInfo) => fastPath(info) && isDepthwise(info),
+    supports: (info: Conv2dInfo) => indexesFit(info) && isDepthwise(info),
     // The kernel unrolls the window: past 11 × 11 the direct kernel's loops serve better.
     suits: (info: Conv2dInfo) => info.kernelHeight * info.kernelWidth <= 121,
     when: 'depthwise, windows up to 11 × 11',
@@ -114,7 +111,7 @@ export const KERNELS = [
     name: 'webgpu-gemm',
     backend: 'webgpu',
     answers: 'async',
-    supports: fastPath,
+    supports: indexesFit,
     // A tile of 32 channels or 8 taps would be mostly empty below these.
     suits: (info: Conv2dInfo) => info.outChannelsPerGroup >= 8 && info.taps >= 8,
     when: '≥ 8 output channels per group and ≥ 8 taps',
@@ -124,7 +121,7 @@ export const KERNELS = [
     name: 'webgpu-direct',
     backend: 'webgpu',
     answers: 'async',
-    supports: fastPath,
+    supports: indexesFit,
     when: 'the other layers on the GPU',
     how: 'one thread per output, loops over channels and taps',
   },

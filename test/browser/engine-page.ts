@@ -2,8 +2,7 @@
 // import of ../../src/ is served from the built /dist/, so the page runs the package as shipped).
 // Every WebAssembly kernel, on the calling thread and on the Web Worker pool, against the reference
 // kernel; the renderer on the browser's own canvas.
-import { compareOutputs } from '../../src/core/compare.js';
-import { seededTensors } from './seeded.js';
+import { type Case, agreesWithReference } from './seeded.js';
 import { THEMES, conv2d, conv2dAsync, createAnimation, drawFrame } from '../../src/entry-browser.js';
 import { kernelModule } from '../../src/kernels/wasm/runtime.js';
 
@@ -29,26 +28,17 @@ globalThis.Worker = class extends NativeWorker {
   }
 };
 
-const make = seededTensors(7);
-
-const cases: [number[], number[], object][] = [
+const cases: Case[] = [
   [[1, 16, 40, 40], [32, 16, 3, 3], { padding: 1 }],
   [[2, 8, 33, 35], [12, 4, 3, 2], { groups: 2, stride: [2, 1], dilation: 2, padding: 'valid' }],
   [[1, 24, 30, 30], [24, 1, 3, 3], { groups: 24, padding: 1, paddingMode: 'reflect' }],
   [[1, 64, 20, 20], [32, 64, 1, 1], {}],
 ];
-let agrees = true;
-for (const [xs, ws, options] of cases) {
-  const x = make(xs),
-    w = make(ws),
-    b = make([ws[0]!]);
-  const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
-  for (const y of [
-    conv2d(x, w, b, { ...options, backend: 'wasm' }),
-    await conv2dAsync(x, w, b, { ...options, threads: 2, backend: 'wasm' }),
-  ])
-    agrees &&= compareOutputs(y.data, expected.data, 1e-5, 1e-5).agrees;
-}
+// Every WebAssembly path — the calling thread and the Web Worker pool — against the reference kernel.
+const agrees = await agreesWithReference(cases, 7, (x, w, b, options) => [
+  conv2d(x, w, b, { ...options, backend: 'wasm' }),
+  conv2dAsync(x, w, b, { ...options, threads: 2, backend: 'wasm' }),
+]);
 
 // The renderer on the browser's canvas: the current output cell has the theme's colour.
 const frame = createAnimation([3, 7, 7], { outChannels: 2, kernelSize: 3, padding: 1, stride: 2, dilation: 2 }).frame(

@@ -5,8 +5,8 @@
 // wider layers of our own.
 import { resolveConv2dCall } from '../../src/core/call.js';
 import { compareOutputs } from '../../src/core/compare.js';
-import { seededTensors } from './seeded.js';
-import { type Tensor, conv2d, conv2dAsync, tensor } from '../../src/entry-browser.js';
+import { type Case, agreesWithReference } from './seeded.js';
+import { type Tensor, conv2dAsync, tensor } from '../../src/entry-browser.js';
 import { GEMM_TILES } from '../../src/kernels/webgpu/gemm.js';
 import { WebgpuConv } from '../../src/kernels/webgpu/layer.js';
 import { type WebgpuPlan, planWebgpu } from '../../src/kernels/webgpu/plan.js';
@@ -71,22 +71,15 @@ for (const [index, c] of fixtures.valid.entries()) {
   }
 }
 
-const make = seededTensors(11);
-const cases: [number[], number[], object][] = [
+const cases: Case[] = [
   [[1, 16, 20, 20], [32, 16, 3, 3], { padding: 1 }],
   [[1, 64, 6, 6], [64, 64, 3, 3], { padding: 1 }], // few tiles, long K: split-K
   [[2, 4, 9, 11], [6, 2, 3, 2], { groups: 2, stride: [2, 1], dilation: 2, padding: 'valid' }],
   [[1, 3, 8, 8], [3, 1, 3, 3], { groups: 3, padding: 2, paddingMode: 'reflect' }],
 ];
-let agrees = true;
-for (const [xs, ws, options] of cases) {
-  const x = make(xs),
-    w = make(ws),
-    b = make([ws[0]!]);
-  const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
-  const y = await conv2dAsync(x, w, b, { ...options, backend: 'webgpu' });
-  agrees &&= compareOutputs(y.data, expected.data, 1e-5, 1e-5).agrees;
-}
+const agrees = await agreesWithReference(cases, 11, (x, w, b, options) => [
+  conv2dAsync(x, w, b, { ...options, backend: 'webgpu' }),
+]);
 const result: GpuPageResult = {
   hasGpu: 'gpu' in navigator,
   agrees,

@@ -1,6 +1,8 @@
-// The pages' seeded tensors: the one generator, a new seed for each tensor (bundled into each page).
+// What both Chromium pages do with seeded tensors (bundled into each page): the one generator, a new
+// seed for each tensor, and the loop that checks a backend against the reference kernel.
+import { compareOutputs } from '../../src/core/compare.js';
 import { randomFill } from '../../src/core/random.js';
-import { type Tensor, tensor } from '../../src/entry-browser.js';
+import { type Tensor, conv2d, tensor } from '../../src/entry-browser.js';
 
 /** A maker of seeded tensors, starting from `seed` and taking the next seed for each tensor. */
 export function seededTensors(seed: number): (shape: number[]) => Tensor {
@@ -13,4 +15,28 @@ export function seededTensors(seed: number): (shape: number[]) => Tensor {
       ),
       shape,
     );
+}
+
+/** A layer to check: input shape, weight shape, conv2d options. */
+export type Case = [number[], number[], object];
+
+/**
+ * Whether every output `runs` gives for every case (seeded input, weight and bias from `seed`)
+ * agrees with the reference kernel's within 1e-5 + 1e-5·|reference|.
+ */
+export async function agreesWithReference(
+  cases: Case[],
+  seed: number,
+  runs: (x: Tensor, w: Tensor, b: Tensor, options: object) => (Tensor | Promise<Tensor>)[],
+): Promise<boolean> {
+  const make = seededTensors(seed);
+  let agrees = true;
+  for (const [xs, ws, options] of cases) {
+    const x = make(xs),
+      w = make(ws),
+      b = make([ws[0]!]);
+    const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
+    for (const y of runs(x, w, b, options)) agrees &&= compareOutputs((await y).data, expected.data, 1e-5, 1e-5).agrees;
+  }
+  return agrees;
 }

@@ -50,22 +50,24 @@ function writeInput(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, offse
   }
 }
 
-/** Bytes of kernel memory one call of `kernel` on `info` with `threads` threads needs (input copy, packed weights, scratch, output). */
-export function heapBytes(info: Conv2dInfo, threads: number, kernel: KernelOf<'wasm'>): number {
-  return makePlan(explicitlyPadded(info), threads, HEAP_BASE, kernel).end;
+/**
+ * The plan of one call of `kernel` on `info` with `threads` threads: where every buffer goes in the
+ * kernels' memory (its `end` is the memory the call needs). Made once per call: the dispatcher
+ * checks its size, then `prepare` fills the heap by it.
+ */
+export function planCall(info: Conv2dInfo, threads: number, kernel: KernelOf<'wasm'>): Plan {
+  return makePlan(explicitlyPadded(info), threads, HEAP_BASE, kernel);
 }
 
-/** Lays out and fills the heap for one call; returns the plan, ready for its tasks. */
+/** Fills the heap for one call laid out by `plan` (from {@link planCall}); returns the plan, ready for its tasks. */
 export function prepare(
   heap: WasmHeap,
+  plan: Plan,
   info: Conv2dInfo,
   input: Float32Array,
   weight: Float32Array,
   bias: Float32Array | null,
-  threads: number,
-  kernel?: KernelOf<'wasm'>,
 ): Plan {
-  const plan = makePlan(explicitlyPadded(info), threads, HEAP_BASE, kernel);
   heap.ensure(plan.end);
   writeInput(heap, info, input, plan.input);
   heap.f32.set(weight, plan.weight / 4);
@@ -84,19 +86,18 @@ export function readOutput(heap: WasmHeap, plan: Plan, output: Float32Array): vo
   output.set(heap.f32.subarray(plan.output / 4, plan.output / 4 + output.length));
 }
 
-/** The whole convolution on the calling thread; returns the bytes of kernel memory it used. */
+/** The whole convolution on the calling thread, by a one-thread `plan`. */
 export function conv2dWasm(
   heap: WasmHeap,
+  plan: Plan,
   info: Conv2dInfo,
   input: Float32Array,
   weight: Float32Array,
   bias: Float32Array | null,
   output: Float32Array,
-  kernel?: KernelOf<'wasm'>,
-): number {
-  const plan = prepare(heap, info, input, weight, bias, 1, kernel);
+): void {
+  prepare(heap, plan, info, input, weight, bias);
   const biasValues = biasView(heap, plan);
   for (let task = 0; task < plan.tasks; task++) runTask(heap.kernels, plan, task, 0, biasValues);
   readOutput(heap, plan, output);
-  return plan.end;
 }
