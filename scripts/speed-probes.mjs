@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Two measurements behind issue 15's starting points (docs/engine.md), after `npm run build`:
+//   node scripts/speed-probes.mjs first-call   import + the first conv2d of L2 in fresh processes, and the warm time
+//   node scripts/speed-probes.mjs one-by-one   1×1 and 3×3 layers on 256², one and sixteen input channels
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = new URL('../dist/entry-node.js', import.meta.url).href;
+const mode = process.argv[2];
+
+if (mode === 'first-call-child') {
+  const t0 = performance.now();
+  const { conv2d, tensor } = await import(ENTRY);
+  const t1 = performance.now();
+  const x = tensor(new Float32Array(64 * 56 * 56).fill(0.5), [1, 64, 56, 56]);
+  const w = tensor(new Float32Array(64 * 64 * 9).fill(0.01), [64, 64, 3, 3]);
+  const out = tensor(new Float32Array(64 * 56 * 56), [1, 64, 56, 56]);
+  const t2 = performance.now();
+  conv2d(x, w, null, { padding: 1, out });
+  const t3 = performance.now();
+  const warm = [];
+  for (let i = 0; i < 11; i++) {
+    const start = performance.now();
+    conv2d(x, w, null, { padding: 1, out });
+    warm.push(performance.now() - start);
+  }
+  warm.sort((a, b) => a - b);
+  console.log(JSON.stringify({ importMs: t1 - t0, firstCallMs: t3 - t2, warmMs: warm[5] }));
+} else if (mode === 'first-call') {
+  for (let run = 0; run < 3; run++) {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), 'first-call-child'], {
+      encoding: 'utf8',
+    });
+    const r = JSON.parse(child.stdout);
+    console.log(
+      `import ${r.importMs.toFixed(1)} ms, first L2 call ${r.firstCallMs.toFixed(1)} ms, warm ${r.warmMs.toFixed(1)} ms`,
+    );
+  }
+} else if (mode === 'one-by-one') {
+  const { timeLayerSync } = await import(ENTRY);
+  for (const [c, k] of [
+    [1, 1],
+    [1, 3],
+    [16, 1],
+    [16, 3],
+  ])
+    for (const o of [16, 64, 256]) {
+      const t = timeLayerSync(
+        [c, 256, 256],
+        { outChannels: o, kernelSize: k, padding: k === 3 ? 1 : 0 },
+        { budgetMs: 300 },
+      );
+      console.log(`C=${c} k=${k} O=${o}: ${t.medianMs.toFixed(2)} ms, ${t.gflops.toFixed(1)} GFLOP/s, ${t.kernel}`);
+    }
+} else {
+  console.error('usage: node scripts/speed-probes.mjs first-call | one-by-one');
+  process.exit(2);
+}
