@@ -221,7 +221,24 @@ describe('selectKernel', () => {
     expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3], { padding: 1, stride: 2, dilation: 2 }), { wasm: true })).toBe(
       'reference',
     );
+    // 3×3 stride 1: Winograd from 32 input channels per group, or 16 on an output of 40+ tiles.
     expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 }), { wasm: true })).toBe(
+      'wasm-winograd-f4x4-3x3-simd128',
+    );
+    expect(selectKernel(info([1, 16, 28, 28], [16, 16, 3, 3], { padding: 1 }), { wasm: true })).toBe(
+      'wasm-winograd-f4x4-3x3-simd128',
+    );
+    expect(selectKernel(info([1, 16, 14, 14], [64, 16, 3, 3], { padding: 1 }), { wasm: true })).toBe(
+      'wasm-im2col-gemm-4x8-simd128',
+    );
+    expect(selectKernel(info([1, 8, 56, 56], [32, 8, 3, 3], { padding: 1 }), { wasm: true })).toBe(
+      'wasm-im2col-gemm-4x8-simd128',
+    );
+    // Strided or dilated 3×3: im2col.
+    expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 2, dilation: 2 }), { wasm: true })).toBe(
+      'wasm-im2col-gemm-4x8-simd128',
+    );
+    expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1, stride: 2 }), { wasm: true })).toBe(
       'wasm-im2col-gemm-4x8-simd128',
     );
     expect(selectKernel(info([1, 256, 56, 56], [64, 256, 1, 1]), { wasm: true })).toBe('wasm-gemm-1x1-4x8-simd128');

@@ -1,4 +1,5 @@
-import { compareOutputs } from '../src/core/compare.js';
+import { compareOutputs, compareToScale } from '../src/core/compare.js';
+import { kernelEntry } from '../src/kernels/table.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -83,4 +84,28 @@ export function expectClose(actual: Tensor, expected: Tensor, absolute = 1e-4, r
       `mismatch at index ${firstBad}: got ${actual.data[firstBad]}, expected ${expected.data[firstBad]} (largest error ${maxError})`,
     );
   }
+}
+
+/**
+ * The closeness check a kernel is held to (its table entry's `rounding`): elementwise, or relative to
+ * the output's scale (Winograd), both at 1e-4.
+ */
+export function kernelAgrees(kernel: string, actual: ArrayLike<number>, expected: ArrayLike<number>): boolean {
+  return kernelEntry(kernel)?.rounding === 'scale'
+    ? compareToScale(actual, expected).agrees
+    : compareOutputs(actual, expected).agrees;
+}
+
+/** expectClose, by the check the kernel is held to (see kernelAgrees). */
+export function expectKernelClose(kernel: string, actual: Tensor, expected: Tensor): void {
+  if (kernelEntry(kernel)?.rounding !== 'scale') {
+    expectClose(actual, expected);
+    return;
+  }
+  expect(actual.shape).toEqual(expected.shape);
+  const { agrees, firstBad, maxError, maxExpected } = compareToScale(actual.data, expected.data);
+  if (!agrees)
+    throw new Error(
+      `mismatch at index ${firstBad}: got ${actual.data[firstBad]}, expected ${expected.data[firstBad]} (largest error ${maxError}, ${maxError / maxExpected} of the output's scale)`,
+    );
 }

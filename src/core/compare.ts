@@ -41,3 +41,19 @@ export function compareOutputs(
   }
   return { agrees: firstBad < 0, firstBad, maxError, maxExpected };
 }
+
+/**
+ * Agreement relative to the output's scale: |actual − expected| ≤ relative · max|expected| everywhere
+ * (infinities and NaN as in compareOutputs). The bound for kernels whose rounding follows the size of
+ * the operands rather than of each output: Winograd's transforms add and subtract the cells of a patch
+ * (and the taps of a kernel) before they multiply, so an output near zero carries rounding the size
+ * of its neighbours'. `maxError / maxExpected` is the relative error the benchmark reports.
+ */
+export function compareToScale(actual: ArrayLike<number>, expected: ArrayLike<number>, relative = 1e-4): Closeness {
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const e = Math.abs(expected[i]!);
+    if (e > scale && e !== Number.POSITIVE_INFINITY) scale = e;
+  }
+  return compareOutputs(actual, expected, relative * scale, 0);
+}

@@ -4,11 +4,11 @@ import type { Backend } from '../core/execution.js';
 import { type Conv2dInfo, macsOf } from '../core/resolve.js';
 import { conv2dReference } from './reference.js';
 import { THREADED_LAYER_MACS, selectKernel } from './select.js';
-import { type KernelName, type KernelOf, kernelEntry } from './table.js';
+import { type KernelName, type KernelOf, firstKernel, kernelEntry } from './table.js';
 import { WorkerPool } from './threads/pool.js';
 import { platform } from '../core/platform.js';
-import { biasView, conv2dWasm, planCall, prepare, readOutput } from './wasm/conv.js';
-import { type Plan, TASK_COUNTER, runTasksFromCounter } from './wasm/plan.js';
+import { biasView, planCall, prepare, readOutput, runPrepared } from './wasm/conv.js';
+import { type Plan, resetTaskCounters, runTasksFromCounter } from './wasm/plan.js';
 import { type WasmHeap, kernelModule, mainHeap, releaseHeap } from './wasm/runtime.js';
 
 /** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
@@ -51,6 +51,29 @@ function withinMemory(
   );
 }
 
+/**
+ * Fills the heap for `plan`; when its kernel cannot take these values (Winograd and an operand that is
+ * not finite or too large, wasm/conv.ts), plans the next WebAssembly kernel of the table that suits
+ * the layer instead — the im2col GEMM, which follows the definition cell by cell — or the reference
+ * kernel where that would pass the memory rule. Returns what will run; plan null means the reference.
+ */
+function prepareOrFallBack(
+  heap: WasmHeap,
+  info: Conv2dInfo,
+  chosen: { kernel: KernelName; plan: Plan },
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  threads: number,
+  outputLength: number,
+): { kernel: KernelName; plan: Plan | null } {
+  if (prepare(heap, chosen.plan, info, input, weight, bias)) return chosen;
+  const next = firstKernel(info, 'wasm', chosen.kernel)!;
+  const fallback = withinMemory(info, next, 'auto', threads, outputLength);
+  if (fallback.plan) prepare(heap, fallback.plan, info, input, weight, bias);
+  return fallback;
+}
+
 const asyncOnly = () =>
   new Conv2dError('backend', 'webgpu', 'the GPU answers asynchronously: use conv2dAsync (or Conv2d.forwardAsync)');
 
@@ -90,12 +113,15 @@ export function runConv2d(
     1,
     output.length,
   );
-  if (!plan) conv2dReference(info, input, weight, bias, output);
-  else {
-    conv2dWasm(heap!, plan, info, input, weight, bias, output);
-    if (plan.end > RELEASE_HEAP_BYTES) releaseHeap('sync');
+  if (!plan) {
+    conv2dReference(info, input, weight, bias, output);
+    return kernel;
   }
-  return kernel;
+  const ran = prepareOrFallBack(heap!, info, { kernel, plan }, input, weight, bias, 1, output.length);
+  if (ran.plan) runPrepared(heap!, ran.plan, output);
+  else conv2dReference(info, input, weight, bias, output);
+  if (plan.end > RELEASE_HEAP_BYTES || (ran.plan?.end ?? 0) > RELEASE_HEAP_BYTES) releaseHeap('sync');
+  return ran.kernel;
 }
 
 let pool: WorkerPool | null = null;
@@ -190,9 +216,23 @@ export async function runConv2dAsync(
   const run = heapQueue.then(async () => {
     const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
     if (!workers) return runConv2d(info, input, weight, bias, output, backend, force);
-    const plan = prepare(heap!, threadedPlan, info, input, weight, bias);
-    const participants = Math.min(threads, workers.size + 1, plan.tasks);
-    Atomics.store(new Int32Array(heap!.memory.buffer, TASK_COUNTER, 1), 0, 0);
+    const ran = prepareOrFallBack(
+      heap!,
+      info,
+      { kernel, plan: threadedPlan },
+      input,
+      weight,
+      bias,
+      threads,
+      output.length,
+    );
+    if (!ran.plan) {
+      conv2dReference(info, input, weight, bias, output);
+      return ran.kernel;
+    }
+    const plan = ran.plan;
+    const participants = Math.min(threads, workers.size + 1, plan.prologueTasks + plan.tasks);
+    resetTaskCounters(heap!.memory);
     const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1));
     runTasksFromCounter(heap!.kernels, plan, heap!.memory, 0, biasView(heap!, plan));
     await Promise.all(others);
@@ -204,7 +244,7 @@ export async function runConv2dAsync(
       releaseHeap('async');
       await old?.close();
     }
-    return kernel;
+    return ran.kernel;
   });
   heapQueue = run.catch(() => undefined);
   return run;

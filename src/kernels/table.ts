@@ -22,6 +22,12 @@ export interface KernelEntry {
   supports(info: Conv2dInfo): boolean;
   /** Whether it is the right choice where it is first (default: wherever it is supported). */
   suits?(info: Conv2dInfo): boolean;
+  /**
+   * How its rounding error is bounded against the definition: per output, like a summation in another
+   * order ('elementwise', the default: compareOutputs), or relative to the output's scale ('scale':
+   * Winograd, whose transforms mix neighbouring cells; compareToScale).
+   */
+  readonly rounding?: 'elementwise' | 'scale';
   /** For the docs: when it is chosen, and how it works. */
   readonly when: string;
   readonly how: string;
@@ -48,6 +54,33 @@ export function isPointwise(info: Conv2dInfo): boolean {
 }
 
 const always = () => true;
+
+/** The layers Winograd F(4×4, 3×3) computes: a 3 × 3 window read at stride 1 with no holes. */
+export function isWinogradShaped(info: Conv2dInfo): boolean {
+  return (
+    info.kernelHeight === 3 &&
+    info.kernelWidth === 3 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1
+  );
+}
+
+/**
+ * Where Winograd runs faster than im2col + GEMM, measured on one thread (scripts/winograd-crossover.mjs,
+ * docs/engine.md): its 36 GEMMs are as deep as the input channels per group, and its weight
+ * transform (36 values for every 9 weights, every call) is paid back over the output's 4 × 4 tiles.
+ * From 32 input channels per group it won at every size tried (1.2× on a 14² output, 2–3× on 56²);
+ * from 16, once the output has 40 tiles (about 25 × 25); below 16 it was no faster. Thin outputs
+ * (under 8 channels per group) leave the micro-kernel's rows empty.
+ */
+function winogradPays(info: Conv2dInfo): boolean {
+  const tiles = info.batch * Math.ceil(info.outHeight / 4) * Math.ceil(info.outWidth / 4);
+  return (
+    info.outChannelsPerGroup >= 8 && (info.inChannelsPerGroup >= 32 || (info.inChannelsPerGroup >= 16 && tiles >= 40))
+  );
+}
 
 /**
  * Whether the input with its padding written out stays a modest copy: at most 16× the input plus
@@ -87,6 +120,17 @@ export const KERNELS = [
     supports: (info: Conv2dInfo) => indexesFit(info) && isPointwise(info) && paddingFits(info),
     when: '1×1, stride 1, no zero padding',
     how: `the input planes are the GEMM's right-hand matrix; a ${MR}×${NR} register-blocked micro-kernel`,
+  },
+  {
+    name: 'wasm-winograd-f4x4-3x3-simd128',
+    backend: 'wasm',
+    answers: 'sync',
+    supports: (info: Conv2dInfo) =>
+      indexesFit(info) && isWinogradShaped(info) && (info.paddingMode === 'zeros' || paddingFits(info)),
+    suits: winogradPays,
+    rounding: 'scale',
+    when: '3×3, stride 1, dilation 1; ≥ 32 input channels per group (≥ 16 from 40 output tiles), ≥ 8 output',
+    how: `4 × 4 output tiles from 6 × 6 patches: 36 GEMMs (the ${MR}×${NR} micro-kernel) on transformed tiles and weights, 4× fewer multiplications`,
   },
   {
     name: `wasm-im2col-gemm-${MR}x${NR}-simd128`,
@@ -151,9 +195,17 @@ export function kernelsSupporting(info: Conv2dInfo, backend?: KernelBackend): Ke
   return KERNELS.filter((k) => (backend === undefined || k.backend === backend) && k.supports(info)).map((k) => k.name);
 }
 
-/** The first kernel of `backend` that supports and suits the layer; undefined when none of its kernels can run it. */
-export function firstKernel<B extends KernelBackend>(info: Conv2dInfo, backend: B): KernelOf<B> | undefined {
-  const entry = KERNELS.find(
+/**
+ * The first kernel of `backend` that supports and suits the layer; undefined when none of its kernels
+ * can run it. With `after`, the first one past that entry of the table (a kernel's fallback).
+ */
+export function firstKernel<B extends KernelBackend>(
+  info: Conv2dInfo,
+  backend: B,
+  after?: KernelName,
+): KernelOf<B> | undefined {
+  const from = after === undefined ? 0 : KERNELS.findIndex((k) => k.name === after) + 1;
+  const entry = KERNELS.slice(from).find(
     (k: KernelEntry) => k.backend === backend && k.supports(info) && (k.suits?.(info) ?? true),
   );
   return entry?.name as KernelOf<B> | undefined;

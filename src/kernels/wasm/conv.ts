@@ -59,7 +59,21 @@ export function planCall(info: Conv2dInfo, threads: number, kernel: KernelOf<'wa
   return makePlan(explicitlyPadded(info), threads, HEAP_BASE, kernel);
 }
 
-/** Fills the heap for one call laid out by `plan` (from {@link planCall}); returns the plan, ready for its tasks. */
+/**
+ * The largest |value| Winograd runs on. Its transforms mix the cells of a 6 × 6 patch (and the taps of
+ * a kernel) before multiplying, so an infinity or a NaN would spread over a whole 4 × 4 output tile
+ * instead of the outputs whose windows hold it, and values near the float32 limit could overflow in
+ * the transforms where the definition does not. Below 2⁴⁰ neither can happen: a transformed patch is
+ * at most 100× a cell, a transformed weight at most a tap, and 2⁴⁰ · 100 · 2⁴⁰ summed over 2²⁸
+ * channels stays under 2¹²⁰, far from float32's 2¹²⁸.
+ */
+export const WINOGRAD_MAX_MAGNITUDE = 2 ** 40;
+
+/**
+ * Fills the heap for one call laid out by `plan` (from {@link planCall}), ready for its tasks. Returns
+ * false when the plan's kernel cannot take these values (Winograd, given an operand past
+ * WINOGRAD_MAX_MAGNITUDE, an infinity or a NaN): the caller then plans another kernel.
+ */
 export function prepare(
   heap: WasmHeap,
   plan: Plan,
@@ -67,13 +81,20 @@ export function prepare(
   input: Float32Array,
   weight: Float32Array,
   bias: Float32Array | null,
-): Plan {
+): boolean {
   heap.ensure(plan.end);
   writeInput(heap, info, input, plan.input);
   heap.f32.set(weight, plan.weight / 4);
   if (bias) heap.f32.set(bias, plan.bias / 4);
+  if (plan.winograd) {
+    const largest = Math.max(
+      heap.kernels.maxAbs(plan.input, plan.N * plan.C * plan.H * plan.W),
+      heap.kernels.maxAbs(plan.weight, plan.O * plan.K),
+    );
+    if (!(largest <= WINOGRAD_MAX_MAGNITUDE)) return false;
+  }
   packWeights(heap.kernels, plan);
-  return plan;
+  return true;
 }
 
 /** The bias values as the depthwise tasks read them, from the heap. */
@@ -86,17 +107,8 @@ export function readOutput(heap: WasmHeap, plan: Plan, output: Float32Array): vo
   output.set(heap.f32.subarray(plan.output / 4, plan.output / 4 + output.length));
 }
 
-/** The whole convolution on the calling thread, by a one-thread `plan`. */
-export function conv2dWasm(
-  heap: WasmHeap,
-  plan: Plan,
-  info: Conv2dInfo,
-  input: Float32Array,
-  weight: Float32Array,
-  bias: Float32Array | null,
-  output: Float32Array,
-): void {
-  prepare(heap, plan, info, input, weight, bias);
+/** Runs every task of a prepared `plan` on the calling thread and copies the result out. */
+export function runPrepared(heap: WasmHeap, plan: Plan, output: Float32Array): void {
   const biasValues = biasView(heap, plan);
   for (let task = 0; task < plan.tasks; task++) runTask(heap.kernels, plan, task, 0, biasValues);
   readOutput(heap, plan, output);

@@ -17,8 +17,32 @@ export { MR, NR };
 const TILE_BYTES = 160 * 1024;
 const MAX_TILE_PIXELS = 512;
 
+/**
+ * Winograd F(4×4, 3×3) geometry: the output in 4 × 4 tiles, tasks of `blockTiles` tiles (a multiple
+ * of NR, so the transformed tiles fill whole GEMM panels), the transformed weights in 36 packed
+ * blocks per group, `blockStride` bytes apart.
+ */
+export interface WinogradPlan {
+  tilesX: number;
+  tiles: number;
+  blockTiles: number;
+  blocksPerImage: number;
+  /** Bytes from one packed U[ξ] to the next: the block, plus a cache line so the 36 blocks do not all map to the same cache sets. */
+  blockStride: number;
+  /** Byte offsets, within a slot's scratch, of the transformed tiles V, the GEMM results M and the transforms' own scratch. */
+  V: number;
+  M: number;
+  patch: number;
+}
+
+/** Scratch, in bytes, that the Winograd transforms need besides V and M: 72 f32x4 vectors. */
+const WINOGRAD_PATCH_BYTES = 72 * 16;
+/** Transformed tiles and GEMM results of one task are sized to stay within a core's L2 cache. */
+const WINOGRAD_TASK_BYTES = 512 * 1024;
+const MAX_WINOGRAD_BLOCK_TILES = 64;
+
 export interface Plan {
-  kind: 'gemm' | 'depthwise';
+  kind: 'gemm' | 'depthwise' | 'winograd';
   N: number;
   C: number;
   H: number;
@@ -47,6 +71,8 @@ export interface Plan {
   tilesPerImage: number;
   /** 1×1 stride 1: the input planes are the GEMM's right-hand matrix, read in place. */
   pointwise: boolean;
+  /** Set for the Winograd kernel. */
+  winograd: WinogradPlan | null;
   /** Depthwise: padded plane row stride and plane size, in floats. */
   Wp: number;
   planeFloats: number;
@@ -59,6 +85,11 @@ export interface Plan {
   output: number;
   /** Per-thread scratch, one slot per thread: im2col tile / padded plane, and the tail buffer. */
   slots: { scratch: number; tail: number }[];
+  /**
+   * Tasks that must all finish before the others start: the Winograd weight transform, split over the
+   * threads (numbered before the main tasks). 0 when the weights are packed before the tasks run.
+   */
+  prologueTasks: number;
   tasks: number;
   end: number;
 }
@@ -77,6 +108,7 @@ export function makePlan(
 ): Plan {
   const depthwise = kernel === 'wasm-depthwise-simd128';
   const pointwise = kernel === `wasm-gemm-1x1-${MR}x${NR}-simd128`;
+  const isWinograd = kernel === 'wasm-winograd-f4x4-3x3-simd128';
   if (!kernelEntry(kernel)?.supports(info)) throw new RangeError(`the ${kernel} kernel cannot run this layer`);
   const N = info.batch,
     C = info.inChannels,
@@ -99,7 +131,11 @@ export function makePlan(
     Wp = 0,
     planeFloats = 0,
     scratchFloats = 0;
-  if (depthwise) {
+  let winograd: WinogradPlan | null = null;
+  if (isWinograd) {
+    winograd = winogradPlan(Cg, Og, Ho, Wo, Math.ceil(threads / (N * groups)));
+    scratchFloats = winograd.patch / 4 + WINOGRAD_PATCH_BYTES / 4;
+  } else if (depthwise) {
     // Rows padded on both sides, plus 15 cells of slack for the 16-wide vector loop, plus one spare row.
     Wp = info.paddedWidth + 15;
     planeFloats = (info.paddedHeight + 1) * Wp;
@@ -122,12 +158,12 @@ export function makePlan(
   // The 1×1 GEMM reads input rows up to NR − 1 floats past their end: keep that inside the buffer.
   const input = take(4 * (N * C * H * W + NR));
   const weight = take(4 * O * K);
-  const packedGroupBytes = 4 * Math.ceil(Og / MR) * MR * K;
+  const packedGroupBytes = winograd ? 36 * winograd.blockStride : 4 * Math.ceil(Og / MR) * MR * K;
   const packed = depthwise ? 0 : take(packedGroupBytes * groups);
   const bias = info.hasBias ? take(4 * O) : 0;
   const output = take(4 * N * O * pixels);
   return {
-    kind: depthwise ? 'depthwise' : 'gemm',
+    kind: depthwise ? 'depthwise' : winograd ? 'winograd' : 'gemm',
     N,
     C,
     H,
@@ -153,6 +189,7 @@ export function makePlan(
     ldc,
     tilesPerImage,
     pointwise,
+    winograd,
     Wp,
     planeFloats,
     input,
@@ -162,13 +199,49 @@ export function makePlan(
     bias,
     output,
     slots,
-    tasks: depthwise ? N * C : N * groups * tilesPerImage,
+    prologueTasks: winograd && threads > 1 ? Math.min(groups * Math.ceil(Og / MR), 4 * threads) : 0,
+    tasks: depthwise ? N * C : N * groups * (winograd ? winograd.blocksPerImage : tilesPerImage),
     end: at,
   };
 }
 
-/** Packs each group's weights into MR-row panels (once per call, before the tasks run). */
+/**
+ * The Winograd tiling of a Ho × Wo output for Cg → Og channels per group: tasks of as many tiles as
+ * keep their transformed tiles (36·Cg floats a tile) and GEMM results (36·Og) within
+ * WINOGRAD_TASK_BYTES, in whole NR-tile panels, at most MAX_WINOGRAD_BLOCK_TILES, and few enough
+ * that an image gives `blocksWanted` tasks when it has the tiles.
+ */
+function winogradPlan(Cg: number, Og: number, Ho: number, Wo: number, blocksWanted: number): WinogradPlan {
+  const tilesX = Math.ceil(Wo / 4);
+  const tiles = tilesX * Math.ceil(Ho / 4);
+  const fit = Math.floor(WINOGRAD_TASK_BYTES / (4 * 36 * (Cg + Og)) / NR) * NR;
+  // At least `blocksWanted` blocks an image where the tiles allow, so every thread has one.
+  const share = Math.ceil(tiles / blocksWanted / NR) * NR;
+  const blockTiles = Math.min(Math.max(NR, Math.min(fit, share)), MAX_WINOGRAD_BLOCK_TILES);
+  const V = 0;
+  const M = align(V + 4 * 36 * Cg * blockTiles);
+  const patch = align(M + 4 * 36 * Og * blockTiles);
+  return {
+    tilesX,
+    tiles,
+    blockTiles,
+    blocksPerImage: Math.ceil(tiles / blockTiles),
+    blockStride: align(4 * Math.ceil(Og / MR) * MR * Cg) + 64,
+    V,
+    M,
+    patch,
+  };
+}
+
+/**
+ * Packs each group's weights into MR-row panels (once per call, before the tasks run); for Winograd,
+ * transforms them first (U = G g Gᵀ) and packs the 36 matrices U[ξ].
+ */
 export function packWeights(kernels: KernelExports, plan: Plan): void {
+  if (plan.winograd) {
+    if (plan.prologueTasks === 0) transformWeights(kernels, plan, 0, 1, 0);
+    return;
+  }
   if (plan.kind !== 'gemm') return;
   for (let g = 0; g < plan.groups; g++) {
     kernels.packWeights(
@@ -237,6 +310,10 @@ export function runTask(
   const packed = plan.packed + g * plan.packedGroupBytes;
   const output = plan.output + 4 * ((n * plan.O + g * plan.Og) * pixels + p0);
   const bias = plan.bias ? plan.bias + 4 * g * plan.Og : 0;
+  if (plan.winograd) {
+    runWinogradTask(kernels, plan, plan.winograd, task, scratch, tail);
+    return;
+  }
   if (plan.pointwise) {
     // 1×1: the input planes are the right-hand matrix as they stand (measured faster than packing them).
     kernels.gemm(packed, input + 4 * p0, 4 * NR, 4 * plan.H * plan.W, output, pixels, plan.Og, pn, plan.K, bias, tail);
@@ -263,13 +340,92 @@ export function runTask(
   kernels.gemm(packed, scratch, 4 * plan.K * NR, 4 * NR, output, pixels, plan.Og, pn, plan.K, bias, tail);
 }
 
-/** Byte offset of the shared task counter (in the heap's reserved first page). */
+/**
+ * Part `part` of `parts` of the Winograd weight transform, with scratch slot `slot`: the MR-channel
+ * panels of all groups, numbered group by group, split into `parts` runs.
+ */
+function transformWeights(kernels: KernelExports, plan: Plan, part: number, parts: number, slot: number): void {
+  const wino = plan.winograd!;
+  const panelsPerGroup = Math.ceil(plan.Og / MR);
+  const total = plan.groups * panelsPerGroup;
+  const scratch = plan.slots[slot]!.scratch + wino.patch;
+  for (let panel = Math.floor((part * total) / parts); panel < Math.floor(((part + 1) * total) / parts); ) {
+    const gr = Math.floor(panel / panelsPerGroup);
+    const last = Math.min(Math.floor(((part + 1) * total) / parts), (gr + 1) * panelsPerGroup);
+    const first = panel - gr * panelsPerGroup;
+    const end = Math.min(plan.Og, (last - gr * panelsPerGroup) * MR);
+    kernels.winogradWeights(plan.weight, plan.Cg, plan.Og, gr, first * MR, end, plan.packed, wino.blockStride, scratch);
+    panel = last;
+  }
+}
+
+/**
+ * One Winograd task, (image n, group g, block of tiles): transform the block's input tiles, run the
+ * 36 GEMMs M[ξ] = U[ξ] · V[ξ], transform the results into the output tiles (adding the bias).
+ */
+function runWinogradTask(
+  kernels: KernelExports,
+  plan: Plan,
+  wino: WinogradPlan,
+  task: number,
+  scratch: number,
+  tail: number,
+): void {
+  const perImage = plan.groups * wino.blocksPerImage;
+  const n = Math.floor(task / perImage);
+  const g = Math.floor((task % perImage) / wino.blocksPerImage);
+  const t0 = (task % wino.blocksPerImage) * wino.blockTiles;
+  const tn = Math.min(wino.blockTiles, wino.tiles - t0);
+  const T = wino.blockTiles;
+  const V = scratch + wino.V,
+    M = scratch + wino.M,
+    patch = scratch + wino.patch;
+  const input = plan.input + 4 * (n * plan.C + g * plan.Cg) * plan.H * plan.W;
+  kernels.winogradInput(input, plan.Cg, plan.H, plan.W, plan.padT, plan.padL, wino.tilesX, t0, tn, T, V, patch);
+  const packed = plan.packed + g * plan.packedGroupBytes;
+  for (let xi = 0; xi < 36; xi++) {
+    kernels.gemm(
+      packed + xi * wino.blockStride,
+      V + 4 * xi * plan.Cg * T,
+      4 * plan.Cg * NR,
+      4 * NR,
+      M + 4 * xi * plan.Og * T,
+      T,
+      plan.Og,
+      tn,
+      plan.Cg,
+      0,
+      tail,
+    );
+  }
+  const output = plan.output + 4 * (n * plan.O + g * plan.Og) * plan.Ho * plan.Wo;
+  const bias = plan.bias ? plan.bias + 4 * g * plan.Og : 0;
+  kernels.winogradOutput(M, plan.Og, T, wino.tilesX, t0, tn, plan.Ho, plan.Wo, output, bias, patch);
+}
+
+/**
+ * Byte offset of the shared task counters (in the heap's reserved first page): the next task to take,
+ * how many prologue tasks have finished, and whether one failed.
+ */
 export const TASK_COUNTER = 0;
+const NEXT = 0,
+  PROLOGUE_DONE = 1,
+  FAILED = 2;
+
+/** Sets the counters for a new plan: before any thread starts on it. */
+export function resetTaskCounters(memory: WebAssembly.Memory): void {
+  new Int32Array(memory.buffer, TASK_COUNTER, 3).fill(0);
+}
+
+/** How long a thread waits for the prologue before it gives up (a thread that died mid-prologue). */
+const PROLOGUE_WAIT_MS = 10_000;
 
 /**
  * Runs tasks of the plan until none are left, taking the next task index from the shared counter:
- * threads that run faster take more tasks (the two cores of a VM need not be equally fast).
- * Returns how many tasks this thread ran.
+ * threads that run faster take more tasks (the two cores of a VM need not be equally fast). The
+ * prologue tasks come first; a thread that reaches the main tasks waits (spinning: the prologue is a
+ * fraction of a millisecond a thread) until every prologue task has finished. Returns how many tasks
+ * this thread ran.
  */
 export function runTasksFromCounter(
   kernels: KernelExports,
@@ -278,11 +434,35 @@ export function runTasksFromCounter(
   slot: number,
   bias: Float32Array | null,
 ): number {
-  const counter = new Int32Array(memory.buffer, TASK_COUNTER, 1);
+  const counters = new Int32Array(memory.buffer, TASK_COUNTER, 3);
+  const prologue = plan.prologueTasks;
   let ran = 0;
-  for (let task = Atomics.add(counter, 0, 1); task < plan.tasks; task = Atomics.add(counter, 0, 1)) {
-    runTask(kernels, plan, task, slot, bias);
+  let waited = prologue === 0;
+  for (let task = Atomics.add(counters, NEXT, 1); task < prologue + plan.tasks; task = Atomics.add(counters, NEXT, 1)) {
+    if (task < prologue) {
+      try {
+        transformWeights(kernels, plan, task, prologue, slot);
+      } catch (error) {
+        Atomics.store(counters, FAILED, 1);
+        throw error;
+      }
+      Atomics.add(counters, PROLOGUE_DONE, 1);
+    } else {
+      if (!waited) {
+        waitForPrologue(counters, prologue);
+        waited = true;
+      }
+      runTask(kernels, plan, task - prologue, slot, bias);
+    }
     ran++;
   }
   return ran;
+}
+
+function waitForPrologue(counters: Int32Array, prologue: number): void {
+  const deadline = performance.now() + PROLOGUE_WAIT_MS;
+  for (let spins = 0; Atomics.load(counters, PROLOGUE_DONE) < prologue; spins++) {
+    if (Atomics.load(counters, FAILED) || ((spins & 1023) === 1023 && performance.now() > deadline))
+      throw new Error('a thread failed while transforming the weights; the call was abandoned');
+  }
 }

@@ -64,6 +64,45 @@ export interface KernelExports {
     out: number,
     tail: number,
   ): void;
+  winogradWeights(
+    weight: number,
+    Cg: number,
+    Og: number,
+    gr: number,
+    oFirst: number,
+    oEnd: number,
+    packed: number,
+    blockStride: number,
+    scratch: number,
+  ): void;
+  winogradInput(
+    input: number,
+    Cg: number,
+    H: number,
+    W: number,
+    padT: number,
+    padL: number,
+    tilesX: number,
+    t0: number,
+    tn: number,
+    T: number,
+    V: number,
+    patch: number,
+  ): void;
+  winogradOutput(
+    M: number,
+    Og: number,
+    T: number,
+    tilesX: number,
+    t0: number,
+    tn: number,
+    Ho: number,
+    Wo: number,
+    out: number,
+    bias: number,
+    scratch: number,
+  ): void;
+  maxAbs(data: number, n: number): number;
   padZeros(
     input: number,
     C: number,

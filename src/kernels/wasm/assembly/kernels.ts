@@ -343,3 +343,262 @@ export function padZeros(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Winograd F(4×4, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016), for
+// 3×3 kernels at stride 1 and dilation 1. A 6×6 patch d of the input gives a 4×4 block of the output:
+//
+//   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
+//
+// with g the 3×3 kernel. Summed over input channels, the elementwise product becomes 36 independent
+// matrix products, one per position ξ of the 6×6 transformed patch: M[ξ] = U[ξ] · V[ξ], U[ξ] the
+// (out × in channel) matrix of transformed weights, V[ξ] the (in channel × tile) matrix of transformed
+// patches. 36 multiplications per output channel, input channel and tile replace 16 · 9 = 144: the
+// GEMM above does them, so the transforms only lay their results out as its operands. The matrices
+// (interpolation points 0, ±1, ±2 and ∞) are written out in the three 1-D transforms below.
+//
+// Every transform runs on f32x4 vectors whose four lanes are four tiles side by side.
+// ---------------------------------------------------------------------------------------------------
+
+/** Tiles per vector, output cells per tile side, patch cells per tile side. */
+const WINO_LANES: i32 = 4;
+const WINO_OUT: i32 = 4;
+const WINO_PATCH: i32 = 6;
+
+/**
+ * Bᵀ d for one line of six patch cells (read `step` bytes apart, written `dstStep` apart):
+ *   t0 = 4d0 − 5d2 + d4,   t1 = (d4 − 4d2) + (d3 − 4d1),   t2 = (d4 − 4d2) − (d3 − 4d1),
+ *   t3 = (d4 − d2) + 2(d3 − d1),   t4 = (d4 − d2) − 2(d3 − d1),   t5 = 4d1 − 5d3 + d5.
+ */
+// @ts-ignore: decorator
+@inline function inputLine(src: usize, step: usize, dst: usize, dstStep: usize): void {
+  const d0 = v128.load(src), d1 = v128.load(src + step), d2 = v128.load(src + 2 * step);
+  const d3 = v128.load(src + 3 * step), d4 = v128.load(src + 4 * step), d5 = v128.load(src + 5 * step);
+  const four = f32x4.splat(4), minusFour = f32x4.splat(-4), minusFive = f32x4.splat(-5), two = f32x4.splat(2);
+  const a = madd(minusFour, d2, d4);
+  const b = madd(minusFour, d1, d3);
+  const c = f32x4.sub(d4, d2);
+  const e = f32x4.mul(two, f32x4.sub(d3, d1));
+  v128.store(dst, madd(four, d0, madd(minusFive, d2, d4)));
+  v128.store(dst + dstStep, f32x4.add(a, b));
+  v128.store(dst + 2 * dstStep, f32x4.sub(a, b));
+  v128.store(dst + 3 * dstStep, f32x4.add(c, e));
+  v128.store(dst + 4 * dstStep, f32x4.sub(c, e));
+  v128.store(dst + 5 * dstStep, madd(four, d1, madd(minusFive, d3, d5)));
+}
+
+/**
+ * G g for one line of three kernel taps (four output channels, one per lane):
+ *   u0 = g0/4,  u1 = −(g0 + g1 + g2)/6,  u2 = −(g0 − g1 + g2)/6,
+ *   u3 = g0/24 + g1/12 + g2/6,  u4 = g0/24 − g1/12 + g2/6,  u5 = g2.
+ */
+// @ts-ignore: decorator
+@inline function weightLine(src: usize, step: usize, dst: usize, dstStep: usize): void {
+  const g0 = v128.load(src), g1 = v128.load(src + step), g2 = v128.load(src + 2 * step);
+  const outer = f32x4.add(g0, g2);
+  const sixth = f32x4.splat(<f32>1 / 6), minusSixth = f32x4.splat(<f32>-1 / 6), twelfth = f32x4.splat(<f32>1 / 12);
+  const even = madd(f32x4.splat(<f32>1 / 24), g0, f32x4.mul(sixth, g2));
+  v128.store(dst, f32x4.mul(f32x4.splat(0.25), g0));
+  v128.store(dst + dstStep, f32x4.mul(minusSixth, f32x4.add(outer, g1)));
+  v128.store(dst + 2 * dstStep, f32x4.mul(minusSixth, f32x4.sub(outer, g1)));
+  v128.store(dst + 3 * dstStep, madd(twelfth, g1, even));
+  v128.store(dst + 4 * dstStep, f32x4.sub(even, f32x4.mul(twelfth, g1)));
+  v128.store(dst + 5 * dstStep, g2);
+}
+
+/**
+ * Transforms the 3×3 weights of output channels oFirst .. oEnd − 1 (oFirst a multiple of MR) of group
+ * gr (Og output channels, Cg input channels each) into U = G g Gᵀ and writes them straight into the
+ * GEMM's packed layout: for group gr and
+ * position ξ, the block at packed + (gr·36 + ξ)·blockStride holds U[ξ] for the group's Og × Cg
+ * channel pairs in MR-row panels (as packWeights lays them out; rows past Og are zero).
+ *
+ * MR = 4 output channels at a time, one per lane, so each (panel, input channel) ends as 36 vector
+ * stores, one per block. `scratch` holds 9 + 18 + 36 vectors.
+ */
+export function winogradWeights(
+  weight: usize, Cg: i32, Og: i32, gr: i32, oFirst: i32, oEnd: i32, packed: usize, blockStride: i32, scratch: usize,
+): void {
+  const taps = scratch; // 9 vectors: tap t of the four channels
+  const gg = scratch + 9 * 16; // G g: 6 rows × 3
+  const u = scratch + 27 * 16; // (G g) Gᵀ: 6 × 6
+  const channelBytes = <usize>(Cg * 9) * 4;
+  {
+    for (let o0 = oFirst; o0 < oEnd; o0 += MR) {
+      const rows = min(MR, Og - o0);
+      const panel = packed + <usize>(gr * 36) * <usize>blockStride + <usize>(o0 * Cg) * 4;
+      for (let c = 0; c < Cg; c++) {
+        let g = weight + (<usize>(gr * Og + o0) * <usize>Cg + c) * 36;
+        for (let l = 0; l < MR; l++) {
+          for (let t = 0; t < 9; t++) store<f32>(taps + <usize>(t * 4 + l) * 4, l < rows ? load<f32>(g + <usize>t * 4) : 0);
+          g += channelBytes;
+        }
+        for (let kx = 0; kx < 3; kx++) weightLine(taps + <usize>kx * 16, 48, gg + <usize>kx * 16, 48);
+        for (let i = 0; i < 6; i++) weightLine(gg + <usize>(i * 3) * 16, 16, u + <usize>(i * 6) * 16, 16);
+        const at = panel + <usize>(c * MR) * 4;
+        for (let xi = 0; xi < 36; xi++) v128.store(at + <usize>xi * <usize>blockStride, v128.load(u + <usize>xi * 16));
+      }
+    }
+  }
+}
+
+/**
+ * The input transform of Cg channel planes (H × W, zero padding padT / padL around them) for tiles
+ * t0 .. t0 + tn − 1 of an image whose output is tilesX tiles wide: V[ξ] = (Bᵀ d B)[ξ] for every
+ * channel and tile, written as the GEMM reads its right-hand matrix (NR-tile panels, Cg rows each):
+ * position ξ at V + ξ·Cg·T·4, tile q's lane in panel q / NR. `patch` is scratch for 2 × 36 vectors.
+ *
+ * Four tiles at a time, one per lane: a run of four tiles on one row that lies inside the input is
+ * read with five vector loads per patch row and transposed by shuffles; the others (borders, runs
+ * that wrap to the next tile row) are gathered cell by cell with zeros outside.
+ */
+export function winogradInput(
+  input: usize, Cg: i32, H: i32, W: i32, padT: i32, padL: i32, tilesX: i32, t0: i32, tn: i32, T: i32, V: usize, patch: usize,
+): void {
+  const xiBytes = <usize>(Cg * T) * 4;
+  const lines = patch + 36 * 16; // Bᵀ applied along each patch row
+  const rowBytes = <usize>W * 4;
+  for (let q = 0; q < tn; q += WINO_LANES) {
+    const first = t0 + q;
+    const ty = first / tilesX, tx = first - ty * tilesX;
+    const iy0 = ty * WINO_OUT - padT, ix0 = tx * WINO_OUT - padL;
+    // The patches of four tiles in a row span 18 columns; the loads read 20 (the host leaves room).
+    const inside = q + WINO_LANES <= tn && tx + WINO_LANES <= tilesX && iy0 >= 0 && iy0 + WINO_PATCH <= H && ix0 >= 0 && ix0 + 18 <= W;
+    const dstBase = V + <usize>((((q / NR) * Cg) * NR + (q % NR)) * 4);
+    for (let c = 0; c < Cg; c++) {
+      const plane = input + <usize>(c * H) * rowBytes;
+      if (inside) {
+        let src = plane + <usize>iy0 * rowBytes + <usize>ix0 * 4;
+        for (let r = 0; r < WINO_PATCH; r++) {
+          // Columns j of the four tiles: cells ix0 + 4l + j, l = 0..3 — a 4 × 4 transpose of v0..v3,
+          // then columns 4 and 5 shifted in from v4.
+          const v0 = v128.load(src), v1 = v128.load(src, 16), v2 = v128.load(src, 32), v3 = v128.load(src, 48), v4 = v128.load(src, 64);
+          const lo01 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+          const hi01 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+          const c0 = v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5), c1 = v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7);
+          const row = patch + <usize>(r * 6) * 16;
+          v128.store(row, c0);
+          v128.store(row, c1, 16);
+          v128.store(row, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), 32);
+          v128.store(row, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), 48);
+          v128.store(row, v128.shuffle<f32>(c0, v4, 1, 2, 3, 4), 64);
+          v128.store(row, v128.shuffle<f32>(c1, v4, 1, 2, 3, 5), 80);
+          src += rowBytes;
+        }
+      } else {
+        for (let l = 0; l < WINO_LANES; l++) {
+          const t = first + l;
+          const ly = t / tilesX, lx = t - ly * tilesX;
+          const y0 = ly * WINO_OUT - padT, x0 = lx * WINO_OUT - padL;
+          const valid = q + l < tn;
+          for (let r = 0; r < WINO_PATCH; r++) {
+            const y = y0 + r;
+            const rowInside = valid && <u32>y < <u32>H;
+            for (let j = 0; j < WINO_PATCH; j++) {
+              const x = x0 + j;
+              const value: f32 = rowInside && <u32>x < <u32>W ? load<f32>(plane + <usize>y * rowBytes + <usize>x * 4) : 0;
+              store<f32>(patch + <usize>((r * 6 + j) * 4 + l) * 4, value);
+            }
+          }
+        }
+      }
+      // Bᵀ along each row, then along each column, into the 36 GEMM operands.
+      for (let r = 0; r < WINO_PATCH; r++) inputLine(patch + <usize>(r * 6) * 16, 16, lines + <usize>(r * 6) * 16, 16);
+      const dst = dstBase + <usize>(c * NR) * 4;
+      for (let k = 0; k < WINO_PATCH; k++) inputLine(lines + <usize>k * 16, 96, dst + <usize>k * xiBytes, 6 * xiBytes);
+    }
+  }
+}
+
+/**
+ * Aᵀ m for one line of six transformed values into four outputs:
+ *   y0 = m0 + (m1 + m2) + (m3 + m4),  y1 = (m1 − m2) + 2(m3 − m4),
+ *   y2 = (m1 + m2) + 4(m3 + m4),      y3 = (m1 − m2) + 8(m3 − m4) + m5.
+ */
+// @ts-ignore: decorator
+@inline function outputLine(src: usize, step: usize, dst: usize, dstStep: usize): void {
+  const m0 = v128.load(src), m1 = v128.load(src + step), m2 = v128.load(src + 2 * step);
+  const m3 = v128.load(src + 3 * step), m4 = v128.load(src + 4 * step), m5 = v128.load(src + 5 * step);
+  const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2), s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
+  v128.store(dst, f32x4.add(m0, f32x4.add(s12, s34)));
+  v128.store(dst + dstStep, madd(f32x4.splat(2), d34, d12));
+  v128.store(dst + 2 * dstStep, madd(f32x4.splat(4), s34, s12));
+  v128.store(dst + 3 * dstStep, madd(f32x4.splat(8), d34, f32x4.add(d12, m5)));
+}
+
+/**
+ * The output transform: Y = Aᵀ M A + bias for Og output channels and tiles t0 .. t0 + tn − 1, from
+ * the GEMM results M[ξ] (Og × T, row stride T, at M + ξ·Og·T·4), into the output planes at `out`
+ * (Ho × Wo each, one after another). bias = 0 means none. `scratch` holds 28 vectors.
+ */
+export function winogradOutput(
+  M: usize, Og: i32, T: i32, tilesX: i32, t0: i32, tn: i32, Ho: i32, Wo: i32, out: usize, bias: usize, scratch: usize,
+): void {
+  const xiBytes = <usize>(Og * T) * 4;
+  const rowBytes = <usize>Wo * 4;
+  for (let o = 0; o < Og; o++) {
+    const b = bias != 0 ? v128.load32_splat(bias + <usize>o * 4) : f32x4.splat(0);
+    const plane = out + <usize>(o * Ho) * rowBytes;
+    for (let q = 0; q < tn; q += WINO_LANES) {
+      const first = t0 + q;
+      const ty = first / tilesX, tx = first - ty * tilesX;
+      const oy0 = ty * WINO_OUT, ox0 = tx * WINO_OUT;
+      // Four whole tiles on one row: four vector stores per output row.
+      const whole = q + WINO_LANES <= tn && tx + WINO_LANES <= tilesX && oy0 + WINO_OUT <= Ho && ox0 + WINO_LANES * WINO_OUT <= Wo;
+      const src = M + <usize>(o * T + q) * 4;
+      // Aᵀ down each column of the 6 × 6 (into 4 × 6), then along each of the four rows.
+      for (let k = 0; k < WINO_PATCH; k++) outputLine(src + <usize>k * xiBytes, 6 * xiBytes, scratch + <usize>k * 16, 96);
+      for (let i = 0; i < WINO_OUT; i++) {
+        // Aᵀ along row i, kept in registers (the outputLine sums, plus the bias).
+        const z = scratch + <usize>(i * 6) * 16;
+        const m0 = v128.load(z), m1 = v128.load(z, 16), m2 = v128.load(z, 32), m3 = v128.load(z, 48), m4 = v128.load(z, 64), m5 = v128.load(z, 80);
+        const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2), s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
+        const y0 = f32x4.add(f32x4.add(m0, f32x4.add(s12, s34)), b);
+        const y1 = f32x4.add(madd(f32x4.splat(2), d34, d12), b);
+        const y2 = f32x4.add(madd(f32x4.splat(4), s34, s12), b);
+        const y3 = f32x4.add(madd(f32x4.splat(8), d34, f32x4.add(d12, m5)), b);
+        // Lanes are tiles: transpose so each vector is one tile's row of four outputs.
+        const lo01 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
+        const hi01 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
+        const rows0 = v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5), rows1 = v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7);
+        const rows2 = v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), rows3 = v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7);
+        if (whole) {
+          const dst = plane + <usize>(oy0 + i) * rowBytes + <usize>ox0 * 4;
+          v128.store(dst, rows0); v128.store(dst, rows1, 16); v128.store(dst, rows2, 32); v128.store(dst, rows3, 48);
+        } else {
+          v128.store(scratch, rows0, 24 * 16); v128.store(scratch, rows1, 25 * 16);
+          v128.store(scratch, rows2, 26 * 16); v128.store(scratch, rows3, 27 * 16);
+          storeTileRows(plane, rowBytes, Ho, Wo, tilesX, t0 + q, min(WINO_LANES, tn - q), i, scratch + 24 * 16);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Writes row i of `count` tiles from `first` (one tile's four outputs per vector at `rows`), clipped to
+ * the Ho × Wo plane: for tiles on the output's bottom or right edge, or runs that wrap a tile row.
+ */
+function storeTileRows(plane: usize, rowBytes: usize, Ho: i32, Wo: i32, tilesX: i32, first: i32, count: i32, i: i32, rows: usize): void {
+  for (let l = 0; l < count; l++) {
+    const t = first + l;
+    const ty = t / tilesX, tx = t - ty * tilesX;
+    const oy = ty * WINO_OUT + i, ox = tx * WINO_OUT;
+    if (oy >= Ho) continue;
+    memory.copy(plane + <usize>oy * rowBytes + <usize>ox * 4, rows + <usize>l * 16, <usize>min(WINO_OUT, Wo - ox) * 4);
+  }
+}
+
+/**
+ * The largest |x| of n floats at `data`; NaN when any is NaN (f32x4.max and max propagate it). Winograd
+ * mixes the cells of a patch before it multiplies, so an infinity or a NaN would spread over a whole
+ * output tile: the host runs it only when this is finite and modest.
+ */
+export function maxAbs(data: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) acc = f32x4.max(acc, f32x4.abs(v128.load(data + <usize>i * 4)));
+  let result = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
+  for (; i < n; i++) result = max(result, abs(load<f32>(data + <usize>i * 4)));
+  return result;
+}
