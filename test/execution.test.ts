@@ -1,18 +1,11 @@
-import { randomFill } from '../src/core/random.js';
+
 import { describe, expect, it } from 'vitest';
 import { Conv2dError, capabilities, conv2d, conv2dAsync, selectKernel, tensor } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/call.js';
-import { BUILT, expectClose } from './helpers.js';
+import { BUILT, expectClose, seededTensor } from './helpers.js';
 import { mainHeap } from '../src/kernels/wasm/runtime.js';
 
-const make = (shape: number[], seed: number) =>
-  tensor(
-    randomFill(
-      shape.reduce((a, b) => a * b, 1),
-      seed,
-    ),
-    shape,
-  );
+const make = seededTensor;
 
 describe('execution options: backend, threads, out', () => {
   const x = make([1, 16, 30, 30], 1),

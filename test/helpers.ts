@@ -1,3 +1,4 @@
+import { randomFill } from '../src/core/random.js';
 import { compareOutputs, compareToScale } from '../src/core/compare.js';
 import { kernelEntry } from '../src/kernels/table.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -108,4 +109,15 @@ export function expectKernelClose(kernel: string, actual: Tensor, expected: Tens
     throw new Error(
       `mismatch at index ${firstBad}: got ${actual.data[firstBad]}, expected ${expected.data[firstBad]} (largest error ${maxError}, ${maxError / maxExpected} of the output's scale)`,
     );
+}
+
+/** A tensor of the given shape filled by the seeded generator (core/random.ts): the same values every run. */
+export function seededTensor(shape: number[], seed: number): Tensor {
+  return tensor(
+    randomFill(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }

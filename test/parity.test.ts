@@ -5,7 +5,7 @@ import { resolveConv2dCall } from '../src/core/call.js';
 import { runConv2d, runConv2dAsync } from '../src/kernels/run.js';
 import { kernelsSupporting } from '../src/kernels/table.js';
 import { MR, NR } from '../src/kernels/wasm/plan.js';
-import { BUILT, decode, expectKernelClose, loadTorchFixtures } from './helpers.js';
+import { BUILT, decode, expectKernelClose, loadTorchFixtures, seededTensor } from './helpers.js';
 
 /**
  * Parity: every WebAssembly kernel, on every conformance fixture and on the tile edges, with 1 and 2
@@ -150,7 +150,53 @@ describe('tile edges', () => {
     [[1, 2, 6, 90], [3, 2, 2, 3], { stride: [2, 4], dilation: [1, 2] }],
     // Many im2col tiles per image (large K makes the tile small) and a partial last tile.
     [[1, 200, 9, 23], [7, 200, 3, 3], { padding: 1 }],
+    // Winograd: several blocks of 4 × 4 tiles with a partial last one, outputs not a multiple of 4
+    // wide or high, channel counts off the micro-kernel's rows, the work split over output channels
+    // (few tiles, many channels), groups, padding modes and no padding.
+    [[1, 16, 70, 66], [6, 16, 3, 3], { padding: 1 }],
+    [[1, 40, 30, 31], [37, 40, 3, 3], { padding: [0, 2] }],
+    [[1, 128, 14, 14], [130, 128, 3, 3], { padding: 1 }],
+    [[2, 32, 19, 23], [20, 16, 3, 3], { padding: 'same', paddingMode: 'reflect', groups: 2 }],
+    [[1, 16, 6, 5], [8, 16, 3, 3], { padding: 2, paddingMode: 'circular' }],
+    [[3, 24, 11, 9], [9, 24, 3, 3], { padding: 'valid' }],
   ])('odd strides, dilations, groups, modes: x=%j w=%j %j', async (xShape, wShape, options) => {
     await expectKernelsMatch(make(xShape), make(wShape), make([wShape[0]!]), options);
   });
+});
+
+describe("Winograd's transformed weights, kept between calls while the weights are the same", () => {
+  const winograd = 'wasm-winograd-f4x4-3x3-simd128';
+  const im2col = `wasm-im2col-gemm-${MR}x${NR}-simd128`;
+  const make = seededTensor;
+
+  async function run(x: Tensor, w: Tensor, threads: number, kernel: KernelName = winograd) {
+    const info = resolveConv2dCall(x, w, null, { padding: 1 });
+    const output = new Float32Array(info.outputShape.reduce((a, b) => a * b, 1));
+    const ran =
+      threads === 1
+        ? runConv2d(info, x.data, w.data, null, output, 'wasm', kernel)
+        : await runConv2dAsync(info, x.data, w.data, null, output, 'wasm', threads, kernel);
+    expect(ran).toBe(kernel);
+    expectKernelClose(ran, { data: output, shape: info.outputShape }, reference(info, x, w, null));
+  }
+
+  for (const threads of BUILT ? [1, 2] : [1]) {
+    it(`notices weights changed in place, one value or the last, and other calls in between (${threads} thread(s))`, async () => {
+      const x = make([1, 32, 20, 20], 1);
+      const w = make([36, 32, 3, 3], 2);
+      await run(x, w, threads);
+      await run(x, w, threads); // reused
+      w.data[5] = 3; // a tap of output channel 0
+      await run(x, w, threads);
+      w.data[w.data.length - 1] = -2; // the last tap of the last channel
+      await run(x, w, threads);
+      // Another layer on the same memory, then the first again: its weights are transformed anew.
+      await run(make([1, 8, 9, 9], 3), make([5, 8, 3, 3], 4), threads, im2col);
+      await run(x, w, threads);
+      // The same values in a new array are the same weights.
+      await run(x, tensor(Float32Array.from(w.data), w.shape), threads);
+      // Another layer of the same shape on Winograd: new weights, same layout.
+      await run(x, make([36, 32, 3, 3], 5), threads);
+    });
+  }
 });

@@ -67,11 +67,12 @@ function prepareOrFallBack(
   threads: number,
   outputLength: number,
 ): { kernel: KernelName; plan: Plan | null } {
-  if (prepare(heap, chosen.plan, info, input, weight, bias)) return chosen;
+  const prepared = prepare(heap, chosen.plan, info, input, weight, bias);
+  if (prepared) return { kernel: chosen.kernel, plan: prepared };
   const next = firstKernel(info, 'wasm', chosen.kernel)!;
   const fallback = withinMemory(info, next, 'auto', threads, outputLength);
-  if (fallback.plan) prepare(heap, fallback.plan, info, input, weight, bias);
-  return fallback;
+  if (!fallback.plan) return fallback;
+  return { kernel: fallback.kernel, plan: prepare(heap, fallback.plan, info, input, weight, bias) };
 }
 
 const asyncOnly = () =>

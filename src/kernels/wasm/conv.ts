@@ -70,9 +70,25 @@ export function planCall(info: Conv2dInfo, threads: number, kernel: KernelOf<'wa
 export const WINOGRAD_MAX_MAGNITUDE = 2 ** 40;
 
 /**
- * Fills the heap for one call laid out by `plan` (from {@link planCall}), ready for its tasks. Returns
- * false when the plan's kernel cannot take these values (Winograd, given an operand past
- * WINOGRAD_MAX_MAGNITUDE, an infinity or a NaN): the caller then plans another kernel.
+ * Transformed weights kept from the last Winograd call on a heap: the layout they were packed in.
+ * Winograd's weights are 4× the layer's (36 values for every 9) and transforming them costs as much
+ * as a fifth of the convolution on a deep, small layer (256 → 256 on 14²), so while a layer is called
+ * again with the same weights — bit for bit, compared in full every call, as XNNPACK's weights cache
+ * compares its packed weights — the transform is skipped. Any other call on the heap forgets them.
+ */
+const keptWeights = new WeakMap<WasmHeap, string>();
+
+/** What must match for packed Winograd weights to be reused: where they lie and how they are laid out. */
+function packedLayout(plan: Plan): string {
+  const { weight, packed, O, Cg, Og, groups, winograd } = plan;
+  return `${weight} ${packed} ${O} ${Cg} ${Og} ${groups} ${winograd!.blockStride}`;
+}
+
+/**
+ * Fills the heap for one call laid out by `plan` (from {@link planCall}); returns the plan to run —
+ * `plan`, or a copy without its weight-transform prologue when the transformed weights of the last
+ * call still hold — or null when the plan's kernel cannot take these values (Winograd, given an
+ * operand past WINOGRAD_MAX_MAGNITUDE, an infinity or a NaN): the caller then plans another kernel.
  */
 export function prepare(
   heap: WasmHeap,
@@ -81,30 +97,44 @@ export function prepare(
   input: Float32Array,
   weight: Float32Array,
   bias: Float32Array | null,
-): boolean {
+): Plan | null {
+  const kept = keptWeights.get(heap);
+  keptWeights.delete(heap);
   heap.ensure(plan.end);
   writeInput(heap, info, input, plan.input);
-  heap.f32.set(weight, plan.weight / 4);
   if (bias) heap.f32.set(bias, plan.bias / 4);
-  if (plan.winograd) {
-    const largest = Math.max(
-      heap.kernels.maxAbs(plan.input, plan.N * plan.C * plan.H * plan.W),
-      heap.kernels.maxAbs(plan.weight, plan.O * plan.K),
-    );
-    if (!(largest <= WINOGRAD_MAX_MAGNITUDE)) return false;
+  if (!plan.winograd) {
+    heap.f32.set(weight, plan.weight / 4);
+    packWeights(heap.kernels, plan);
+    return plan;
   }
+  const k = heap.kernels;
+  const count = plan.O * plan.K;
+  heap.f32.set(weight, plan.weightStaging / 4);
+  const largest = Math.max(
+    k.maxAbs(plan.input, plan.N * plan.C * plan.H * plan.W),
+    k.maxAbs(plan.weightStaging, count),
+  );
+  if (!(largest <= WINOGRAD_MAX_MAGNITUDE)) return null;
+  if (kept === packedLayout(plan) && k.sameBits(plan.weightStaging, plan.weight, count))
+    return { ...plan, prologueTasks: 0 };
+  heap.f32.copyWithin(plan.weight / 4, plan.weightStaging / 4, plan.weightStaging / 4 + count);
   packWeights(heap.kernels, plan);
-  return true;
+  return plan;
+}
+
+/**
+ * Copies the result out of the heap, once every task has run; a Winograd call's transformed weights
+ * are then complete, and kept for the next call.
+ */
+export function readOutput(heap: WasmHeap, plan: Plan, output: Float32Array): void {
+  output.set(heap.f32.subarray(plan.output / 4, plan.output / 4 + output.length));
+  if (plan.winograd) keptWeights.set(heap, packedLayout(plan));
 }
 
 /** The bias values as the depthwise tasks read them, from the heap. */
 export function biasView(heap: WasmHeap, plan: Plan): Float32Array | null {
   return plan.bias ? heap.f32.subarray(plan.bias / 4, plan.bias / 4 + plan.O) : null;
-}
-
-/** Copies the result out of the heap. */
-export function readOutput(heap: WasmHeap, plan: Plan, output: Float32Array): void {
-  output.set(heap.f32.subarray(plan.output / 4, plan.output / 4 + output.length));
 }
 
 /** Runs every task of a prepared `plan` on the calling thread and copies the result out. */

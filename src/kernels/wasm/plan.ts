@@ -18,27 +18,38 @@ const TILE_BYTES = 160 * 1024;
 const MAX_TILE_PIXELS = 512;
 
 /**
- * Winograd F(4×4, 3×3) geometry: the output in 4 × 4 tiles, tasks of `blockTiles` tiles (a multiple
- * of NR, so the transformed tiles fill whole GEMM panels), the transformed weights in 36 packed
- * blocks per group, `blockStride` bytes apart.
+ * Winograd F(4×4, 3×3) geometry: the output in 4 × 4 tiles; a task is a block of `blockTiles` tiles (a
+ * multiple of NR, so the transformed tiles fill whole GEMM panels) for a run of `outBlock` output
+ * channels of a group; the transformed weights in 36 packed blocks per group, `blockStride` bytes
+ * apart.
  */
 export interface WinogradPlan {
   tilesX: number;
   tiles: number;
   blockTiles: number;
   blocksPerImage: number;
+  /** Output channels per task (a multiple of MR), and how many runs of them make a group. */
+  outBlock: number;
+  outBlocks: number;
   /** Bytes from one packed U[ξ] to the next: the block, plus a cache line so the 36 blocks do not all map to the same cache sets. */
   blockStride: number;
   /** Byte offsets, within a slot's scratch, of the transformed tiles V, the GEMM results M and the transforms' own scratch. */
   V: number;
   M: number;
   patch: number;
+  /**
+   * Bytes from V[ξ] to V[ξ + 1] and from M[ξ] to M[ξ + 1]: whole cache lines plus one, so the 36 rows
+   * a transform writes or reads at once never share a cache set (a power-of-two stride, 16 KB for
+   * 64 channels × 64 tiles, made L2 run at half speed).
+   */
+  vStride: number;
+  mStride: number;
 }
 
 /** Scratch, in bytes, that the Winograd transforms need besides V and M: 72 f32x4 vectors. */
 const WINOGRAD_PATCH_BYTES = 72 * 16;
-/** Transformed tiles and GEMM results of one task are sized to stay within a core's L2 cache. */
-const WINOGRAD_TASK_BYTES = 512 * 1024;
+/** A task's transformed tiles and GEMM results (each GEMM works on a 36th of them at a time). */
+const WINOGRAD_TASK_BYTES = 1024 * 1024;
 const MAX_WINOGRAD_BLOCK_TILES = 64;
 
 export interface Plan {
@@ -79,6 +90,8 @@ export interface Plan {
   /** Byte offsets. */
   input: number;
   weight: number;
+  /** Winograd: where a call's weights land first, to be compared with the last call's (0 otherwise). */
+  weightStaging: number;
   packed: number;
   packedGroupBytes: number;
   bias: number;
@@ -158,6 +171,7 @@ export function makePlan(
   // The 1×1 GEMM reads input rows up to NR − 1 floats past their end: keep that inside the buffer.
   const input = take(4 * (N * C * H * W + NR));
   const weight = take(4 * O * K);
+  const weightStaging = winograd ? take(4 * O * K) : 0;
   const packedGroupBytes = winograd ? 36 * winograd.blockStride : 4 * Math.ceil(Og / MR) * MR * K;
   const packed = depthwise ? 0 : take(packedGroupBytes * groups);
   const bias = info.hasBias ? take(4 * O) : 0;
@@ -194,42 +208,67 @@ export function makePlan(
     planeFloats,
     input,
     weight,
+    weightStaging,
     packed,
     packedGroupBytes,
     bias,
     output,
     slots,
     prologueTasks: winograd && threads > 1 ? Math.min(groups * Math.ceil(Og / MR), 4 * threads) : 0,
-    tasks: depthwise ? N * C : N * groups * (winograd ? winograd.blocksPerImage : tilesPerImage),
+    tasks: depthwise ? N * C : N * groups * (winograd ? winograd.blocksPerImage * winograd.outBlocks : tilesPerImage),
     end: at,
   };
 }
 
 /**
- * The Winograd tiling of a Ho × Wo output for Cg → Og channels per group: tasks of as many tiles as
- * keep their transformed tiles (36·Cg floats a tile) and GEMM results (36·Og) within
- * WINOGRAD_TASK_BYTES, in whole NR-tile panels, at most MAX_WINOGRAD_BLOCK_TILES, and few enough
- * that an image gives `blocksWanted` tasks when it has the tiles.
+ * The Winograd tiling of a Ho × Wo output for Cg → Og channels per group, with `tasksWanted` tasks
+ * wanted an image and group (the threads, where the batch and groups do not already give them).
+ *
+ * Every task reads the transformed weights of its output channels (36·Og·Cg floats for a whole
+ * group: 9 MB for 256 → 256), so tasks take as many tiles as they can — all of a small output's —
+ * and the work splits over output channels rather than over tiles where tiles are few: a task then
+ * transforms its input tiles again (36·Cg·tiles values, cheap) but reads only its share of the
+ * weights. Tiles are capped at MAX_WINOGRAD_BLOCK_TILES and, with the results of the task's output
+ * channels, at WINOGRAD_TASK_BYTES.
  */
-function winogradPlan(Cg: number, Og: number, Ho: number, Wo: number, blocksWanted: number): WinogradPlan {
+function winogradPlan(Cg: number, Og: number, Ho: number, Wo: number, tasksWanted: number): WinogradPlan {
   const tilesX = Math.ceil(Wo / 4);
   const tiles = tilesX * Math.ceil(Ho / 4);
-  const fit = Math.floor(WINOGRAD_TASK_BYTES / (4 * 36 * (Cg + Og)) / NR) * NR;
-  // At least `blocksWanted` blocks an image where the tiles allow, so every thread has one.
-  const share = Math.ceil(tiles / blocksWanted / NR) * NR;
-  const blockTiles = Math.min(Math.max(NR, Math.min(fit, share)), MAX_WINOGRAD_BLOCK_TILES);
+  const bytesPerTile = (channels: number) => 4 * 36 * channels;
+  let blockTiles = Math.min(MAX_WINOGRAD_BLOCK_TILES, Math.ceil(tiles / NR) * NR);
+  while (blockTiles > NR && bytesPerTile(Cg + MR) * blockTiles > WINOGRAD_TASK_BYTES) blockTiles -= NR;
+  // Tiles enough for more tasks than wanted: split them, in blocks of at least 4 panels.
+  const blocksForThreads = Math.min(tasksWanted, Math.floor(tiles / (4 * NR)));
+  if (blocksForThreads > Math.ceil(tiles / blockTiles))
+    blockTiles = Math.max(NR, Math.ceil(tiles / blocksForThreads / NR) * NR);
+  const blocksPerImage = Math.ceil(tiles / blockTiles);
+  const channelPanels = Math.ceil(Og / MR);
+  let outBlocks = Math.min(channelPanels, Math.max(1, Math.ceil(tasksWanted / blocksPerImage)));
+  while (
+    outBlocks < channelPanels &&
+    bytesPerTile(Cg + Math.ceil(channelPanels / outBlocks) * MR) * blockTiles > WINOGRAD_TASK_BYTES
+  )
+    outBlocks++;
+  const outBlock = Math.ceil(channelPanels / outBlocks) * MR;
+  outBlocks = Math.ceil(Og / outBlock);
+  const vStride = align(4 * Cg * blockTiles) + 64;
+  const mStride = align(4 * outBlock * blockTiles) + 64;
   const V = 0;
-  const M = align(V + 4 * 36 * Cg * blockTiles);
-  const patch = align(M + 4 * 36 * Og * blockTiles);
+  const M = V + 36 * vStride;
+  const patch = M + 36 * mStride;
   return {
     tilesX,
     tiles,
     blockTiles,
-    blocksPerImage: Math.ceil(tiles / blockTiles),
-    blockStride: align(4 * Math.ceil(Og / MR) * MR * Cg) + 64,
+    blocksPerImage,
+    outBlock,
+    outBlocks,
+    blockStride: align(4 * channelPanels * MR * Cg) + 64,
     V,
     M,
     patch,
+    vStride,
+    mStride,
   };
 }
 
@@ -360,8 +399,9 @@ function transformWeights(kernels: KernelExports, plan: Plan, part: number, part
 }
 
 /**
- * One Winograd task, (image n, group g, block of tiles): transform the block's input tiles, run the
- * 36 GEMMs M[ξ] = U[ξ] · V[ξ], transform the results into the output tiles (adding the bias).
+ * One Winograd task, (image n, group g, block of tiles, run of output channels): transform the
+ * block's input tiles, run the 36 GEMMs M[ξ] = U[ξ] · V[ξ] for the run's channels, transform the
+ * results into the output tiles (adding the bias).
  */
 function runWinogradTask(
   kernels: KernelExports,
@@ -371,36 +411,54 @@ function runWinogradTask(
   scratch: number,
   tail: number,
 ): void {
-  const perImage = plan.groups * wino.blocksPerImage;
-  const n = Math.floor(task / perImage);
-  const g = Math.floor((task % perImage) / wino.blocksPerImage);
-  const t0 = (task % wino.blocksPerImage) * wino.blockTiles;
-  const tn = Math.min(wino.blockTiles, wino.tiles - t0);
+  const perGroup = wino.blocksPerImage * wino.outBlocks;
+  const n = Math.floor(task / (plan.groups * perGroup));
+  const g = Math.floor(task / perGroup) % plan.groups;
+  const block = Math.floor((task % perGroup) / wino.outBlocks);
+  const o0 = (task % wino.outBlocks) * wino.outBlock;
+  const oCount = Math.min(wino.outBlock, plan.Og - o0);
   const T = wino.blockTiles;
+  const t0 = block * T;
+  const tn = Math.min(T, wino.tiles - t0);
   const V = scratch + wino.V,
     M = scratch + wino.M,
     patch = scratch + wino.patch;
   const input = plan.input + 4 * (n * plan.C + g * plan.Cg) * plan.H * plan.W;
-  kernels.winogradInput(input, plan.Cg, plan.H, plan.W, plan.padT, plan.padL, wino.tilesX, t0, tn, T, V, patch);
-  const packed = plan.packed + g * plan.packedGroupBytes;
+  kernels.winogradInput(
+    input,
+    plan.Cg,
+    plan.H,
+    plan.W,
+    plan.padT,
+    plan.padL,
+    wino.tilesX,
+    t0,
+    tn,
+    V,
+    wino.vStride,
+    patch,
+  );
+  // The run's rows of each packed U[ξ]: panels of MR rows, Cg floats a row.
+  const packed = plan.packed + g * plan.packedGroupBytes + 4 * o0 * plan.Cg;
   for (let xi = 0; xi < 36; xi++) {
     kernels.gemm(
       packed + xi * wino.blockStride,
-      V + 4 * xi * plan.Cg * T,
+      V + xi * wino.vStride,
       4 * plan.Cg * NR,
       4 * NR,
-      M + 4 * xi * plan.Og * T,
+      M + xi * wino.mStride,
       T,
-      plan.Og,
+      oCount,
       tn,
       plan.Cg,
       0,
       tail,
     );
   }
-  const output = plan.output + 4 * (n * plan.O + g * plan.Og) * plan.Ho * plan.Wo;
-  const bias = plan.bias ? plan.bias + 4 * g * plan.Og : 0;
-  kernels.winogradOutput(M, plan.Og, T, wino.tilesX, t0, tn, plan.Ho, plan.Wo, output, bias, patch);
+  const channel = n * plan.O + g * plan.Og + o0;
+  const output = plan.output + 4 * channel * plan.Ho * plan.Wo;
+  const bias = plan.bias ? plan.bias + 4 * (g * plan.Og + o0) : 0;
+  kernels.winogradOutput(M, wino.mStride, oCount, T, wino.tilesX, t0, tn, plan.Ho, plan.Wo, output, bias, patch);
 }
 
 /**

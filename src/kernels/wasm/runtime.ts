@@ -85,12 +85,13 @@ export interface KernelExports {
     tilesX: number,
     t0: number,
     tn: number,
-    T: number,
     V: number,
+    xiStride: number,
     patch: number,
   ): void;
   winogradOutput(
     M: number,
+    xiStride: number,
     Og: number,
     T: number,
     tilesX: number,
@@ -103,6 +104,7 @@ export interface KernelExports {
     scratch: number,
   ): void;
   maxAbs(data: number, n: number): number;
+  sameBits(a: number, b: number, n: number): number;
   padZeros(
     input: number,
     C: number,

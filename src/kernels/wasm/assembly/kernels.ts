@@ -446,16 +446,16 @@ export function winogradWeights(
  * The input transform of Cg channel planes (H × W, zero padding padT / padL around them) for tiles
  * t0 .. t0 + tn − 1 of an image whose output is tilesX tiles wide: V[ξ] = (Bᵀ d B)[ξ] for every
  * channel and tile, written as the GEMM reads its right-hand matrix (NR-tile panels, Cg rows each):
- * position ξ at V + ξ·Cg·T·4, tile q's lane in panel q / NR. `patch` is scratch for 2 × 36 vectors.
+ * position ξ at V + ξ·xiStride, tile q's lane in panel q / NR. `patch` is scratch for 2 × 36 vectors.
  *
  * Four tiles at a time, one per lane: a run of four tiles on one row that lies inside the input is
  * read with five vector loads per patch row and transposed by shuffles; the others (borders, runs
  * that wrap to the next tile row) are gathered cell by cell with zeros outside.
  */
 export function winogradInput(
-  input: usize, Cg: i32, H: i32, W: i32, padT: i32, padL: i32, tilesX: i32, t0: i32, tn: i32, T: i32, V: usize, patch: usize,
+  input: usize, Cg: i32, H: i32, W: i32, padT: i32, padL: i32, tilesX: i32, t0: i32, tn: i32, V: usize, xiStride: i32, patch: usize,
 ): void {
-  const xiBytes = <usize>(Cg * T) * 4;
+  const xiBytes = <usize>xiStride;
   const lines = patch + 36 * 16; // Bᵀ applied along each patch row
   const rowBytes = <usize>W * 4;
   for (let q = 0; q < tn; q += WINO_LANES) {
@@ -528,13 +528,13 @@ export function winogradInput(
 
 /**
  * The output transform: Y = Aᵀ M A + bias for Og output channels and tiles t0 .. t0 + tn − 1, from
- * the GEMM results M[ξ] (Og × T, row stride T, at M + ξ·Og·T·4), into the output planes at `out`
+ * the GEMM results M[ξ] (Og × T, row stride T, at M + ξ·xiStride), into the output planes at `out`
  * (Ho × Wo each, one after another). bias = 0 means none. `scratch` holds 28 vectors.
  */
 export function winogradOutput(
-  M: usize, Og: i32, T: i32, tilesX: i32, t0: i32, tn: i32, Ho: i32, Wo: i32, out: usize, bias: usize, scratch: usize,
+  M: usize, xiStride: i32, Og: i32, T: i32, tilesX: i32, t0: i32, tn: i32, Ho: i32, Wo: i32, out: usize, bias: usize, scratch: usize,
 ): void {
-  const xiBytes = <usize>(Og * T) * 4;
+  const xiBytes = <usize>xiStride;
   const rowBytes = <usize>Wo * 4;
   for (let o = 0; o < Og; o++) {
     const b = bias != 0 ? v128.load32_splat(bias + <usize>o * 4) : f32x4.splat(0);
@@ -601,4 +601,13 @@ export function maxAbs(data: usize, n: i32): f32 {
   let result = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
   for (; i < n; i++) result = max(result, abs(load<f32>(data + <usize>i * 4)));
   return result;
+}
+
+/** Whether n floats at a and at b are the same bit for bit (16 bytes a step). */
+export function sameBits(a: usize, b: usize, n: i32): bool {
+  const bytes = <usize>n * 4;
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) if (v128.any_true(v128.xor(v128.load(a + i), v128.load(b + i)))) return false;
+  for (; i < bytes; i += 4) if (load<u32>(a + i) != load<u32>(b + i)) return false;
+  return true;
 }
