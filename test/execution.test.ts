@@ -1,4 +1,3 @@
-
 import { describe, expect, it } from 'vitest';
 import { Conv2dError, capabilities, conv2d, conv2dAsync, selectKernel, tensor } from '../src/index.js';
 import { resolveConv2dCall } from '../src/core/call.js';
