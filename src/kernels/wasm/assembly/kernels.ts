@@ -215,10 +215,10 @@ export function gemm(
   packed: usize, B: usize, panelBytes: i32, rowBytes: i32, out: usize, ldo: i32, M: i32, N: i32, K: i32, bias: usize, tail: usize,
 ): void {
   const dstRow = <usize>ldo * 4;
-  let bPanel = B;
-  for (let n0 = 0; n0 < N; n0 += NR) {
-    let panel = packed;
-    for (let m0 = 0; m0 < M; m0 += MR) {
+  let panel = packed;
+  for (let m0 = 0; m0 < M; m0 += MR) {
+    let bPanel = B;
+    for (let n0 = 0; n0 < N; n0 += NR) {
       let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
       if (bias != 0) {
         const bp = bias + <usize>m0 * 4;
@@ -244,7 +244,6 @@ export function gemm(
         a += MR * 4;
         b += <usize>rowBytes;
       }
-      panel = a;
       const rows = min(MR, M - m0);
       const cols = min(NR, N - n0);
       if (cols == NR) {
@@ -263,8 +262,9 @@ export function gemm(
           memory.copy(dst + <usize>r * dstRow, tail + <usize>(r * NR) * 4, <usize>cols * 4);
         }
       }
+      bPanel += <usize>panelBytes;
     }
-    bPanel += <usize>panelBytes;
+    panel += <usize>(MR * K) * 4;
   }
 }
 
