@@ -226,8 +226,11 @@ describe('selectKernel', () => {
     expect(selectKernel(info([1, 8, 56, 56], [32, 8, 3, 3], { padding: 1 }), { wasm: true })).toBe(
       'wasm-im2col-gemm-4x8-simd128',
     );
-    // Strided or dilated 3×3: im2col.
+    // Dilated 3×3 as sub-grids up to dilation 2; strided 3×3: im2col.
     expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 2, dilation: 2 }), { wasm: true })).toBe(
+      'wasm-winograd-f4x4-3x3-simd128',
+    );
+    expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 3, dilation: 3 }), { wasm: true })).toBe(
       'wasm-im2col-gemm-4x8-simd128',
     );
     expect(selectKernel(info([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1, stride: 2 }), { wasm: true })).toBe(

@@ -159,6 +159,13 @@ describe('tile edges', () => {
     [[2, 32, 19, 23], [20, 16, 3, 3], { padding: 'same', paddingMode: 'reflect', groups: 2 }],
     [[1, 16, 6, 5], [8, 16, 3, 3], { padding: 2, paddingMode: 'circular' }],
     [[3, 24, 11, 9], [9, 24, 3, 3], { padding: 'valid' }],
+    // Dilated Winograd: sub-grids of unequal sizes (odd sides), padding smaller and larger than the
+    // dilation, dilation 3 (gathered), different in each direction, and with a padding mode.
+    [[1, 16, 29, 27], [12, 16, 3, 3], { padding: 2, dilation: 2 }],
+    [[1, 16, 23, 30], [8, 16, 3, 3], { padding: [1, 3], dilation: 2 }],
+    [[2, 8, 17, 19], [8, 8, 3, 3], { padding: 'same', dilation: [3, 2] }],
+    [[1, 8, 15, 14], [5, 8, 3, 3], { padding: 0, dilation: [1, 3] }],
+    [[1, 16, 12, 13], [6, 8, 3, 3], { padding: 2, dilation: 2, groups: 2, paddingMode: 'reflect' }],
   ])('odd strides, dilations, groups, modes: x=%j w=%j %j', async (xShape, wShape, options) => {
     await expectKernelsMatch(make(xShape), make(wShape), make([wShape[0]!]), options);
   });

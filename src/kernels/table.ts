@@ -55,16 +55,12 @@ export function isPointwise(info: Conv2dInfo): boolean {
 
 const always = () => true;
 
-/** The layers Winograd F(4×4, 3×3) computes: a 3 × 3 window read at stride 1 with no holes. */
+/**
+ * The layers Winograd F(4×4, 3×3) computes: a 3 × 3 window at stride 1. A dilated one is computed as
+ * dH·dW undilated ones on sub-grids of the input (wasm/plan.ts).
+ */
 export function isWinogradShaped(info: Conv2dInfo): boolean {
-  return (
-    info.kernelHeight === 3 &&
-    info.kernelWidth === 3 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1
-  );
+  return info.kernelHeight === 3 && info.kernelWidth === 3 && info.strideHeight === 1 && info.strideWidth === 1;
 }
 
 /**
@@ -77,8 +73,12 @@ export function isWinogradShaped(info: Conv2dInfo): boolean {
  */
 function winogradPays(info: Conv2dInfo): boolean {
   const tiles = info.batch * Math.ceil(info.outHeight / 4) * Math.ceil(info.outWidth / 4);
+  // Past dilation 2 the sub-grids' rows are gathered cell by cell (no vector loads).
+  const dilationFits = info.dilationHeight <= 2 && info.dilationWidth <= 2;
   return (
-    info.outChannelsPerGroup >= 8 && (info.inChannelsPerGroup >= 32 || (info.inChannelsPerGroup >= 16 && tiles >= 40))
+    dilationFits &&
+    info.outChannelsPerGroup >= 8 &&
+    (info.inChannelsPerGroup >= 32 || (info.inChannelsPerGroup >= 16 && tiles >= 40))
   );
 }
 
@@ -129,8 +129,8 @@ export const KERNELS = [
       indexesFit(info) && isWinogradShaped(info) && (info.paddingMode === 'zeros' || paddingFits(info)),
     suits: winogradPays,
     rounding: 'scale',
-    when: '3×3, stride 1, dilation 1; ≥ 32 input channels per group (≥ 16 from 40 output tiles), ≥ 8 output',
-    how: `4 × 4 output tiles from 6 × 6 patches: 36 GEMMs (the ${MR}×${NR} micro-kernel) on transformed tiles and weights, 4× fewer multiplications`,
+    when: '3×3, stride 1, dilation ≤ 2; ≥ 32 input channels per group (≥ 16 from 40 output tiles), ≥ 8 output',
+    how: `4 × 4 output tiles from 6 × 6 patches: 36 GEMMs (the ${MR}×${NR} micro-kernel) on transformed tiles and weights, 4× fewer multiplications; dilated layers as sub-grids`,
   },
   {
     name: `wasm-im2col-gemm-${MR}x${NR}-simd128`,

@@ -24,6 +24,13 @@ const MAX_TILE_PIXELS = 512;
  * apart.
  */
 export interface WinogradPlan {
+  /**
+   * A dilated layer is dH·dW undilated ones: output rows a, a + dH, a + 2dH, … read only input rows
+   * of one residue mod dH, every dH-th — a sub-grid, on which the taps are adjacent. Each sub-grid
+   * (a, b) is its own stride-1 3×3 convolution on strided views of the input and output planes.
+   */
+  subgrids: number;
+  /** The largest sub-grid's output in tiles (all of the output when undilated). */
   tilesX: number;
   tiles: number;
   blockTiles: number;
@@ -48,8 +55,13 @@ export interface WinogradPlan {
 
 /** Scratch, in bytes, that the Winograd transforms need besides V and M: 72 f32x4 vectors. */
 const WINOGRAD_PATCH_BYTES = 72 * 16;
-/** A task's transformed tiles and GEMM results (each GEMM works on a 36th of them at a time). */
-const WINOGRAD_TASK_BYTES = 1024 * 1024;
+/**
+ * A task's transformed tiles and GEMM results, at most (each GEMM works on a 36th of them at a time).
+ * Measured on L2, L4, L6, L7, L9 with two threads: 256 KB and 512 KB split the work over output
+ * channels so finely that input transforms repeat (L4 13 ms); from 1 MB to 8 MB the times agree
+ * within this machine's noise; 2 MB lets L2 keep 64-tile blocks of all its channels.
+ */
+const WINOGRAD_TASK_BYTES = 2 * 1024 * 1024;
 const MAX_WINOGRAD_BLOCK_TILES = 64;
 
 export interface Plan {
@@ -146,7 +158,10 @@ export function makePlan(
     scratchFloats = 0;
   let winograd: WinogradPlan | null = null;
   if (isWinograd) {
-    winograd = winogradPlan(Cg, Og, Ho, Wo, Math.ceil(threads / (N * groups)));
+    const subgrids = info.dilationHeight * info.dilationWidth;
+    const subHeight = Math.ceil(Ho / info.dilationHeight),
+      subWidth = Math.ceil(Wo / info.dilationWidth);
+    winograd = { subgrids, ...winogradPlan(Cg, Og, subHeight, subWidth, Math.ceil(threads / (N * groups * subgrids))) };
     scratchFloats = winograd.patch / 4 + WINOGRAD_PATCH_BYTES / 4;
   } else if (depthwise) {
     // Rows padded on both sides, plus 15 cells of slack for the 16-wide vector loop, plus one spare row.
@@ -215,7 +230,9 @@ export function makePlan(
     output,
     slots,
     prologueTasks: winograd && threads > 1 ? Math.min(groups * Math.ceil(Og / MR), 4 * threads) : 0,
-    tasks: depthwise ? N * C : N * groups * (winograd ? winograd.blocksPerImage * winograd.outBlocks : tilesPerImage),
+    tasks: depthwise
+      ? N * C
+      : N * groups * (winograd ? winograd.subgrids * winograd.blocksPerImage * winograd.outBlocks : tilesPerImage),
     end: at,
   };
 }
@@ -231,7 +248,13 @@ export function makePlan(
  * weights. Tiles are capped at MAX_WINOGRAD_BLOCK_TILES and, with the results of the task's output
  * channels, at WINOGRAD_TASK_BYTES.
  */
-function winogradPlan(Cg: number, Og: number, Ho: number, Wo: number, tasksWanted: number): WinogradPlan {
+function winogradPlan(
+  Cg: number,
+  Og: number,
+  Ho: number,
+  Wo: number,
+  tasksWanted: number,
+): Omit<WinogradPlan, 'subgrids'> {
   const tilesX = Math.ceil(Wo / 4);
   const tiles = tilesX * Math.ceil(Ho / 4);
   const bytesPerTile = (channels: number) => 4 * 36 * channels;
@@ -411,27 +434,39 @@ function runWinogradTask(
   scratch: number,
   tail: number,
 ): void {
-  const perGroup = wino.blocksPerImage * wino.outBlocks;
+  const perSubgrid = wino.blocksPerImage * wino.outBlocks;
+  const perGroup = wino.subgrids * perSubgrid;
   const n = Math.floor(task / (plan.groups * perGroup));
   const g = Math.floor(task / perGroup) % plan.groups;
-  const block = Math.floor((task % perGroup) / wino.outBlocks);
+  const sub = Math.floor((task % perGroup) / perSubgrid);
+  const block = Math.floor((task % perSubgrid) / wino.outBlocks);
   const o0 = (task % wino.outBlocks) * wino.outBlock;
   const oCount = Math.min(wino.outBlock, plan.Og - o0);
+  // Sub-grid (a, b): output rows a + dH·i read input rows r + dH·j, j = i + ky − top (see subgridAxis).
+  const rows = subgridAxis(Math.floor(sub / plan.dW), plan.dH, plan.padT, plan.H, plan.Ho);
+  const cols = subgridAxis(sub % plan.dW, plan.dW, plan.padL, plan.W, plan.Wo);
+  const tilesX = Math.ceil(cols.outputs / 4);
+  const tiles = tilesX * Math.ceil(rows.outputs / 4);
   const T = wino.blockTiles;
   const t0 = block * T;
-  const tn = Math.min(T, wino.tiles - t0);
+  if (t0 >= tiles) return; // a smaller sub-grid than the largest
+  const tn = Math.min(T, tiles - t0);
   const V = scratch + wino.V,
     M = scratch + wino.M,
     patch = scratch + wino.patch;
-  const input = plan.input + 4 * (n * plan.C + g * plan.Cg) * plan.H * plan.W;
+  const planeBytes = 4 * plan.H * plan.W;
+  const input = plan.input + 4 * (n * plan.C + g * plan.Cg) * plan.H * plan.W + 4 * (rows.first * plan.W + cols.first);
   kernels.winogradInput(
     input,
+    planeBytes,
+    4 * plan.dH * plan.W,
+    plan.dW,
     plan.Cg,
-    plan.H,
-    plan.W,
-    plan.padT,
-    plan.padL,
-    wino.tilesX,
+    rows.inputs,
+    cols.inputs,
+    rows.padding,
+    cols.padding,
+    tilesX,
     t0,
     tn,
     V,
@@ -456,9 +491,50 @@ function runWinogradTask(
     );
   }
   const channel = n * plan.O + g * plan.Og + o0;
-  const output = plan.output + 4 * channel * plan.Ho * plan.Wo;
+  const output = plan.output + 4 * (channel * plan.Ho * plan.Wo + rows.output * plan.Wo + cols.output);
   const bias = plan.bias ? plan.bias + 4 * (g * plan.Og + o0) : 0;
-  kernels.winogradOutput(M, wino.mStride, oCount, T, wino.tilesX, t0, tn, plan.Ho, plan.Wo, output, bias, patch);
+  kernels.winogradOutput(
+    M,
+    wino.mStride,
+    oCount,
+    T,
+    tilesX,
+    t0,
+    tn,
+    rows.outputs,
+    cols.outputs,
+    output,
+    4 * plan.Ho * plan.Wo,
+    4 * plan.dH * plan.Wo,
+    plan.dW,
+    bias,
+    patch,
+  );
+}
+
+/**
+ * One axis of a dilated layer's sub-grid: output cells a, a + d, a + 2d, … (`outputs` of them, from
+ * `output` = a) read input cells a − p + d·(i + k) for tap k. Writing a − p = d·q + r with 0 ≤ r < d,
+ * they are the input cells r + d·j (`inputs` of them in the input, from `first` = r) at j = i + k + q:
+ * an undilated convolution on that view, padded by −q (≥ 0, as a < d) before it. Undilated (d = 1):
+ * the whole axis, padded by p.
+ */
+function subgridAxis(
+  a: number,
+  d: number,
+  pad: number,
+  size: number,
+  outSize: number,
+): { output: number; outputs: number; first: number; inputs: number; padding: number } {
+  const q = Math.floor((a - pad) / d);
+  const r = a - pad - d * q;
+  return {
+    output: a,
+    outputs: Math.max(0, Math.ceil((outSize - a) / d)),
+    first: r,
+    inputs: Math.max(0, Math.ceil((size - r) / d)),
+    padding: -q,
+  };
 }
 
 /**

@@ -77,6 +77,9 @@ export interface KernelExports {
   ): void;
   winogradInput(
     input: number,
+    planeBytes: number,
+    rowStride: number,
+    colStep: number,
     Cg: number,
     H: number,
     W: number,
@@ -100,6 +103,9 @@ export interface KernelExports {
     Ho: number,
     Wo: number,
     out: number,
+    planeBytes: number,
+    rowStride: number,
+    colStep: number,
     bias: number,
     scratch: number,
   ): void;

@@ -444,7 +444,9 @@ export function winogradWeights(
 
 /**
  * The input transform of Cg channel planes (H × W, zero padding padT / padL around them) for tiles
- * t0 .. t0 + tn − 1 of an image whose output is tilesX tiles wide: V[ξ] = (Bᵀ d B)[ξ] for every
+ * t0 .. t0 + tn − 1 of an image whose output is tilesX tiles wide. The planes are views: planeBytes
+ * from one to the next, rowStride bytes from row to row, colStep floats from cell to cell (a dilated
+ * layer's sub-grid: every d-th row and column). It computes V[ξ] = (Bᵀ d B)[ξ] for every
  * channel and tile, written as the GEMM reads its right-hand matrix (NR-tile panels, Cg rows each):
  * position ξ at V + ξ·xiStride, tile q's lane in panel q / NR. `patch` is scratch for 2 × 36 vectors.
  *
@@ -453,26 +455,39 @@ export function winogradWeights(
  * that wrap to the next tile row) are gathered cell by cell with zeros outside.
  */
 export function winogradInput(
-  input: usize, Cg: i32, H: i32, W: i32, padT: i32, padL: i32, tilesX: i32, t0: i32, tn: i32, V: usize, xiStride: i32, patch: usize,
+  input: usize, planeBytes: i32, rowStride: i32, colStep: i32, Cg: i32, H: i32, W: i32, padT: i32, padL: i32,
+  tilesX: i32, t0: i32, tn: i32, V: usize, xiStride: i32, patch: usize,
 ): void {
   const xiBytes = <usize>xiStride;
   const lines = patch + 36 * 16; // Bᵀ applied along each patch row
-  const rowBytes = <usize>W * 4;
+  const rowBytes = <usize>rowStride;
+  const cellBytes = <usize>colStep * 4;
   for (let q = 0; q < tn; q += WINO_LANES) {
     const first = t0 + q;
     const ty = first / tilesX, tx = first - ty * tilesX;
     const iy0 = ty * WINO_OUT - padT, ix0 = tx * WINO_OUT - padL;
     // The patches of four tiles in a row span 18 columns; the loads read 20 (the host leaves room).
-    const inside = q + WINO_LANES <= tn && tx + WINO_LANES <= tilesX && iy0 >= 0 && iy0 + WINO_PATCH <= H && ix0 >= 0 && ix0 + 18 <= W;
+    const inside =
+      colStep <= 2 && q + WINO_LANES <= tn && tx + WINO_LANES <= tilesX && iy0 >= 0 && iy0 + WINO_PATCH <= H && ix0 >= 0 && ix0 + 18 <= W;
     const dstBase = V + <usize>((((q / NR) * Cg) * NR + (q % NR)) * 4);
     for (let c = 0; c < Cg; c++) {
-      const plane = input + <usize>(c * H) * rowBytes;
+      const plane = input + <usize>c * <usize>planeBytes;
       if (inside) {
-        let src = plane + <usize>iy0 * rowBytes + <usize>ix0 * 4;
+        let src = plane + <usize>iy0 * rowBytes + <usize>ix0 * cellBytes;
         for (let r = 0; r < WINO_PATCH; r++) {
           // Columns j of the four tiles: cells ix0 + 4l + j, l = 0..3 — a 4 × 4 transpose of v0..v3,
-          // then columns 4 and 5 shifted in from v4.
-          const v0 = v128.load(src), v1 = v128.load(src, 16), v2 = v128.load(src, 32), v3 = v128.load(src, 48), v4 = v128.load(src, 64);
+          // then columns 4 and 5 shifted in from v4. At a column step of 2 (a dilated layer's
+          // sub-grid) each vector is the even lanes of two loads.
+          let v0: v128, v1: v128, v2: v128, v3: v128, v4: v128;
+          if (colStep == 1) {
+            v0 = v128.load(src); v1 = v128.load(src, 16); v2 = v128.load(src, 32); v3 = v128.load(src, 48); v4 = v128.load(src, 64);
+          } else {
+            v0 = v128.shuffle<f32>(v128.load(src), v128.load(src, 16), 0, 2, 4, 6);
+            v1 = v128.shuffle<f32>(v128.load(src, 32), v128.load(src, 48), 0, 2, 4, 6);
+            v2 = v128.shuffle<f32>(v128.load(src, 64), v128.load(src, 80), 0, 2, 4, 6);
+            v3 = v128.shuffle<f32>(v128.load(src, 96), v128.load(src, 112), 0, 2, 4, 6);
+            v4 = v128.shuffle<f32>(v128.load(src, 128), v128.load(src, 144), 0, 2, 4, 6);
+          }
           const lo01 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
           const hi01 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
           const c0 = v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5), c1 = v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7);
@@ -496,7 +511,7 @@ export function winogradInput(
             const rowInside = valid && <u32>y < <u32>H;
             for (let j = 0; j < WINO_PATCH; j++) {
               const x = x0 + j;
-              const value: f32 = rowInside && <u32>x < <u32>W ? load<f32>(plane + <usize>y * rowBytes + <usize>x * 4) : 0;
+              const value: f32 = rowInside && <u32>x < <u32>W ? load<f32>(plane + <usize>y * rowBytes + <usize>x * cellBytes) : 0;
               store<f32>(patch + <usize>((r * 6 + j) * 4 + l) * 4, value);
             }
           }
@@ -528,23 +543,25 @@ export function winogradInput(
 
 /**
  * The output transform: Y = Aᵀ M A + bias for Og output channels and tiles t0 .. t0 + tn − 1, from
- * the GEMM results M[ξ] (Og × T, row stride T, at M + ξ·xiStride), into the output planes at `out`
- * (Ho × Wo each, one after another). bias = 0 means none. `scratch` holds 28 vectors.
+ * the GEMM results M[ξ] (Og × T, row stride T, at M + ξ·xiStride), into the Ho × Wo output planes at
+ * `out` — views like winogradInput's (planeBytes, rowStride, colStep). bias = 0 means none. `scratch` holds 28 vectors.
  */
 export function winogradOutput(
-  M: usize, xiStride: i32, Og: i32, T: i32, tilesX: i32, t0: i32, tn: i32, Ho: i32, Wo: i32, out: usize, bias: usize, scratch: usize,
+  M: usize, xiStride: i32, Og: i32, T: i32, tilesX: i32, t0: i32, tn: i32, Ho: i32, Wo: i32,
+  out: usize, planeBytes: i32, rowStride: i32, colStep: i32, bias: usize, scratch: usize,
 ): void {
   const xiBytes = <usize>xiStride;
-  const rowBytes = <usize>Wo * 4;
+  const rowBytes = <usize>rowStride;
   for (let o = 0; o < Og; o++) {
     const b = bias != 0 ? v128.load32_splat(bias + <usize>o * 4) : f32x4.splat(0);
-    const plane = out + <usize>(o * Ho) * rowBytes;
+    const plane = out + <usize>o * <usize>planeBytes;
     for (let q = 0; q < tn; q += WINO_LANES) {
       const first = t0 + q;
       const ty = first / tilesX, tx = first - ty * tilesX;
       const oy0 = ty * WINO_OUT, ox0 = tx * WINO_OUT;
       // Four whole tiles on one row: four vector stores per output row.
-      const whole = q + WINO_LANES <= tn && tx + WINO_LANES <= tilesX && oy0 + WINO_OUT <= Ho && ox0 + WINO_LANES * WINO_OUT <= Wo;
+      const whole =
+        colStep == 1 && q + WINO_LANES <= tn && tx + WINO_LANES <= tilesX && oy0 + WINO_OUT <= Ho && ox0 + WINO_LANES * WINO_OUT <= Wo;
       const src = M + <usize>(o * T + q) * 4;
       // Aᵀ down each column of the 6 × 6 (into 4 × 6), then along each of the four rows.
       for (let k = 0; k < WINO_PATCH; k++) outputLine(src + <usize>k * xiBytes, 6 * xiBytes, scratch + <usize>k * 16, 96);
@@ -568,7 +585,7 @@ export function winogradOutput(
         } else {
           v128.store(scratch, rows0, 24 * 16); v128.store(scratch, rows1, 25 * 16);
           v128.store(scratch, rows2, 26 * 16); v128.store(scratch, rows3, 27 * 16);
-          storeTileRows(plane, rowBytes, Ho, Wo, tilesX, t0 + q, min(WINO_LANES, tn - q), i, scratch + 24 * 16);
+          storeTileRows(plane, rowBytes, colStep, Ho, Wo, tilesX, t0 + q, min(WINO_LANES, tn - q), i, scratch + 24 * 16);
         }
       }
     }
@@ -579,13 +596,18 @@ export function winogradOutput(
  * Writes row i of `count` tiles from `first` (one tile's four outputs per vector at `rows`), clipped to
  * the Ho × Wo plane: for tiles on the output's bottom or right edge, or runs that wrap a tile row.
  */
-function storeTileRows(plane: usize, rowBytes: usize, Ho: i32, Wo: i32, tilesX: i32, first: i32, count: i32, i: i32, rows: usize): void {
+function storeTileRows(
+  plane: usize, rowBytes: usize, colStep: i32, Ho: i32, Wo: i32, tilesX: i32, first: i32, count: i32, i: i32, rows: usize,
+): void {
   for (let l = 0; l < count; l++) {
     const t = first + l;
     const ty = t / tilesX, tx = t - ty * tilesX;
     const oy = ty * WINO_OUT + i, ox = tx * WINO_OUT;
     if (oy >= Ho) continue;
-    memory.copy(plane + <usize>oy * rowBytes + <usize>ox * 4, rows + <usize>l * 16, <usize>min(WINO_OUT, Wo - ox) * 4);
+    const dst = plane + <usize>oy * rowBytes + <usize>(ox * colStep) * 4;
+    const cells = min(WINO_OUT, Wo - ox);
+    if (colStep == 1) memory.copy(dst, rows + <usize>l * 16, <usize>cells * 4);
+    else for (let m = 0; m < cells; m++) store<f32>(dst + <usize>(m * colStep) * 4, load<f32>(rows + <usize>(l * 4 + m) * 4));
   }
 }
 
