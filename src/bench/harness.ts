@@ -256,12 +256,19 @@ export function reportMarkdown(report: BenchReport): string {
     .map((l) => ({ id: l.id, r: l.results['convlab-2t'] }))
     .filter(({ r }) => r?.detail !== undefined && r.relativeError !== undefined);
   if (ours.length) {
-    lines.push('', "convlab's kernel on each layer, and its largest error relative to the output's scale (max |Δ| ÷ max |reference|):", '');
+    lines.push(
+      '',
+      "convlab's kernel on each layer, and its largest error relative to the output's scale (max |Δ| ÷ max |reference|):",
+      '',
+    );
     for (const { id, r } of ours) lines.push(`- ${id}: \`${r!.detail}\`, ${r!.relativeError!.toExponential(1)}`);
     const winograd = ours.filter(({ r }) => r!.detail!.includes('winograd'));
     if (winograd.length) {
       const worst = winograd.reduce((a, b) => (b.r!.relativeError! > a.r!.relativeError! ? b : a));
-      lines.push('', `Worst on Winograd: ${worst.r!.relativeError!.toExponential(1)} (${worst.id}); the bound is 1e-4.`);
+      lines.push(
+        '',
+        `Worst on Winograd: ${worst.r!.relativeError!.toExponential(1)} (${worst.id}); the bound is 1e-4.`,
+      );
     }
   }
   const notes = report.layers.flatMap((l) =>

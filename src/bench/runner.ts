@@ -29,7 +29,10 @@ export interface RunnerResult {
  * Elementwise |a − r| ≤ 1e-3 + 1e-3·|r| against the reference kernel's output (peers sum in other
  * orders), and the largest error relative to the output's scale (the measure Winograd is held to).
  */
-function compare(output: Float32Array, reference: Float32Array): { maxError: number; relativeError: number; agrees: boolean } {
+function compare(
+  output: Float32Array,
+  reference: Float32Array,
+): { maxError: number; relativeError: number; agrees: boolean } {
   const { maxError, maxExpected, agrees } = compareOutputs(output, reference, 1e-3, 1e-3);
   return { maxError, relativeError: maxExpected > 0 ? maxError / maxExpected : maxError, agrees };
 }

@@ -3,7 +3,8 @@ import { type Backend, resolveExecution, resolveOut } from '../core/execution.js
 import { Conv2dError } from '../errors/index.js';
 import { checkOutputAllocatable } from '../core/resolve.js';
 import { type Tensor, elementCount } from '../core/tensor.js';
-import { runConv2d, runConv2dAsync } from '../kernels/run.js';
+import { runConv2d, runConv2dAsync, runsAtOnce } from '../kernels/run.js';
+import { releaseStaged, stagedCopy } from './staging.js';
 
 /**
  * The public convolution calls: check and settle the arguments (core), then run the kernel the
@@ -78,8 +79,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
  * kernels' memory. Small layers, which threads cannot speed up, run on the calling thread.
  *
  * The input, weight and bias are read when the call is made, whatever the layer's size or backend:
- * changing their data while the promise is pending does not change the result (they are copied
- * first). Only `out` is written later, when the promise resolves.
+ * changing their data while the promise is pending does not change the result (a layer too small
+ * for threads is computed at once; the others work on copies made first, in buffers reused from
+ * call to call). Only `out` is written later, when the promise resolves.
  *
  * @example
  * const y = await conv2dAsync(x, w, b, { padding: 1, threads: 2 });
@@ -95,12 +97,23 @@ export async function conv2dAsync(
   const { backends, threads } = resolveExecution(raw);
   const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
   if (!out) checkOutputAllocatable(info);
+  const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
+  if (backends.every((backend) => runsAtOnce(info, backend, threads))) {
+    // Too small for threads: computed now, on the calling thread, from the caller's arrays.
+    firstAvailable(backends, (backend) =>
+      runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend),
+    );
+    return out ?? { data: output, shape: info.outputShape };
+  }
   // Captured now: the work may start after other calls queued on the kernels' memory, or after the
   // GPU answers, and the caller may reuse its buffers meanwhile (issue 14).
-  const x = input.data.slice(),
-    w = weight.data.slice(),
-    b = bias ? bias.data.slice() : null;
-  const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
-  await firstAvailable(backends, (backend) => runConv2dAsync(info, x, w, b, output, backend, threads));
+  const x = stagedCopy(input.data),
+    w = stagedCopy(weight.data),
+    b = bias ? stagedCopy(bias.data) : null;
+  try {
+    await firstAvailable(backends, (backend) => runConv2dAsync(info, x, w, b, output, backend, threads));
+  } finally {
+    releaseStaged(x, w, b);
+  }
   return out ?? { data: output, shape: info.outputShape };
 }

@@ -1,14 +1,14 @@
 import { Conv2dError } from '../errors/index.js';
 import { MAX_TENSOR_ELEMENTS } from '../core/tensor.js';
 import type { Backend } from '../core/execution.js';
-import { type Conv2dInfo, macsOf } from '../core/resolve.js';
+import type { Conv2dInfo } from '../core/resolve.js';
 import { conv2dReference } from './reference.js';
-import { THREADED_LAYER_MACS, selectKernel } from './select.js';
+import { THREADED_LAYER_MS, estimatedMs, selectKernel } from './select.js';
 import { type KernelName, type KernelOf, firstKernel, kernelEntry } from './table.js';
 import { WorkerPool } from './threads/pool.js';
 import { platform } from '../core/platform.js';
 import { biasView, planCall, prepare, readOutput, runPrepared } from './wasm/conv.js';
-import { type Plan, resetTaskCounters, runTasksFromCounter } from './wasm/plan.js';
+import { type Plan, allTasksDone, resetTaskCounters, runTasksFromCounter } from './wasm/plan.js';
 import { type WasmHeap, kernelModule, mainHeap, releaseHeap } from './wasm/runtime.js';
 
 /** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
@@ -180,6 +180,25 @@ export async function threadSupport(wanted: number): Promise<{ threads: number; 
 /** One asynchronous call at a time owns the heap: calls queue here. */
 let heapQueue: Promise<unknown> = Promise.resolve();
 
+/**
+ * The workers' replies to the last call, when it returned before them (its tasks were all done):
+ * the shared task counters are not reset for the next call until they are in, so a worker that woke
+ * late never takes a task of the next plan with the last one's.
+ */
+let lateReplies: Promise<unknown> = Promise.resolve();
+
+/**
+ * Whether {@link runConv2dAsync} would compute this call at once on the calling thread — on one
+ * thread, or a layer too small for threads to pay — rather than queue it for the worker pool or the
+ * GPU: then the caller need not copy its operands first.
+ */
+export function runsAtOnce(info: Conv2dInfo, backend: Backend, threads: number): boolean {
+  if (backend === 'webgpu') return false;
+  if (threads === 1) return true;
+  const kernel = selectKernel(info, { wasm: kernelModule().support.available }, backend);
+  return estimatedMs(info, kernel) < THREADED_LAYER_MS;
+}
+
 /** Runs the convolution with up to `threads` threads; returns the kernel that ran. `force` as in {@link runConv2d}. */
 export async function runConv2dAsync(
   info: Conv2dInfo,
@@ -204,15 +223,10 @@ export async function runConv2dAsync(
     );
   }
   const heap = heapFor(forced ?? backend, 'async');
-  const worthThreads = force !== undefined || macsOf(info) >= THREADED_LAYER_MACS;
+  const chosen = force ?? selectKernel(info, { wasm: heap !== null }, backend);
+  const worthThreads = force !== undefined || estimatedMs(info, chosen) >= THREADED_LAYER_MS;
   if (threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
-  const { kernel, plan: threadedPlan } = withinMemory(
-    info,
-    force ?? selectKernel(info, { wasm: heap !== null }, backend),
-    force ? 'wasm' : backend,
-    threads,
-    output.length,
-  );
+  const { kernel, plan: threadedPlan } = withinMemory(info, chosen, force ? 'wasm' : backend, threads, output.length);
   if (!threadedPlan) return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
     const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
@@ -233,13 +247,18 @@ export async function runConv2dAsync(
     }
     const plan = ran.plan;
     const participants = Math.min(threads, workers.size + 1, plan.prologueTasks + plan.tasks);
+    await lateReplies;
     resetTaskCounters(heap!.memory);
     const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1));
     runTasksFromCounter(heap!.kernels, plan, heap!.memory, 0, biasView(heap!, plan));
-    await Promise.all(others);
+    // A worker still on a task answers when it is done (or with its error); when every task is done
+    // already, the answers of workers that woke late (~0.1–0.4 ms here) are not waited for.
+    if (allTasksDone(heap!.memory, plan)) lateReplies = Promise.allSettled(others);
+    else await Promise.all(others);
     readOutput(heap!, plan, output);
     // A large call's memory is let go: the workers hold it too, so they go with it (restarted on demand).
     if (plan.end > RELEASE_HEAP_BYTES) {
+      await lateReplies;
       const old = pool;
       pool = null;
       releaseHeap('async');

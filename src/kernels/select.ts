@@ -1,6 +1,6 @@
 import { type Conv2dInfo, macsOf } from '../core/resolve.js';
 import { Conv2dError } from '../errors/index.js';
-import { type KernelBackend, type KernelName, firstKernel, indexesFit } from './table.js';
+import { type KernelBackend, type KernelName, firstKernel, indexesFit, kernelEntry } from './table.js';
 
 /**
  * Choosing the kernel for a layer: two thresholds, then the first kernel of the backend in the
@@ -20,12 +20,19 @@ export interface KernelCapabilities {
 export const SMALL_LAYER_MACS = 16_384;
 
 /**
- * Below this many multiply-accumulates a second thread does not pay for itself: handing the job to a
- * worker (a message each way, ~50–100 µs here) costs about what half the work saves. On the layer
- * suite L10 (3.6M MACs) gains ~10% from a second thread and L5 (depthwise, 4.2M) nothing; the 2M
- * bound is an estimate from those, not a measured crossover.
+ * Below this much work — milliseconds on one thread, estimated from the kernel's measured rate
+ * (`macsPerMs` in table.ts) — a second thread does not pay for itself: a worker takes ~0.1–0.4 ms
+ * here to wake for a job, and an asynchronous call copies its operands first. Measured with
+ * `timeLayer` on one and two threads: L10 (3.6M MACs, 0.24 ms) 0.24 → 0.24–0.26 ms, L5 (depthwise,
+ * 4.2M MACs, 0.65 ms) 0.65 → 0.75 ms, L7 (Winograd, 1.1 ms) 1.1 → 0.9 ms, L1 (5.3 ms) 5.3 → 3.1 ms.
  */
-export const THREADED_LAYER_MACS = 2_000_000;
+export const THREADED_LAYER_MS = 0.8;
+
+/** The kernel's estimated time for the layer on one thread, in milliseconds (0 where no rate is known). */
+export function estimatedMs(info: Conv2dInfo, kernel: KernelName): number {
+  const rate = kernelEntry(kernel)?.macsPerMs;
+  return rate ? macsOf(info) / rate : 0;
+}
 
 /**
  * Picks the kernel. `backend` forces a path: `'reference'` always the reference loop, `'wasm'` always

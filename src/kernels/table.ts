@@ -28,6 +28,11 @@ export interface KernelEntry {
    * Winograd, whose transforms mix neighbouring cells; compareToScale).
    */
   readonly rounding?: 'elementwise' | 'scale';
+  /**
+   * Multiply-accumulates per millisecond on one thread, about (this machine, the layer suite:
+   * `convlab bench --kernels`): what `estimatedMs` divides by to decide whether threads pay.
+   */
+  readonly macsPerMs?: number;
   /** For the docs: when it is chosen, and how it works. */
   readonly when: string;
   readonly how: string;
@@ -110,6 +115,7 @@ export const KERNELS = [
     backend: 'wasm',
     answers: 'sync',
     supports: (info: Conv2dInfo) => indexesFit(info) && isDepthwise(info) && paddingFits(info),
+    macsPerMs: 6_500,
     when: 'groups = C, one input channel per group (any channel multiplier)',
     how: 'each plane padded once, 16 outputs per step in four f32x4 accumulators',
   },
@@ -118,6 +124,7 @@ export const KERNELS = [
     backend: 'wasm',
     answers: 'sync',
     supports: (info: Conv2dInfo) => indexesFit(info) && isPointwise(info) && paddingFits(info),
+    macsPerMs: 22_000,
     when: '1×1, stride 1, no zero padding',
     how: `the input planes are the GEMM's right-hand matrix; a ${MR}×${NR} register-blocked micro-kernel`,
   },
@@ -129,6 +136,7 @@ export const KERNELS = [
       indexesFit(info) && isWinogradShaped(info) && (info.paddingMode === 'zeros' || paddingFits(info)),
     suits: winogradPays,
     rounding: 'scale',
+    macsPerMs: 40_000,
     when: '3×3, stride 1, dilation ≤ 2; ≥ 32 input channels per group (≥ 16 from 40 output tiles), ≥ 8 output',
     how: `4 × 4 output tiles from 6 × 6 patches: 36 GEMMs (the ${MR}×${NR} micro-kernel) on transformed tiles and weights, 4× fewer multiplications; dilated layers as sub-grids`,
   },
@@ -138,6 +146,7 @@ export const KERNELS = [
     answers: 'sync',
     // Zero padding is read in place (im2col writes the zeros); other modes are written out first.
     supports: (info: Conv2dInfo) => indexesFit(info) && (info.paddingMode === 'zeros' || paddingFits(info)),
+    macsPerMs: 22_000,
     when: 'everything else (any stride, dilation, padding, groups)',
     how: `im2col tiles sized for L2, then a ${MR}×${NR} register-blocked, packed GEMM micro-kernel`,
   },

@@ -539,16 +539,27 @@ function subgridAxis(
 
 /**
  * Byte offset of the shared task counters (in the heap's reserved first page): the next task to take,
- * how many prologue tasks have finished, and whether one failed.
+ * how many prologue tasks have finished, whether a task failed, and how many tasks of all kinds have
+ * finished.
  */
 export const TASK_COUNTER = 0;
 const NEXT = 0,
   PROLOGUE_DONE = 1,
-  FAILED = 2;
+  FAILED = 2,
+  DONE = 3;
 
 /** Sets the counters for a new plan: before any thread starts on it. */
 export function resetTaskCounters(memory: WebAssembly.Memory): void {
-  new Int32Array(memory.buffer, TASK_COUNTER, 3).fill(0);
+  new Int32Array(memory.buffer, TASK_COUNTER, 4).fill(0);
+}
+
+/**
+ * Whether every task of the plan has finished (their results visible to this thread): the caller can
+ * read the output without waiting for the workers' replies — a worker that woke late finds no task
+ * left and only answers.
+ */
+export function allTasksDone(memory: WebAssembly.Memory, plan: Plan): boolean {
+  return Atomics.load(new Int32Array(memory.buffer, TASK_COUNTER, 4), DONE) === plan.prologueTasks + plan.tasks;
 }
 
 /** How long a thread waits for the prologue before it gives up (a thread that died mid-prologue). */
@@ -568,26 +579,27 @@ export function runTasksFromCounter(
   slot: number,
   bias: Float32Array | null,
 ): number {
-  const counters = new Int32Array(memory.buffer, TASK_COUNTER, 3);
+  const counters = new Int32Array(memory.buffer, TASK_COUNTER, 4);
   const prologue = plan.prologueTasks;
   let ran = 0;
   let waited = prologue === 0;
   for (let task = Atomics.add(counters, NEXT, 1); task < prologue + plan.tasks; task = Atomics.add(counters, NEXT, 1)) {
-    if (task < prologue) {
-      try {
+    try {
+      if (task < prologue) {
         transformWeights(kernels, plan, task, prologue, slot);
-      } catch (error) {
-        Atomics.store(counters, FAILED, 1);
-        throw error;
+        Atomics.add(counters, PROLOGUE_DONE, 1);
+      } else {
+        if (!waited) {
+          waitForPrologue(counters, prologue);
+          waited = true;
+        }
+        runTask(kernels, plan, task - prologue, slot, bias);
       }
-      Atomics.add(counters, PROLOGUE_DONE, 1);
-    } else {
-      if (!waited) {
-        waitForPrologue(counters, prologue);
-        waited = true;
-      }
-      runTask(kernels, plan, task - prologue, slot, bias);
+    } catch (error) {
+      Atomics.store(counters, FAILED, 1);
+      throw error;
     }
+    Atomics.add(counters, DONE, 1);
     ran++;
   }
   return ran;
