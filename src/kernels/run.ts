@@ -8,7 +8,7 @@ import { type KernelName, type KernelOf, firstKernel, kernelEntry } from './tabl
 import { WorkerPool } from './threads/pool.js';
 import { platform } from '../core/platform.js';
 import { biasView, planCall, prepare, readOutput, runPrepared } from './wasm/conv.js';
-import { type Plan, allTasksDone, resetTaskCounters, runTasksFromCounter } from './wasm/plan.js';
+import { COUNTER_SETS, type Plan, allTasksDone, resetTaskCounters, runTasksFromCounter } from './wasm/plan.js';
 import { type WasmHeap, kernelModule, mainHeap, releaseHeap } from './wasm/runtime.js';
 
 /** Dispatch: the kernel `selectKernel` names, on the calling thread or on the worker pool. */
@@ -181,11 +181,13 @@ export async function threadSupport(wanted: number): Promise<{ threads: number; 
 let heapQueue: Promise<unknown> = Promise.resolve();
 
 /**
- * The workers' replies to the last call, when it returned before them (its tasks were all done):
- * the shared task counters are not reset for the next call until they are in, so a worker that woke
- * late never takes a task of the next plan with the last one's.
+ * The workers' replies to the last call on each set of task counters, when the call returned before
+ * them (its tasks were all done): a set is not reset for a new call until they are in, so a worker
+ * that woke late never takes a task of the next plan with the last one's. Calls take the sets in
+ * turn, so the replies of one arrive while the next runs.
  */
-let lateReplies: Promise<unknown> = Promise.resolve();
+const lateReplies: Promise<unknown>[] = COUNTER_SETS.map(() => Promise.resolve());
+let lastSet = 0;
 
 /**
  * Whether {@link runConv2dAsync} would compute this call at once on the calling thread — on one
@@ -245,20 +247,22 @@ export async function runConv2dAsync(
       conv2dReference(info, input, weight, bias, output);
       return ran.kernel;
     }
-    const plan = ran.plan;
+    const set = (lastSet + 1) % COUNTER_SETS.length;
+    lastSet = set;
+    const plan = { ...ran.plan, counters: COUNTER_SETS[set]! };
     const participants = Math.min(threads, workers.size + 1, plan.prologueTasks + plan.tasks);
-    await lateReplies;
-    resetTaskCounters(heap!.memory);
+    await lateReplies[set];
+    resetTaskCounters(heap!.memory, plan);
     const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1));
     runTasksFromCounter(heap!.kernels, plan, heap!.memory, 0, biasView(heap!, plan));
     // A worker still on a task answers when it is done (or with its error); when every task is done
     // already, the answers of workers that woke late (~0.1–0.4 ms here) are not waited for.
-    if (allTasksDone(heap!.memory, plan)) lateReplies = Promise.allSettled(others);
+    if (allTasksDone(heap!.memory, plan)) lateReplies[set] = Promise.allSettled(others);
     else await Promise.all(others);
     readOutput(heap!, plan, output);
     // A large call's memory is let go: the workers hold it too, so they go with it (restarted on demand).
     if (plan.end > RELEASE_HEAP_BYTES) {
-      await lateReplies;
+      await Promise.all(lateReplies);
       const old = pool;
       pool = null;
       releaseHeap('async');

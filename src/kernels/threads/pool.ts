@@ -17,6 +17,8 @@ const WORKER_START_MS = 10_000;
 export class WorkerPool {
   readonly #workers: KernelWorker[] = [];
   readonly #pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  /** Jobs posted to each worker and not answered yet. */
+  readonly #busy = new Map<KernelWorker, number>();
   #nextId = 1;
 
   private constructor() {}
@@ -48,7 +50,11 @@ export class WorkerPool {
             resolve(null);
             return;
           }
-          worker.keepAlive(false);
+          // Jobs can overlap (a call may return before a late worker's reply; the next one posts):
+          // the worker keeps the process alive until it has answered them all.
+          const busy = (pool.#busy.get(worker) ?? 1) - 1;
+          pool.#busy.set(worker, busy);
+          if (busy === 0) worker.keepAlive(false);
           const job = pool.#pending.get(message.id);
           if (!job) return;
           pool.#pending.delete(message.id);
@@ -85,7 +91,8 @@ export class WorkerPool {
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       const worker = this.#workers[slot - 1]!;
-      worker.keepAlive(true); // until its reply arrives
+      this.#busy.set(worker, (this.#busy.get(worker) ?? 0) + 1);
+      worker.keepAlive(true); // until its replies arrive
       worker.post({ id, plan, slot });
     });
   }

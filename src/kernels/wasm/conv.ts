@@ -111,11 +111,10 @@ export function prepare(
   const k = heap.kernels;
   const count = plan.O * plan.K;
   heap.f32.set(weight, plan.weightStaging / 4);
-  const largest = Math.max(
-    k.maxAbs(plan.input, plan.N * plan.C * plan.H * plan.W),
-    k.maxAbs(plan.weightStaging, count),
-  );
-  if (!(largest <= WINOGRAD_MAX_MAGNITUDE)) return null;
+  const tame =
+    k.withinMagnitude(plan.input, plan.N * plan.C * plan.H * plan.W, WINOGRAD_MAX_MAGNITUDE) &&
+    k.withinMagnitude(plan.weightStaging, count, WINOGRAD_MAX_MAGNITUDE);
+  if (!tame) return null;
   if (kept === packedLayout(plan) && k.sameBits(plan.weightStaging, plan.weight, count))
     return { ...plan, prologueTasks: 0 };
   heap.f32.copyWithin(plan.weight / 4, plan.weightStaging / 4, plan.weightStaging / 4 + count);

@@ -116,6 +116,8 @@ export interface Plan {
    */
   prologueTasks: number;
   tasks: number;
+  /** Byte offset of the call's task counters: one of COUNTER_SETS (the first unless the caller says). */
+  counters: number;
   end: number;
 }
 
@@ -161,7 +163,10 @@ export function makePlan(
     const subgrids = info.dilationHeight * info.dilationWidth;
     const subHeight = Math.ceil(Ho / info.dilationHeight),
       subWidth = Math.ceil(Wo / info.dilationWidth);
-    winograd = { subgrids, ...winogradPlan(Cg, Og, subHeight, subWidth, Math.ceil(threads / (N * groups * subgrids))) };
+    winograd = {
+      subgrids,
+      ...winogradPlan(Cg, Og, subHeight, subWidth, Math.ceil(threads / (N * groups * subgrids)), threads > 1),
+    };
     scratchFloats = winograd.patch / 4 + WINOGRAD_PATCH_BYTES / 4;
   } else if (depthwise) {
     // Rows padded on both sides, plus 15 cells of slack for the 16-wide vector loop, plus one spare row.
@@ -229,6 +234,7 @@ export function makePlan(
     bias,
     output,
     slots,
+    counters: COUNTER_SETS[0],
     prologueTasks: winograd && threads > 1 ? Math.min(groups * Math.ceil(Og / MR), 4 * threads) : 0,
     tasks: depthwise
       ? N * C
@@ -239,7 +245,8 @@ export function makePlan(
 
 /**
  * The Winograd tiling of a Ho × Wo output for Cg → Og channels per group, with `tasksWanted` tasks
- * wanted an image and group (the threads, where the batch and groups do not already give them).
+ * wanted an image and group (the threads, where the batch and groups do not already give them) when
+ * `threaded`.
  *
  * Every task reads the transformed weights of its output channels (36·Og·Cg floats for a whole
  * group: 9 MB for 256 → 256), so tasks take as many tiles as they can — all of a small output's —
@@ -254,16 +261,19 @@ function winogradPlan(
   Ho: number,
   Wo: number,
   tasksWanted: number,
+  threaded: boolean,
 ): Omit<WinogradPlan, 'subgrids'> {
   const tilesX = Math.ceil(Wo / 4);
   const tiles = tilesX * Math.ceil(Ho / 4);
   const bytesPerTile = (channels: number) => 4 * 36 * channels;
   let blockTiles = Math.min(MAX_WINOGRAD_BLOCK_TILES, Math.ceil(tiles / NR) * NR);
   while (blockTiles > NR && bytesPerTile(Cg + MR) * blockTiles > WINOGRAD_TASK_BYTES) blockTiles -= NR;
-  // Tiles enough for more tasks than wanted: split them, in blocks of at least 4 panels.
-  const blocksForThreads = Math.min(tasksWanted, Math.floor(tiles / (4 * NR)));
-  if (blocksForThreads > Math.ceil(tiles / blockTiles))
-    blockTiles = Math.max(NR, Math.ceil(tiles / blocksForThreads / NR) * NR);
+  // With threads, about eight tasks a thread where the tiles allow (blocks of at least two panels),
+  // so that the shared counter evens out cores of unequal speed and a worker that starts late; the
+  // blocks as equal as whole panels make them.
+  const blocksWanted = threaded ? Math.min(8 * tasksWanted, Math.floor(tiles / (2 * NR))) : 1;
+  const blocks = Math.max(Math.ceil(tiles / blockTiles), blocksWanted);
+  blockTiles = Math.max(NR, Math.ceil(tiles / blocks / NR) * NR);
   const blocksPerImage = Math.ceil(tiles / blockTiles);
   const channelPanels = Math.ceil(Og / MR);
   let outBlocks = Math.min(channelPanels, Math.max(1, Math.ceil(tasksWanted / blocksPerImage)));
@@ -538,19 +548,22 @@ function subgridAxis(
 }
 
 /**
- * Byte offset of the shared task counters (in the heap's reserved first page): the next task to take,
- * how many prologue tasks have finished, whether a task failed, and how many tasks of all kinds have
- * finished.
+ * Where the shared task counters of a call live (in the heap's reserved first page): two sets, one
+ * cache line apart, used by calls in turn, so a call can start while the last one's workers are
+ * still answering (their replies take ~0.25 ms to arrive here). A set holds the next task to take,
+ * how many prologue tasks have finished, whether a task failed, and how many tasks have finished.
  */
-export const TASK_COUNTER = 0;
+export const COUNTER_SETS = [0, 64] as const;
 const NEXT = 0,
   PROLOGUE_DONE = 1,
   FAILED = 2,
   DONE = 3;
 
-/** Sets the counters for a new plan: before any thread starts on it. */
-export function resetTaskCounters(memory: WebAssembly.Memory): void {
-  new Int32Array(memory.buffer, TASK_COUNTER, 4).fill(0);
+const countersOf = (memory: WebAssembly.Memory, plan: Plan) => new Int32Array(memory.buffer, plan.counters, 4);
+
+/** Sets the plan's counters for a new call: before any thread starts on it. */
+export function resetTaskCounters(memory: WebAssembly.Memory, plan: Plan): void {
+  countersOf(memory, plan).fill(0);
 }
 
 /**
@@ -559,7 +572,7 @@ export function resetTaskCounters(memory: WebAssembly.Memory): void {
  * left and only answers.
  */
 export function allTasksDone(memory: WebAssembly.Memory, plan: Plan): boolean {
-  return Atomics.load(new Int32Array(memory.buffer, TASK_COUNTER, 4), DONE) === plan.prologueTasks + plan.tasks;
+  return Atomics.load(countersOf(memory, plan), DONE) === plan.prologueTasks + plan.tasks;
 }
 
 /** How long a thread waits for the prologue before it gives up (a thread that died mid-prologue). */
@@ -579,7 +592,7 @@ export function runTasksFromCounter(
   slot: number,
   bias: Float32Array | null,
 ): number {
-  const counters = new Int32Array(memory.buffer, TASK_COUNTER, 4);
+  const counters = countersOf(memory, plan);
   const prologue = plan.prologueTasks;
   let ran = 0;
   let waited = prologue === 0;

@@ -109,7 +109,7 @@ export interface KernelExports {
     bias: number,
     scratch: number,
   ): void;
-  maxAbs(data: number, n: number): number;
+  withinMagnitude(data: number, n: number, bound: number): number;
   sameBits(a: number, b: number, n: number): number;
   padZeros(
     input: number,

@@ -612,17 +612,19 @@ function storeTileRows(
 }
 
 /**
- * The largest |x| of n floats at `data`; NaN when any is NaN (f32x4.max and max propagate it). Winograd
- * mixes the cells of a patch before it multiplies, so an infinity or a NaN would spread over a whole
- * output tile: the host runs it only when this is finite and modest.
+ * Whether every one of n floats at `data` is at most `bound` in magnitude — false for an infinity or
+ * a NaN (a comparison with NaN is false). Winograd mixes the cells of a patch before it multiplies,
+ * so an infinity or a NaN would spread over a whole output tile: the host runs it only on operands
+ * this accepts. Three instructions per four floats (abs, compare, and).
  */
-export function maxAbs(data: usize, n: i32): f32 {
-  let acc = f32x4.splat(0);
+export function withinMagnitude(data: usize, n: i32, bound: f32): bool {
+  const limit = f32x4.splat(bound);
+  let ok = i32x4.splat(-1);
   let i = 0;
-  for (; i + 4 <= n; i += 4) acc = f32x4.max(acc, f32x4.abs(v128.load(data + <usize>i * 4)));
-  let result = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
-  for (; i < n; i++) result = max(result, abs(load<f32>(data + <usize>i * 4)));
-  return result;
+  for (; i + 4 <= n; i += 4) ok = v128.and(ok, f32x4.le(f32x4.abs(v128.load(data + <usize>i * 4)), limit));
+  if (!i32x4.all_true(ok)) return false;
+  for (; i < n; i++) if (!(abs(load<f32>(data + <usize>i * 4)) <= bound)) return false;
+  return true;
 }
 
 /** Whether n floats at a and at b are the same bit for bit (16 bytes a step). */
