@@ -3,6 +3,9 @@ import { Conv2dError, capabilities, conv2d, conv2dAsync, selectKernel, tensor } 
 import { resolveConv2dCall } from '../src/core/call.js';
 import { BUILT, expectClose, seededTensor } from './helpers.js';
 import { mainHeap } from '../src/kernels/wasm/runtime.js';
+import { runsAtOnce } from '../src/kernels/run.js';
+import { estimatedMs } from '../src/kernels/select.js';
+import { LAYER_SUITE, benchLayerInfo } from '../src/bench/layers.js';
 
 const make = seededTensor;
 
@@ -208,6 +211,22 @@ describe('padding far wider than the input (issue 14: the WebAssembly path asked
 
 describe('selectKernel', () => {
   const info = (xs: number[], ws: number[], options = {}) => resolveConv2dCall(make(xs, 1), make(ws, 2), null, options);
+  it('computes layers under 0.8 ms of estimated work at once, on the calling thread; larger ones on threads', () => {
+    const suite = (id: string) => benchLayerInfo(LAYER_SUITE.find((l) => l.id === id)!);
+    // L5 (depthwise, 0.65 ms on one thread here) and L10 (0.24 ms): a worker's wake-up would cost more.
+    expect(runsAtOnce(suite('L5'), 'auto', 2)).toBe(true);
+    expect(runsAtOnce(suite('L10'), 'auto', 2)).toBe(true);
+    // L2 (Winograd, ~2 ms), L1 (im2col, ~5 ms), L7 (grouped Winograd, ~1 ms): threads.
+    for (const id of ['L1', 'L2', 'L7']) expect(runsAtOnce(suite(id), 'auto', 2), id).toBe(false);
+    expect(runsAtOnce(suite('L2'), 'auto', 1)).toBe(true);
+    expect(runsAtOnce(suite('L2'), 'webgpu', 2)).toBe(false);
+    // The estimates are milliseconds: within a factor of three of what the layers take here.
+    expect(estimatedMs(suite('L5'), 'wasm-depthwise-simd128')).toBeGreaterThan(0.2);
+    expect(estimatedMs(suite('L5'), 'wasm-depthwise-simd128')).toBeLessThan(2);
+    expect(estimatedMs(suite('L2'), 'wasm-winograd-f4x4-3x3-simd128')).toBeGreaterThan(0.7);
+    expect(estimatedMs(suite('L2'), 'wasm-winograd-f4x4-3x3-simd128')).toBeLessThan(6);
+  });
+
   it('names the kernel for each kind of layer', () => {
     // The article's 7×7 figure: 486 MACs, under the small-layer threshold.
     expect(selectKernel(info([1, 3, 7, 7], [2, 3, 3, 3], { padding: 1, stride: 2, dilation: 2 }), { wasm: true })).toBe(

@@ -115,7 +115,7 @@ export const KERNELS = [
     backend: 'wasm',
     answers: 'sync',
     supports: (info: Conv2dInfo) => indexesFit(info) && isDepthwise(info) && paddingFits(info),
-    macsPerMs: 6_500,
+    macsPerMs: 6_500_000,
     when: 'groups = C, one input channel per group (any channel multiplier)',
     how: 'each plane padded once, 16 outputs per step in four f32x4 accumulators',
   },
@@ -124,7 +124,7 @@ export const KERNELS = [
     backend: 'wasm',
     answers: 'sync',
     supports: (info: Conv2dInfo) => indexesFit(info) && isPointwise(info) && paddingFits(info),
-    macsPerMs: 22_000,
+    macsPerMs: 22_000_000,
     when: '1×1, stride 1, no zero padding',
     how: `the input planes are the GEMM's right-hand matrix; a ${MR}×${NR} register-blocked micro-kernel`,
   },
@@ -136,8 +136,8 @@ export const KERNELS = [
       indexesFit(info) && isWinogradShaped(info) && (info.paddingMode === 'zeros' || paddingFits(info)),
     suits: winogradPays,
     rounding: 'scale',
-    // Effective (MACs of the direct convolution): 50 000 on L2, 28 000 on the grouped L7.
-    macsPerMs: 30_000,
+    // Effective (MACs of the direct convolution): 50M a ms on L2, 28M on the grouped L7.
+    macsPerMs: 30_000_000,
     when: '3×3, stride 1, dilation ≤ 2; ≥ 32 input channels per group (≥ 16 from 40 output tiles), ≥ 8 output',
     how: `4 × 4 output tiles from 6 × 6 patches: 36 GEMMs (the ${MR}×${NR} micro-kernel) on transformed tiles and weights, 4× fewer multiplications; dilated layers as sub-grids`,
   },
@@ -147,7 +147,7 @@ export const KERNELS = [
     answers: 'sync',
     // Zero padding is read in place (im2col writes the zeros); other modes are written out first.
     supports: (info: Conv2dInfo) => indexesFit(info) && (info.paddingMode === 'zeros' || paddingFits(info)),
-    macsPerMs: 22_000,
+    macsPerMs: 22_000_000,
     when: 'everything else (any stride, dilation, padding, groups)',
     how: `im2col tiles sized for L2, then a ${MR}×${NR} register-blocked, packed GEMM micro-kernel`,
   },
