@@ -34,6 +34,9 @@ const cases: Case[] = [
   [[2, 8, 33, 35], [12, 4, 3, 2], { groups: 2, stride: [2, 1], dilation: 2, padding: 'valid' }],
   [[1, 24, 30, 30], [24, 1, 3, 3], { groups: 24, padding: 1, paddingMode: 'reflect' }],
   [[1, 64, 20, 20], [32, 64, 1, 1], {}],
+  // Large enough (over 0.8 ms of estimated work) for conv2dAsync to hand them to the Web Workers.
+  [[1, 32, 48, 48], [64, 32, 3, 3], { padding: 1 }, 'scale'], // Winograd
+  [[1, 16, 64, 64], [32, 16, 5, 5], { padding: 2 }], // im2col
 ];
 // Every WebAssembly path — the calling thread and the Web Worker pool — against the reference kernel.
 const agrees = await agreesWithReference(cases, 7, (x, w, b, options) => [
