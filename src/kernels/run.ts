@@ -254,11 +254,12 @@ export async function runConv2dAsync(
     await lateReplies[set];
     resetTaskCounters(heap!.memory, plan);
     const others = Array.from({ length: participants - 1 }, (_, i) => workers.run(plan, i + 1));
+    // The next call on this set of counters waits for these workers, whatever happens here.
+    lateReplies[set] = Promise.allSettled(others);
     runTasksFromCounter(heap!.kernels, plan, heap!.memory, 0, biasView(heap!, plan));
     // A worker still on a task answers when it is done (or with its error); when every task is done
     // already, the answers of workers that woke late (~0.1–0.4 ms here) are not waited for.
-    if (allTasksDone(heap!.memory, plan)) lateReplies[set] = Promise.allSettled(others);
-    else await Promise.all(others);
+    if (!allTasksDone(heap!.memory, plan)) await Promise.all(others);
     readOutput(heap!, plan, output);
     // A large call's memory is let go: the workers hold it too, so they go with it (restarted on demand).
     if (plan.end > RELEASE_HEAP_BYTES) {

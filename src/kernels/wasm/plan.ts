@@ -30,9 +30,7 @@ export interface WinogradPlan {
    * (a, b) is its own stride-1 3×3 convolution on strided views of the input and output planes.
    */
   subgrids: number;
-  /** The largest sub-grid's output in tiles (all of the output when undilated). */
-  tilesX: number;
-  tiles: number;
+  /** Tiles a task (of the largest sub-grid's output: all of the output when undilated). */
   blockTiles: number;
   blocksPerImage: number;
   /** Output channels per task (a multiple of MR), and how many runs of them make a group. */
@@ -57,9 +55,10 @@ export interface WinogradPlan {
 const WINOGRAD_PATCH_BYTES = 72 * 16;
 /**
  * A task's transformed tiles and GEMM results, at most (each GEMM works on a 36th of them at a time).
- * Measured on L2, L4, L6, L7, L9 with two threads: 256 KB and 512 KB split the work over output
- * channels so finely that input transforms repeat (L4 13 ms); from 1 MB to 8 MB the times agree
- * within this machine's noise; 2 MB lets L2 keep 64-tile blocks of all its channels.
+ * Measured on L2, L4, L6, L7, L9 with two threads and 64-tile tasks: 256 KB and 512 KB split the
+ * work over output channels so finely that input transforms repeat (L4 13 ms); from 1 MB to 8 MB
+ * the times agreed within this machine's noise. With 16-tile tasks it binds only past ~450 channels
+ * in and out, where it splits the output channels.
  */
 const WINOGRAD_TASK_BYTES = 2 * 1024 * 1024;
 /**
@@ -295,8 +294,6 @@ function winogradPlan(
   const M = V + 36 * vStride;
   const patch = M + 36 * mStride;
   return {
-    tilesX,
-    tiles,
     blockTiles,
     blocksPerImage,
     outBlock,

@@ -346,7 +346,8 @@ export function padZeros(
 
 // ---------------------------------------------------------------------------------------------------
 // Winograd F(4×4, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016), for
-// 3×3 kernels at stride 1 and dilation 1. A 6×6 patch d of the input gives a 4×4 block of the output:
+// 3×3 kernels at stride 1 (dilated ones as sub-grids: the host passes strided views of the planes).
+// A 6×6 patch d of the input gives a 4×4 block of the output:
 //
 //   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
 //
@@ -409,9 +410,9 @@ const WINO_PATCH: i32 = 6;
 /**
  * Transforms the 3×3 weights of output channels oFirst .. oEnd − 1 (oFirst a multiple of MR) of group
  * gr (Og output channels, Cg input channels each) into U = G g Gᵀ and writes them straight into the
- * GEMM's packed layout: for group gr and
- * position ξ, the block at packed + (gr·36 + ξ)·blockStride holds U[ξ] for the group's Og × Cg
- * channel pairs in MR-row panels (as packWeights lays them out; rows past Og are zero).
+ * GEMM's packed layout: for group gr and position ξ, the block at packed + (gr·36 + ξ)·blockStride
+ * holds U[ξ] for the group's Og × Cg channel pairs in MR-row panels (as packWeights lays them out;
+ * rows past Og are zero).
  *
  * MR = 4 output channels at a time, one per lane, so each (panel, input channel) ends as 36 vector
  * stores, one per block. `scratch` holds 9 + 18 + 36 vectors.
@@ -423,21 +424,21 @@ export function winogradWeights(
   const gg = scratch + 9 * 16; // G g: 6 rows × 3
   const u = scratch + 27 * 16; // (G g) Gᵀ: 6 × 6
   const channelBytes = <usize>(Cg * 9) * 4;
-  {
-    for (let o0 = oFirst; o0 < oEnd; o0 += MR) {
-      const rows = min(MR, Og - o0);
-      const panel = packed + <usize>(gr * 36) * <usize>blockStride + <usize>(o0 * Cg) * 4;
-      for (let c = 0; c < Cg; c++) {
-        let g = weight + (<usize>(gr * Og + o0) * <usize>Cg + c) * 36;
-        for (let l = 0; l < MR; l++) {
-          for (let t = 0; t < 9; t++) store<f32>(taps + <usize>(t * 4 + l) * 4, l < rows ? load<f32>(g + <usize>t * 4) : 0);
-          g += channelBytes;
-        }
-        for (let kx = 0; kx < 3; kx++) weightLine(taps + <usize>kx * 16, 48, gg + <usize>kx * 16, 48);
-        for (let i = 0; i < 6; i++) weightLine(gg + <usize>(i * 3) * 16, 16, u + <usize>(i * 6) * 16, 16);
-        const at = panel + <usize>(c * MR) * 4;
-        for (let xi = 0; xi < 36; xi++) v128.store(at + <usize>xi * <usize>blockStride, v128.load(u + <usize>xi * 16));
+  for (let o0 = oFirst; o0 < oEnd; o0 += MR) {
+    const rows = min(MR, Og - o0);
+    const panel = packed + <usize>(gr * 36) * <usize>blockStride + <usize>(o0 * Cg) * 4;
+    for (let c = 0; c < Cg; c++) {
+      // Tap t = 3·ky + kx of the four channels, one per lane (zero past Og).
+      let g = weight + (<usize>(gr * Og + o0) * <usize>Cg + c) * 36;
+      for (let l = 0; l < MR; l++) {
+        for (let t = 0; t < 9; t++) store<f32>(taps + <usize>(t * 4 + l) * 4, l < rows ? load<f32>(g + <usize>t * 4) : 0);
+        g += channelBytes;
       }
+      // G down each column of taps (ky), then along each of the six rows (kx).
+      for (let kx = 0; kx < 3; kx++) weightLine(taps + <usize>kx * 16, 48, gg + <usize>kx * 16, 48);
+      for (let i = 0; i < 6; i++) weightLine(gg + <usize>(i * 3) * 16, 16, u + <usize>(i * 6) * 16, 16);
+      const at = panel + <usize>(c * MR) * 4;
+      for (let xi = 0; xi < 36; xi++) v128.store(at + <usize>xi * <usize>blockStride, v128.load(u + <usize>xi * 16));
     }
   }
 }
