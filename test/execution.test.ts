@@ -6,6 +6,8 @@ import { mainHeap } from '../src/kernels/wasm/runtime.js';
 import { runsAtOnce } from '../src/kernels/run.js';
 import { estimatedMs } from '../src/kernels/select.js';
 import { LAYER_SUITE, benchLayerInfo } from '../src/bench/layers.js';
+import { kernelForInfo } from '../src/engine/kernel-for.js';
+import { resolveLayer } from '../src/core/describe.js';
 
 const make = seededTensor;
 
@@ -225,6 +227,19 @@ describe('selectKernel', () => {
     expect(estimatedMs(suite('L5'), 'wasm-depthwise-simd128')).toBeLessThan(2);
     expect(estimatedMs(suite('L2'), 'wasm-winograd-f4x4-3x3-simd128')).toBeGreaterThan(0.7);
     expect(estimatedMs(suite('L2'), 'wasm-winograd-f4x4-3x3-simd128')).toBeLessThan(6);
+  });
+
+  it("gives way to the next kernel of the table, not the reference loop, where Winograd's memory would pass 4 GiB", () => {
+    // 4608 → 4608 channels, 3×3: Winograd keeps 36/9 of the 764 MB of weights transformed, plus two
+    // copies (4.6 GB); im2col + GEMM needs the weights twice (1.5 GB). Planned only, never allocated.
+    const huge = resolveLayer([4608, 8, 8], { outChannels: 4608, kernelSize: 3, padding: 1 });
+    expect(selectKernel(huge, { wasm: true })).toBe('wasm-winograd-f4x4-3x3-simd128');
+    expect(kernelForInfo(huge)).toBe('wasm-im2col-gemm-4x8-simd128');
+    expect(kernelForInfo(huge, 'wasm')).toBe('wasm-im2col-gemm-4x8-simd128');
+    // A layer that fits keeps its kernel.
+    expect(kernelForInfo(resolveLayer([64, 56, 56], { outChannels: 64, kernelSize: 3, padding: 1 }))).toBe(
+      'wasm-winograd-f4x4-3x3-simd128',
+    );
   });
 
   it('names the kernel for each kind of layer', () => {

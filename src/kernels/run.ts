@@ -1,5 +1,5 @@
 import { Conv2dError } from '../errors/index.js';
-import { MAX_TENSOR_ELEMENTS } from '../core/tensor.js';
+import { MAX_TENSOR_ELEMENTS, elementCount } from '../core/tensor.js';
 import type { Backend } from '../core/execution.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import { conv2dReference } from './reference.js';
@@ -38,17 +38,30 @@ function withinMemory(
   backend: Backend,
   threads: number,
   outputLength: number,
+  forced = false,
 ): { kernel: KernelName; plan: Plan | null } {
   if (kernelEntry(kernel)!.backend !== 'wasm') return { kernel, plan: null };
   const plan = planCall(info, threads, kernel as KernelOf<'wasm'>);
   const bytes = plan.end;
   if (bytes + 4 * outputLength <= MAX_CALL_BYTES) return { kernel, plan };
+  // A kernel that needs more memory than the next one of the table (Winograd keeps 4× the layer's
+  // weights, transformed) gives way to it before the reference kernel does — unless it was forced.
+  const next = forced ? undefined : firstKernel(info, 'wasm', kernel);
+  if (next) return withinMemory(info, next, backend, threads, outputLength);
   if (backend === 'auto') return { kernel: 'reference', plan: null };
   throw new Conv2dError(
     'backend',
     'wasm',
     `the WebAssembly kernels would need ${(bytes / 2 ** 30).toFixed(1)} GiB of their own memory beside the ${((4 * outputLength) / 2 ** 30).toFixed(1)} GiB output (at most ${MAX_CALL_BYTES / 2 ** 30} GiB together); the reference kernel needs none (backend 'auto' or 'reference')`,
   );
+}
+
+/**
+ * The kernel a call of `info` runs under the memory rule: `selected` (selectKernel's choice), or the
+ * one it gives way to when its memory would pass the limit (`kernelForInfo` reports this).
+ */
+export function kernelWithinMemory(info: Conv2dInfo, selected: KernelName, backend: Backend): KernelName {
+  return withinMemory(info, selected, backend, 1, elementCount(info.outputShape)).kernel;
 }
 
 /**
@@ -113,6 +126,7 @@ export function runConv2d(
     force ? 'wasm' : backend,
     1,
     output.length,
+    force !== undefined,
   );
   if (!plan) {
     conv2dReference(info, input, weight, bias, output);
@@ -228,7 +242,14 @@ export async function runConv2dAsync(
   const chosen = force ?? selectKernel(info, { wasm: heap !== null }, backend);
   const worthThreads = force !== undefined || estimatedMs(info, chosen) >= THREADED_LAYER_MS;
   if (threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
-  const { kernel, plan: threadedPlan } = withinMemory(info, chosen, force ? 'wasm' : backend, threads, output.length);
+  const { kernel, plan: threadedPlan } = withinMemory(
+    info,
+    chosen,
+    force ? 'wasm' : backend,
+    threads,
+    output.length,
+    force !== undefined,
+  );
   if (!threadedPlan) return runConv2d(info, input, weight, bias, output, backend, force);
   const run = heapQueue.then(async () => {
     const workers = kernelModule().support.sharedMemory ? await workerPool(heap!, threads - 1) : null;
