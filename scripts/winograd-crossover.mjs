@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Where Winograd F(4×4, 3×3) beats im2col + GEMM on one thread (the WINOGRAD_MIN_CHANNELS rule in
+// Where Winograd F(4×4, 3×3) beats im2col + GEMM on one thread (the winogradPays rule in
 // src/kernels/table.ts), after `npm run build`:
 //   node scripts/winograd-crossover.mjs
 // Times both kernels, forced, on 3×3 stride-1 'same' layers over channel counts and sizes; each time is

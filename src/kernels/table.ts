@@ -71,7 +71,8 @@ export function isWinogradShaped(info: Conv2dInfo): boolean {
 /**
  * Where Winograd runs faster than im2col + GEMM, measured on one thread (scripts/winograd-crossover.mjs,
  * docs/engine.md): its 36 GEMMs are as deep as the input channels per group, and its weight
- * transform (36 values for every 9 weights, every call) is paid back over the output's 4 × 4 tiles.
+ * transform (36 values for every 9 weights, whenever the weights change) is paid back over the
+ * output's 4 × 4 tiles.
  * From 32 input channels per group it won at every size tried (1.2× on a 14² output, 2–3× on 56²);
  * from 16, once the output has 40 tiles (about 25 × 25); below 16 it was no faster. Thin outputs
  * (under 8 channels per group) leave the micro-kernel's rows empty.
