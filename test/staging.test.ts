@@ -22,11 +22,18 @@ describe("conv2dAsync's operand copies (engine/staging.ts)", () => {
     expect(small.buffer.byteLength).toBeGreaterThan(400);
     expect(small.length).toBe(100);
     expect(small.every((v) => v === 2)).toBe(true);
-    // Released twice (or null) changes nothing: the buffer is kept once.
-    releaseStaged(small, small, null);
-    const again = stagedCopy(new Float32Array(10));
-    const other = stagedCopy(new Float32Array(10));
+    releaseStaged(small);
+  });
+
+  it('keeps a buffer released twice only once: two later copies never share it', () => {
+    // A size no other test uses, larger than every kept buffer: only this one can serve it.
+    const n = 123_457;
+    const copy = stagedCopy(new Float32Array(n));
+    releaseStaged(copy, copy, null);
+    const again = stagedCopy(new Float32Array(n).fill(1));
+    const other = stagedCopy(new Float32Array(n).fill(2));
     expect(again.buffer).not.toBe(other.buffer);
+    expect(again.every((v) => v === 1)).toBe(true);
     releaseStaged(again, other);
   });
 });

@@ -3,8 +3,7 @@ import { createRequire } from 'node:module';
 import { resolveConv2dCall } from '../core/call.js';
 import { conv2d, conv2dAsync } from '../engine/conv2d.js';
 import type { Conv2dInfo } from '../core/resolve.js';
-import { selectKernel } from '../kernels/select.js';
-import { capabilities } from '../engine/capabilities.js';
+import { kernelForInfo } from '../engine/kernel-for.js';
 import type { BenchLayer } from './layers.js';
 import { onnxConvModel } from './onnx-model.js';
 
@@ -55,9 +54,9 @@ function convlabPeer(threads: number): Peer {
       const x = { data: input, shape: layer.input },
         w = { data: weight, shape: layer.weight },
         b = { data: bias, shape: [layer.weight[0]] };
-      const kernel = selectKernel(resolveConv2dCall(x, w, b, layer.options), { wasm: (await capabilities()).simd });
-      // Like a caller running a layer in a loop: one output buffer, reused.
       const info = resolveConv2dCall(x, w, b, layer.options);
+      const kernel = kernelForInfo(info);
+      // Like a caller running a layer in a loop: one output buffer, reused.
       const out = { data: new Float32Array(elementCount(info.outputShape)), shape: info.outputShape };
       const options = { ...layer.options, threads, out };
       const run = threads === 1 ? () => conv2d(x, w, b, options) : () => conv2dAsync(x, w, b, options);

@@ -1,7 +1,7 @@
 import { type Conv2dCallOptions, resolveConv2dCall } from '../core/call.js';
 import { type Backend, resolveExecution, resolveOut } from '../core/execution.js';
 import { Conv2dError } from '../errors/index.js';
-import { checkOutputAllocatable } from '../core/resolve.js';
+import { type Conv2dInfo, checkOutputAllocatable } from '../core/resolve.js';
 import { type Tensor, elementCount } from '../core/tensor.js';
 import { runConv2d, runConv2dAsync, runsAtOnce } from '../kernels/run.js';
 import { releaseStaged, stagedCopy } from './staging.js';
@@ -68,6 +68,19 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
   if (!out) checkOutputAllocatable(info);
   const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
+  return computeNow(info, backends, input, weight, bias, output, out);
+}
+
+/** The call computed on the calling thread, by the first backend available, into `output`. */
+function computeNow(
+  info: Conv2dInfo,
+  backends: readonly Backend[],
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  output: Float32Array,
+  out: Tensor | null,
+): Tensor {
   firstAvailable(backends, (backend) =>
     runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend),
   );
@@ -98,13 +111,9 @@ export async function conv2dAsync(
   const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
   if (!out) checkOutputAllocatable(info);
   const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
-  if (backends.every((backend) => runsAtOnce(info, backend, threads))) {
-    // Too small for threads: computed now, on the calling thread, from the caller's arrays.
-    firstAvailable(backends, (backend) =>
-      runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend),
-    );
-    return out ?? { data: output, shape: info.outputShape };
-  }
+  // Too small for threads: computed now, on the calling thread, from the caller's arrays.
+  if (backends.every((backend) => runsAtOnce(info, backend, threads)))
+    return computeNow(info, backends, input, weight, bias, output, out);
   // Captured now: the work may start after other calls queued on the kernels' memory, or after the
   // GPU answers, and the caller may reuse its buffers meanwhile (issue 14).
   const x = stagedCopy(input.data),

@@ -27,9 +27,9 @@ export function stagedCopy(data: Float32Array): Float32Array {
 export function releaseStaged(...copies: (Float32Array | null)[]): void {
   for (const copy of copies) {
     if (!copy) continue;
-    const buffer = new Float32Array(copy.buffer);
-    if (buffer.byteLength > KEPT_BYTES || free.includes(buffer)) continue;
-    free.push(buffer);
+    // By the ArrayBuffer: a copy is a view, and two views of one buffer are different objects.
+    if (copy.buffer.byteLength > KEPT_BYTES || free.some((kept) => kept.buffer === copy.buffer)) continue;
+    free.push(new Float32Array(copy.buffer));
   }
   free.sort((a, b) => a.length - b.length);
   // Keep the largest few within the budget: they serve the small copies too.

@@ -3,7 +3,7 @@ import { MAX_TENSOR_ELEMENTS, elementCount } from '../core/tensor.js';
 import type { Backend } from '../core/execution.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import { conv2dReference } from './reference.js';
-import { THREADED_LAYER_MS, estimatedMs, selectKernel } from './select.js';
+import { selectKernel, threadsPay } from './select.js';
 import { type KernelName, type KernelOf, firstKernel, kernelEntry } from './table.js';
 import { WorkerPool } from './threads/pool.js';
 import { platform } from '../core/platform.js';
@@ -211,8 +211,7 @@ let lastSet = 0;
 export function runsAtOnce(info: Conv2dInfo, backend: Backend, threads: number): boolean {
   if (backend === 'webgpu') return false;
   if (threads === 1) return true;
-  const kernel = selectKernel(info, { wasm: kernelModule().support.available }, backend);
-  return estimatedMs(info, kernel) < THREADED_LAYER_MS;
+  return !threadsPay(info, selectKernel(info, { wasm: kernelModule().support.available }, backend));
 }
 
 /** Runs the convolution with up to `threads` threads; returns the kernel that ran. `force` as in {@link runConv2d}. */
@@ -240,7 +239,7 @@ export async function runConv2dAsync(
   }
   const heap = heapFor(forced ?? backend, 'async');
   const chosen = force ?? selectKernel(info, { wasm: heap !== null }, backend);
-  const worthThreads = force !== undefined || estimatedMs(info, chosen) >= THREADED_LAYER_MS;
+  const worthThreads = force !== undefined || threadsPay(info, chosen);
   if (threads === 1 || !worthThreads) return runConv2d(info, input, weight, bias, output, backend, force);
   const { kernel, plan: threadedPlan } = withinMemory(
     info,

@@ -34,6 +34,11 @@ export function estimatedMs(info: Conv2dInfo, kernel: KernelName): number {
   return rate ? macsOf(info) / rate : 0;
 }
 
+/** Whether a second thread pays for this layer on this kernel: THREADED_LAYER_MS of estimated work or more. */
+export function threadsPay(info: Conv2dInfo, kernel: KernelName): boolean {
+  return estimatedMs(info, kernel) >= THREADED_LAYER_MS;
+}
+
 /**
  * Picks the kernel. `backend` forces a path: `'reference'` always the reference loop, `'wasm'` always
  * a WebAssembly kernel, even for small layers (which is how the tests run every kernel on every
