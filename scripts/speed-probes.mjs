@@ -2,10 +2,13 @@
 // Two measurements behind issue 15's starting points (docs/engine.md), after `npm run build`:
 //   node scripts/speed-probes.mjs first-call   import + the first conv2d of L2 in fresh processes, and the warm time
 //   node scripts/speed-probes.mjs one-by-one   1×1 and 3×3 layers on 256², one and sixteen input channels
+//   node scripts/speed-probes.mjs page-filter  the playground's first filter of its 256×256 sample, as the
+//                                              page reports it, in fresh Chromium pages (after npm run build:web)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ENTRY = new URL('../dist/entry-node.js', import.meta.url).href;
+// The Node ES build, as `import 'convlab'` loads it (scripts/build-bundles.mjs).
+const ENTRY = new URL('../dist/esm/entry-node.js', import.meta.url).href;
 const mode = process.argv[2];
 
 if (mode === 'first-call-child') {
@@ -52,7 +55,29 @@ if (mode === 'first-call-child') {
       );
       console.log(`C=${c} k=${k} O=${o}: ${t.medianMs.toFixed(2)} ms, ${t.gflops.toFixed(1)} GFLOP/s, ${t.kernel}`);
     }
+} else if (mode === 'page-filter') {
+  const { preview } = await import('vite');
+  const { chromium } = await import('playwright-core');
+  const config = fileURLToPath(new URL('../web/vite.config.ts', import.meta.url));
+  const server = await preview({ configFile: config, preview: { port: 0, strictPort: false }, logLevel: 'silent' });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  for (let run = 0; run < 3; run++) {
+    const page = await browser.newPage();
+    await page.goto(server.resolvedUrls.local[0]);
+    const timing = page.getByTestId('filter-timing');
+    await timing.filter({ hasText: ' ms' }).waitFor();
+    const first = await timing.textContent();
+    await page.getByTestId('kernel-preset').selectOption('Sobel x');
+    await timing.filter({ hasText: ' ms' }).waitFor();
+    console.log(`first: ${first}; next (Sobel x): ${await timing.textContent()}`);
+    await page.close();
+  }
+  await browser.close();
+  await server.close();
 } else {
-  console.error('usage: node scripts/speed-probes.mjs first-call | one-by-one');
+  console.error('usage: node scripts/speed-probes.mjs first-call | one-by-one | page-filter');
   process.exit(2);
 }

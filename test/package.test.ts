@@ -71,7 +71,7 @@ describe('the packed package in Node', () => {
   let dir = '';
   beforeAll(() => {
     dir = project('node-esm', {
-      'app.mjs': `import { Conv2d, conv2d, tensor } from 'convlab';
+      'app.mjs': `import { Conv2d, ConvlabError, conv2d, tensor } from 'convlab';
 const layer = new Conv2d(16, 32, 3, { padding: 1, seed: 1 });
 const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
 const a = layer.forward(x), b = await layer.forwardAsync(x, { threads: 2 });
@@ -79,8 +79,11 @@ const a = layer.forward(x), b = await layer.forwardAsync(x, { threads: 2 });
 const { runSweep, sweepBase } = await import('convlab/sweep');
 const base = sweepBase([4, 12, 12], { outChannels: 4, kernelSize: 3 });
 const swept = await runSweep({ id: 's', title: 's', base, x: { argument: 'out-channels', values: [1, 2] } }, { budgetMs: 400 });
-console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]), points: swept.points.length }));`,
-      'app.cjs': `const { Conv2d, tensor } = require('convlab');
+// One module graph: an error from convlab/sweep is convlab's class.
+let oneGraph = false;
+try { sweepBase([0, 12, 12], { outChannels: 4, kernelSize: 3 }); } catch (e) { oneGraph = e instanceof ConvlabError; }
+console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]), points: swept.points.length, oneGraph }));`,
+      'app.cjs': `const { Conv2d, ConvlabError, tensor } = require('convlab');
 const layer = new Conv2d(16, 32, 3, { padding: 1, seed: 1 });
 const x = tensor(Float32Array.from({ length: 16 * 40 * 40 }, (_, i) => Math.sin(i)), [1, 16, 40, 40]);
 const { runSweep, sweepBase } = require('convlab/sweep');
@@ -88,7 +91,9 @@ layer.forwardAsync(x, { threads: 2 }).then(async (b) => {
   const a = layer.forward(x);
   const base = sweepBase([4, 12, 12], { outChannels: 4, kernelSize: 3 });
   const swept = await runSweep({ id: 's', title: 's', base, x: { argument: 'out-channels', values: [1, 2] } }, { budgetMs: 400 });
-  console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]), points: swept.points.length }));
+  let oneGraph = false;
+  try { sweepBase([0, 12, 12], { outChannels: 4, kernelSize: 3 }); } catch (e) { oneGraph = e instanceof ConvlabError; }
+  console.log(JSON.stringify({ shape: a.shape, same: a.data.every((v, i) => v === b.data[i]), points: swept.points.length, oneGraph }));
 });`,
     });
   }, 120_000);
@@ -104,7 +109,7 @@ layer.forwardAsync(x, { threads: 2 }).then(async (b) => {
     const run = sh(process.execPath, [app], dir);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ shape: [1, 32, 40, 40], same: true, points: 2 });
+    expect(JSON.parse(run.stdout)).toEqual({ shape: [1, 32, 40, 40], same: true, points: 2, oneGraph: true });
   });
 
   it('the CLI names what a heavy command needs, in one line, exit 2', () => {

@@ -1,5 +1,4 @@
 import { availableParallelism, cpus } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { KernelWorker, Platform, WebGpuEntry, WorkerInit } from '../core/platform.js';
 
 /**
@@ -32,6 +31,9 @@ export const nodePlatform: Platform = {
   runtime: `Node ${process.version}`,
   workers: true,
   async startWorker(init: WorkerInit): Promise<KernelWorker> {
+    // Loaded with the first worker: importing worker_threads costs ~4 ms, which a process that only
+    // calls conv2d (one thread) need not pay.
+    const { Worker } = await import('node:worker_threads');
     const worker = new Worker(workerUrl(), { workerData: init });
     return {
       post: (message) => worker.postMessage(message),

@@ -34,9 +34,13 @@ export function filterRgba(
   weights: readonly number[],
   post: KernelPreset['post'],
 ): Uint8ClampedArray<ArrayBuffer> {
-  const planes = new Float32Array(3 * width * height);
-  for (let i = 0; i < width * height; i++) {
-    for (let c = 0; c < 3; c++) planes[c * width * height + i] = rgba[4 * i + c]! / 255;
+  // The loops are few and plain — one channel at a time, the mapping chosen once — because the first
+  // filter of a page runs them before V8 has optimised anything.
+  const pixels = width * height;
+  const planes = new Float32Array(3 * pixels);
+  for (let c = 0; c < 3; c++) {
+    const plane = planes.subarray(c * pixels, (c + 1) * pixels);
+    for (let i = 0, at = c; i < pixels; i++, at += 4) plane[i] = rgba[at]! / 255;
   }
   const weight = new Float32Array(27);
   for (let c = 0; c < 3; c++) weight.set(weights, 9 * c);
@@ -46,12 +50,15 @@ export function filterRgba(
     paddingMode: 'replicate',
   });
   const out = new Uint8ClampedArray(rgba.length);
-  for (let i = 0; i < width * height; i++) {
-    for (let c = 0; c < 3; c++) {
-      const v = y.data[c * width * height + i]!;
-      out[4 * i + c] = Math.round(255 * (post === 'abs' ? Math.abs(v) : post === 'offset' ? v / 2 + 0.5 : v));
-    }
-    out[4 * i + 3] = rgba[4 * i + 3]!;
+  for (let i = 3; i < rgba.length; i += 4) out[i] = rgba[i]!;
+  // Back to 0–255: 255·v (clamp), 255·|v| (abs), 255·(v/2 + 1/2) (offset); the array clamps.
+  for (let c = 0; c < 3; c++) {
+    const plane = y.data.subarray(c * pixels, (c + 1) * pixels);
+    if (post === 'abs')
+      for (let i = 0, at = c; i < pixels; i++, at += 4) out[at] = Math.round(255 * Math.abs(plane[i]!));
+    else if (post === 'offset')
+      for (let i = 0, at = c; i < pixels; i++, at += 4) out[at] = Math.round(255 * (plane[i]! / 2 + 0.5));
+    else for (let i = 0, at = c; i < pixels; i++, at += 4) out[at] = Math.round(255 * plane[i]!);
   }
   return out;
 }

@@ -30,7 +30,11 @@ export function explicitlyPadded(info: Conv2dInfo): Conv2dInfo {
   };
 }
 
-/** Writes the input into the heap at `offset`, padded by the mode's rule when the mode is not zeros. */
+/**
+ * Writes the input into the heap at `offset`, padded by the mode's rule when the mode is not zeros.
+ * Each padded row is its source row copied whole (a memory copy) with the few edge cells filled one
+ * by one: a loop over every cell ran 8 ms on a 3 × 256² picture the first time, before V8 optimised it.
+ */
 function writeInput(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, offset: number): void {
   const f32 = heap.f32;
   if (info.paddingMode === 'zeros') {
@@ -38,14 +42,18 @@ function writeInput(heap: WasmHeap, info: Conv2dInfo, input: Float32Array, offse
     return;
   }
   const { inHeight: H, inWidth: W, padTop, padLeft, paddingMode, paddedHeight: Hp, paddedWidth: Wp } = info;
-  // Column sources are the same on every row: map them once.
-  const columns = Int32Array.from({ length: Wp }, (_, x) => sourceIndex(x - padLeft, W, paddingMode));
+  // The edge columns' sources are the same on every row: map them once.
+  const padRight = Wp - padLeft - W;
+  const left = Int32Array.from({ length: padLeft }, (_, x) => sourceIndex(x - padLeft, W, paddingMode));
+  const right = Int32Array.from({ length: padRight }, (_, x) => sourceIndex(W + x, W, paddingMode));
   let at = offset / 4;
   for (let plane = 0; plane < info.batch * info.inChannels; plane++) {
     const base = plane * H * W;
-    for (let y = 0; y < Hp; y++) {
+    for (let y = 0; y < Hp; y++, at += Wp) {
       const row = base + sourceIndex(y - padTop, H, paddingMode) * W;
-      for (let x = 0; x < Wp; x++) f32[at++] = input[row + columns[x]!]!;
+      f32.set(input.subarray(row, row + W), at + padLeft);
+      for (let x = 0; x < padLeft; x++) f32[at + x] = input[row + left[x]!]!;
+      for (let x = 0; x < padRight; x++) f32[at + padLeft + W + x] = input[row + right[x]!]!;
     }
   }
 }

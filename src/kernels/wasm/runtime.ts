@@ -124,7 +124,11 @@ export interface KernelExports {
   ): void;
 }
 
+/** The native decoder where there is one (Uint8Array.fromBase64: recent browsers, Node 25+). */
+const fromBase64 = (Uint8Array as { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> }).fromBase64;
+
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  if (fromBase64) return fromBase64(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
