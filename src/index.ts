@@ -25,6 +25,34 @@ export type { Conv2dDescription, LayerOptions } from './core/describe.js';
 export type { Conv2dGeometry, Conv2dInfo, Conv2dOptions, IntPair, LayerSettings, PaddingMode } from './core/resolve.js';
 export { resolveConv2d, resolveSettings } from './core/resolve.js';
 export { Conv2d } from './nn/conv2d.js';
+export { convTranspose2d, convTranspose2dAsync } from './engine/conv-transpose2d.js';
+export type { ConvTranspose2dCallOptions } from './engine/conv-transpose2d.js';
+export type { ConvTranspose2dOptions } from './core/transposed.js';
+export { ConvTranspose2d } from './nn/conv-transpose2d.js';
+export type { ConvTranspose2dLayerOptions, TransposedForwardOptions } from './nn/conv-transpose2d.js';
+export { describeConvTranspose2d } from './core/describe-transposed.js';
+export type { ConvTranspose2dDescription, TransposedLayerOptions } from './core/describe-transposed.js';
+export { conv2dBackward, conv2dBackwardAsync } from './engine/conv2d-backward.js';
+export type { Conv2dBackwardOptions, Conv2dGradients } from './engine/conv2d-backward.js';
+export {
+  conv1d,
+  conv1dAsync,
+  convTranspose1d,
+  convTranspose1dAsync,
+  causalConv1d,
+  causalConv1dAsync,
+  causalPadding,
+} from './engine/conv1d.js';
+export type {
+  Conv1dCallOptions,
+  Conv1dOptions,
+  ConvTranspose1dCallOptions,
+  ConvTranspose1dOptions,
+  CausalConv1dOptions,
+} from './engine/conv1d.js';
+export { Conv1d, ConvTranspose1d } from './nn/conv1d.js';
+export type { Conv1dLayerOptions, ConvTranspose1dLayerOptions } from './nn/conv1d.js';
+export { convTranspose2dReference } from './kernels/reference-transposed.js';
 export type { Conv2dLayerOptions } from './nn/conv2d.js';
 export { pytorchConv2d } from './nn/pytorch-text.js';
 export { conv2dReference } from './kernels/reference.js';

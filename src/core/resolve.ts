@@ -167,13 +167,14 @@ function samePadding(kernel: number, dilation: number): [number, number] {
 export function checkInputShape(
   inputShape: unknown,
   argument: 'input' | 'inputShape' = 'inputShape',
+  operation = 'conv2d',
 ): { batched: boolean; batch: number; channels: number; height: number; width: number } {
   checkShape(inputShape, argument);
   if (inputShape.length !== 3 && inputShape.length !== 4) {
     throw new Conv2dError(
       argument,
       inputShape,
-      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatValue(inputShape)}`,
+      `Expected 3D (unbatched) or 4D (batched) input to ${operation}, but got input of size: ${formatValue(inputShape)}`,
     );
   }
   const batched = inputShape.length === 4;
@@ -218,8 +219,16 @@ export function checkLayerArguments(
   };
 }
 
-/** Applies the shape-dependent rules to settled options and computes the output shape. */
-export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings): Conv2dInfo {
+/** Padding per side, `[top, bottom, left, right]`, for the convolutions convlab builds itself. */
+export type PaddingSides = readonly [number, number, number, number];
+
+/**
+ * Applies the shape-dependent rules to settled options and computes the output shape. `sides`, when
+ * given, replaces the settings' padding with one amount per side — the uneven padding the transposed
+ * convolution's phases, the gradients and the causal 1-D convolution need (PyTorch pads so with
+ * F.pad); the rules are the same.
+ */
+export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings, sides?: PaddingSides): Conv2dInfo {
   const { inChannels, outChannels, inHeight, inWidth, kernelHeight, kernelWidth, kernelArgument } = geometry;
   const { groups, stride, dilation, paddingMode } = settings;
 
@@ -236,7 +245,9 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings)
   }
 
   let padTop: number, padBottom: number, padLeft: number, padRight: number;
-  if (settings.padding.kind === 'same') {
+  if (sides) {
+    [padTop, padBottom, padLeft, padRight] = sides;
+  } else if (settings.padding.kind === 'same') {
     [padTop, padBottom] = samePadding(kernelHeight, dilation[0]);
     [padLeft, padRight] = samePadding(kernelWidth, dilation[1]);
   } else if (settings.padding.kind === 'valid') {

@@ -81,10 +81,53 @@ function computeNow(
   output: Float32Array,
   out: Tensor | null,
 ): Tensor {
-  firstAvailable(backends, (backend) =>
-    runConv2d(info, input.data, weight.data, bias ? bias.data : null, output, backend),
-  );
+  convolveInto(info, backends, input.data, weight.data, bias ? bias.data : null, output);
   return out ?? { data: output, shape: info.outputShape };
+}
+
+/**
+ * The convolution `info` describes, computed on the calling thread by the first of `backends`
+ * available here, into `output`. For the operations built of convolutions (the transposed
+ * convolution's phases, the gradients), which resolve their own `info`.
+ */
+export function convolveInto(
+  info: Conv2dInfo,
+  backends: readonly Backend[],
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  output: Float32Array,
+): void {
+  firstAvailable(backends, (backend) => runConv2d(info, input, weight, bias, output, backend));
+}
+
+/**
+ * {@link convolveInto} on the worker pool or the GPU, as {@link conv2dAsync} runs it: a layer too
+ * small for threads at once, the others on copies of the operands taken now.
+ */
+export async function convolveIntoAsync(
+  info: Conv2dInfo,
+  backends: readonly Backend[],
+  threads: number,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  output: Float32Array,
+): Promise<void> {
+  if (backends.every((backend) => runsAtOnce(info, backend, threads))) {
+    convolveInto(info, backends, input, weight, bias, output);
+    return;
+  }
+  // Captured now: the work may start after other calls queued on the kernels' memory, or after the
+  // GPU answers, and the caller may reuse its buffers meanwhile (issue 14).
+  const x = stagedCopy(input),
+    w = stagedCopy(weight),
+    b = bias ? stagedCopy(bias) : null;
+  try {
+    await firstAvailable(backends, (backend) => runConv2dAsync(info, x, w, b, output, backend, threads));
+  } finally {
+    releaseStaged(x, w, b);
+  }
 }
 
 /**
@@ -111,18 +154,6 @@ export async function conv2dAsync(
   const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
   if (!out) checkOutputAllocatable(info);
   const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
-  // Too small for threads: computed now, on the calling thread, from the caller's arrays.
-  if (backends.every((backend) => runsAtOnce(info, backend, threads)))
-    return computeNow(info, backends, input, weight, bias, output, out);
-  // Captured now: the work may start after other calls queued on the kernels' memory, or after the
-  // GPU answers, and the caller may reuse its buffers meanwhile (issue 14).
-  const x = stagedCopy(input.data),
-    w = stagedCopy(weight.data),
-    b = bias ? stagedCopy(bias.data) : null;
-  try {
-    await firstAvailable(backends, (backend) => runConv2dAsync(info, x, w, b, output, backend, threads));
-  } finally {
-    releaseStaged(x, w, b);
-  }
+  await convolveIntoAsync(info, backends, threads, input.data, weight.data, bias ? bias.data : null, output);
   return out ?? { data: output, shape: info.outputShape };
 }

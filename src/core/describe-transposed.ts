@@ -1,0 +1,143 @@
+import { type IntPair, checkInputShape, checkLayerArguments } from './resolve.js';
+import {
+  CONV_TRANSPOSE2D_OPTION_KEYS,
+  type ConvTranspose2dInfo,
+  type ConvTranspose2dOptions,
+  resolveConvTranspose2d,
+  resolveTransposedSettings,
+  transposedMacsOf,
+} from './transposed.js';
+import { checkGroupsDivide } from './resolve.js';
+import { checkOptionKeys } from './validate.js';
+
+/** A layer as `nn.ConvTranspose2d` declares it, minus `in_channels` (taken from the input shape). */
+export interface TransposedLayerOptions extends ConvTranspose2dOptions {
+  outChannels: number;
+  kernelSize: IntPair;
+  /** Default true. */
+  bias?: boolean;
+}
+
+/** What a transposed convolution does to a shape, and what it costs. */
+export interface ConvTranspose2dDescription {
+  inputShape: number[];
+  outputShape: number[];
+  inChannels: number;
+  outChannels: number;
+  kernelSize: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  outputPadding: [number, number];
+  dilation: [number, number];
+  groups: number;
+  bias: boolean;
+  /** The output-size formula per axis with the numbers substituted, and in symbols. */
+  formula: { height: string; width: string; general: string };
+  /** Weight C_in·(C_out/groups)·kH·kW plus bias C_out. */
+  parameterCount: number;
+  parameters: { weight: number; bias: number };
+  /** N·C_in·H·W·(C_out/groups)·kH·kW: every input cell stamps a kernel on its group's output channels. */
+  macs: number;
+  flops: number;
+}
+
+export const TRANSPOSED_FORMULA = 'out = (in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1';
+
+/** `H_out = (5 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 10` */
+function axisFormula(
+  name: 'H' | 'W',
+  size: number,
+  s: number,
+  p: number,
+  d: number,
+  k: number,
+  op: number,
+  out: number,
+) {
+  return `${name}_out = (${size} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${out}`;
+}
+
+function describeTransposedInfo(info: ConvTranspose2dInfo): ConvTranspose2dDescription {
+  const weight = info.inChannels * info.outChannelsPerGroup * info.kernelHeight * info.kernelWidth;
+  const bias = info.hasBias ? info.outChannels : 0;
+  const macs = transposedMacsOf(info);
+  return {
+    inputShape: [...info.inputShape],
+    outputShape: [...info.outputShape],
+    inChannels: info.inChannels,
+    outChannels: info.outChannels,
+    kernelSize: [info.kernelHeight, info.kernelWidth],
+    stride: [info.strideHeight, info.strideWidth],
+    padding: [info.padTop, info.padLeft],
+    outputPadding: [info.outputPaddingHeight, info.outputPaddingWidth],
+    dilation: [info.dilationHeight, info.dilationWidth],
+    groups: info.groups,
+    bias: info.hasBias,
+    formula: {
+      height: axisFormula(
+        'H',
+        info.inHeight,
+        info.strideHeight,
+        info.padTop,
+        info.dilationHeight,
+        info.kernelHeight,
+        info.outputPaddingHeight,
+        info.outHeight,
+      ),
+      width: axisFormula(
+        'W',
+        info.inWidth,
+        info.strideWidth,
+        info.padLeft,
+        info.dilationWidth,
+        info.kernelWidth,
+        info.outputPaddingWidth,
+        info.outWidth,
+      ),
+      general: TRANSPOSED_FORMULA,
+    },
+    parameterCount: weight + bias,
+    parameters: { weight, bias },
+    macs,
+    flops: 2 * macs,
+  };
+}
+
+const LAYER_KEYS = ['outChannels', 'kernelSize', ...CONV_TRANSPOSE2D_OPTION_KEYS, 'bias'] as const;
+
+/**
+ * What `nn.ConvTranspose2d(C, …)` does to an input of `inputShape`, without computing it: the output
+ * shape by the formula `(H − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1` with
+ * the numbers put in, parameters, MACs — with the checks and messages of `convTranspose2d`.
+ *
+ * @example
+ * describeConvTranspose2d([1, 8, 5, 5], { outChannels: 4, kernelSize: 4, stride: 2, padding: 1 }).formula.height;
+ * // 'H_out = (5 − 1)·2 − 2·1 + 1·(4 − 1) + 0 + 1 = 10'
+ */
+export function describeConvTranspose2d(
+  inputShape: readonly number[],
+  layer: TransposedLayerOptions,
+): ConvTranspose2dDescription {
+  const raw = checkOptionKeys(layer, LAYER_KEYS, 'layerOptions');
+  const input = checkInputShape(inputShape, 'inputShape', 'conv_transpose2d');
+  const { outChannels, kernelSize, bias } = checkLayerArguments(raw.outChannels, raw.kernelSize, raw.bias);
+  const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = raw;
+  const settings = resolveTransposedSettings(options);
+  checkGroupsDivide(input.channels, outChannels, settings.groups);
+  return describeTransposedInfo(
+    resolveConvTranspose2d(
+      {
+        batched: input.batched,
+        batch: input.batch,
+        inChannels: input.channels,
+        inHeight: input.height,
+        inWidth: input.width,
+        outChannels,
+        kernelHeight: kernelSize[0],
+        kernelWidth: kernelSize[1],
+        hasBias: bias,
+      },
+      settings,
+    ),
+  );
+}

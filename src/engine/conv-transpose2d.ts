@@ -1,0 +1,255 @@
+import {
+  type Backend,
+  type ExecutionOptions,
+  EXECUTION_OPTION_KEYS,
+  resolveExecution,
+  resolveOut,
+} from '../core/execution.js';
+import { type Conv2dInfo, resolveConv2d } from '../core/resolve.js';
+import { type Tensor, checkAllocatable, elementCount } from '../core/tensor.js';
+import {
+  CONV_TRANSPOSE2D_OPTION_KEYS,
+  type ConvTranspose2dInfo,
+  type ConvTranspose2dOptions,
+  resolveConvTranspose2dCall,
+} from '../core/transposed.js';
+import { convTranspose2dReference } from '../kernels/reference-transposed.js';
+import { convolveInto, convolveIntoAsync } from './conv2d.js';
+import { type AxisPhase, axisPhases } from './transposed-phases.js';
+
+/** What `convTranspose2d` computes (PyTorch's arguments) and how it runs (backend, threads, out). */
+export type ConvTranspose2dCallOptions = ConvTranspose2dOptions & ExecutionOptions;
+export const CONV_TRANSPOSE2D_CALL_KEYS = [...CONV_TRANSPOSE2D_OPTION_KEYS, ...EXECUTION_OPTION_KEYS];
+
+/** One direct convolution of the decomposition, ready to run; `info` null: no tap reaches these cells. */
+interface PhaseJob {
+  rows: AxisPhase;
+  columns: AxisPhase;
+  info: Conv2dInfo | null;
+  input: Float32Array;
+  weight: Float32Array;
+  /** Where the direct convolution writes: the output itself when one phase covers it all. */
+  output: Float32Array;
+}
+
+/** The input cells a phase reads, (N, C, rows, columns), copied when it is not the whole input. */
+function inputWindow(info: ConvTranspose2dInfo, input: Float32Array, rows: AxisPhase, columns: AxisPhase) {
+  const { batch, inChannels: C, inHeight: H, inWidth: W } = info;
+  if (rows.first === 0 && rows.end === H && columns.first === 0 && columns.end === W) return input;
+  const h = rows.end - rows.first,
+    w = columns.end - columns.first;
+  const window = new Float32Array(batch * C * h * w);
+  for (let plane = 0; plane < batch * C; plane++) {
+    for (let y = 0; y < h; y++) {
+      const from = (plane * H + rows.first + y) * W + columns.first;
+      window.set(input.subarray(from, from + w), (plane * h + y) * w);
+    }
+  }
+  return window;
+}
+
+/**
+ * The direct convolution's weight for a phase, (C_out, C_in/groups, taps_h, taps_w): the transposed
+ * weight (C_in, C_out/groups, kH, kW) with its channel axes swapped within each group and only the
+ * taps that reach the phase, in the order the phase applies them.
+ */
+function phaseWeight(info: ConvTranspose2dInfo, weight: Float32Array, rows: AxisPhase, columns: AxisPhase) {
+  const { groups, inChannelsPerGroup: Cg, outChannelsPerGroup: Og, kernelHeight: kH, kernelWidth: kW } = info;
+  const th = rows.taps.length,
+    tw = columns.taps.length;
+  const direct = new Float32Array(groups * Og * Cg * th * tw);
+  let at = 0;
+  for (let g = 0; g < groups; g++)
+    for (let o = 0; o < Og; o++)
+      for (let c = 0; c < Cg; c++)
+        for (const ky of rows.taps)
+          for (const kx of columns.taps) direct[at++] = weight[(((g * Cg + c) * Og + o) * kH + ky) * kW + kx]!;
+  return direct;
+}
+
+/**
+ * The decomposition's convolutions, made one at a time (each phase's copies live only while it
+ * runs). A phase's `output` is scattered into the result by {@link placePhase}.
+ */
+function* phaseJobs(
+  info: ConvTranspose2dInfo,
+  input: Float32Array,
+  weight: Float32Array,
+  output: Float32Array,
+): Generator<PhaseJob> {
+  const rowPhases = axisPhases(
+    info.inHeight,
+    info.outHeight,
+    info.kernelHeight,
+    info.strideHeight,
+    info.dilationHeight,
+    info.padTop,
+  );
+  const columnPhases = axisPhases(
+    info.inWidth,
+    info.outWidth,
+    info.kernelWidth,
+    info.strideWidth,
+    info.dilationWidth,
+    info.padLeft,
+  );
+  const whole = rowPhases.length === 1 && columnPhases.length === 1;
+  for (const rows of rowPhases) {
+    for (const columns of columnPhases) {
+      const cells = info.batch * info.outChannels * rows.count * columns.count;
+      const target = whole ? output : new Float32Array(cells);
+      const reaches =
+        rows.taps.length > 0 && columns.taps.length > 0 && rows.end > rows.first && columns.end > columns.first;
+      if (!reaches) {
+        yield { rows, columns, info: null, input, weight, output: target };
+        continue;
+      }
+      const convInfo = resolveConv2d(
+        {
+          batched: true,
+          batch: info.batch,
+          inChannels: info.inChannels,
+          inHeight: rows.end - rows.first,
+          inWidth: columns.end - columns.first,
+          outChannels: info.outChannels,
+          kernelHeight: rows.taps.length,
+          kernelWidth: columns.taps.length,
+          hasBias: info.hasBias,
+          kernelArgument: 'weight',
+        },
+        {
+          stride: [1, 1],
+          dilation: [rows.dilation, columns.dilation],
+          padding: { kind: 'explicit', height: 0, width: 0 },
+          groups: info.groups,
+          paddingMode: 'zeros',
+        },
+        [rows.padBefore, rows.padAfter, columns.padBefore, columns.padAfter],
+      );
+      yield {
+        rows,
+        columns,
+        info: convInfo,
+        input: inputWindow(info, input, rows, columns),
+        weight: phaseWeight(info, weight, rows, columns),
+        output: target,
+      };
+    }
+  }
+}
+
+/** Writes a phase's cells into the result (a phase no tap reaches holds the bias); nothing when it was the result. */
+function placePhase(info: ConvTranspose2dInfo, job: PhaseJob, bias: Float32Array | null, output: Float32Array) {
+  const { rows, columns } = job;
+  const { outHeight: Ho, outWidth: Wo, strideHeight: sH, strideWidth: sW, outChannels: O } = info;
+  if (job.output === output && job.info) return;
+  for (let n = 0; n < info.batch; n++) {
+    for (let o = 0; o < O; o++) {
+      const value = bias === null ? 0 : bias[o]!;
+      for (let t = 0; t < rows.count; t++) {
+        const to = ((n * O + o) * Ho + rows.residue + sH * t) * Wo + columns.residue;
+        const from = ((n * O + o) * rows.count + t) * columns.count;
+        if (job.info) for (let u = 0; u < columns.count; u++) output[to + sW * u] = job.output[from + u]!;
+        else for (let u = 0; u < columns.count; u++) output[to + sW * u] = value;
+      }
+    }
+  }
+}
+
+const tensorsOf = (input: Tensor, weight: Tensor, bias: Tensor | null | undefined) =>
+  bias ? [input.data, weight.data, bias.data] : [input.data, weight.data];
+
+/** The call's arguments settled: what to compute, where to write it, on which backends. */
+function settle(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: unknown) {
+  const info = resolveConvTranspose2dCall(input, weight, bias, options, CONV_TRANSPOSE2D_CALL_KEYS);
+  const raw = (options ?? {}) as Record<string, unknown>;
+  const execution = resolveExecution(raw);
+  const out = resolveOut(raw, info.outputShape, tensorsOf(input, weight, bias));
+  if (!out) checkAllocatable('output', info.outputShape);
+  const output = out ? out.data : new Float32Array(elementCount(info.outputShape));
+  return { info, ...execution, out, output };
+}
+
+/** The transposed convolution `info` describes, into `output`, on the calling thread. */
+export function transposeInto(
+  info: ConvTranspose2dInfo,
+  backends: readonly Backend[],
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  output: Float32Array,
+): void {
+  if (backends.length === 1 && backends[0] === 'reference') {
+    convTranspose2dReference(info, input, weight, bias, output);
+    return;
+  }
+  for (const job of phaseJobs(info, input, weight, output)) {
+    if (job.info) convolveInto(job.info, backends, job.input, job.weight, bias, job.output);
+    placePhase(info, job, bias, output);
+  }
+}
+
+/** {@link transposeInto} with each phase on the worker pool or the GPU; the operands are read now. */
+export async function transposeIntoAsync(
+  info: ConvTranspose2dInfo,
+  backends: readonly Backend[],
+  threads: number,
+  input: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  output: Float32Array,
+): Promise<void> {
+  if (backends.length === 1 && backends[0] === 'reference') {
+    convTranspose2dReference(info, input, weight, bias, output);
+    return;
+  }
+  // The phases run one after another across awaits: they read copies taken now.
+  const x = input.slice(),
+    w = weight.slice(),
+    b = bias ? bias.slice() : null;
+  for (const job of phaseJobs(info, x, w, output)) {
+    if (job.info) await convolveIntoAsync(job.info, backends, threads, job.input, job.weight, b, job.output);
+    placePhase(info, job, b, output);
+  }
+}
+
+/**
+ * 2-D transposed convolution with PyTorch's `torch.nn.functional.conv_transpose2d` semantics, on the
+ * calling thread: each input cell stamps the kernel, scaled by its value, onto the output
+ * (core/transposed.ts). Computed as one direct convolution per output phase on the engine's kernels
+ * (engine/transposed-phases.ts); `backend: 'reference'` runs the scatter loop that defines it.
+ *
+ * @param input  (N, C_in, H, W), or unbatched (C_in, H, W)
+ * @param weight (C_in, C_out/groups, kH, kW)
+ * @param bias   (C_out), or null/undefined for none
+ * @param options PyTorch's stride, padding, outputPadding, dilation, groups; and backend, out
+ * @returns (N, C_out, H_out, W_out) with H_out = (H − 1)·stride − 2·padding + dilation·(kH − 1) + outputPadding + 1
+ * @throws Conv2dError naming the argument, the value and the rule, for every configuration PyTorch refuses
+ *
+ * @example
+ * const x = tensor(new Float32Array(4 * 5 * 5).fill(1), [1, 4, 5, 5]);
+ * const w = tensor(new Float32Array(4 * 2 * 3 * 3).fill(0.1), [4, 2, 3, 3]);
+ * const y = convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 }); // y.shape = [1, 2, 10, 10]
+ */
+export function convTranspose2d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options?: ConvTranspose2dCallOptions,
+): Tensor {
+  const { info, backends, out, output } = settle(input, weight, bias, options);
+  transposeInto(info, backends, input.data, weight.data, bias ? bias.data : null, output);
+  return out ?? { data: output, shape: info.outputShape };
+}
+
+/** {@link convTranspose2d} with its convolutions on worker threads (`threads`) or the GPU (`backend: 'webgpu'`). */
+export async function convTranspose2dAsync(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options?: ConvTranspose2dCallOptions,
+): Promise<Tensor> {
+  const { info, backends, threads, out, output } = settle(input, weight, bias, options);
+  await transposeIntoAsync(info, backends, threads, input.data, weight.data, bias ? bias.data : null, output);
+  return out ?? { data: output, shape: info.outputShape };
+}
