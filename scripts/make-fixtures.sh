@@ -10,5 +10,6 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch
 fi
 PYTHONHASHSEED=0 /usr/bin/python3 scripts/fixtures/generate_conv2d.py test/fixtures/conv2d-torch.json
+PYTHONHASHSEED=0 /usr/bin/python3 scripts/fixtures/generate_transposed.py test/fixtures/transposed-torch.json
 /usr/bin/python3 scripts/fixtures/generate_npy.py test/fixtures/npy
 /usr/bin/python3 scripts/fixtures/generate_weights.py test/fixtures/weights

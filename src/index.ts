@@ -22,12 +22,20 @@ export type { LayerTiming, LayerTimingOptions } from './bench/time-layer.js';
 export { formatTime, measure, measureSync, median, quantile } from './bench/measure.js';
 export type { MeasureOptions, Timing } from './bench/measure.js';
 export type { Conv2dDescription, LayerOptions } from './core/describe.js';
-export type { Conv2dGeometry, Conv2dInfo, Conv2dOptions, IntPair, LayerSettings, PaddingMode } from './core/resolve.js';
+export type {
+  Conv2dGeometry,
+  Conv2dInfo,
+  Conv2dOptions,
+  IntPair,
+  LayerSettings,
+  PaddingMode,
+  PaddingSides,
+} from './core/resolve.js';
 export { resolveConv2d, resolveSettings } from './core/resolve.js';
 export { Conv2d } from './nn/conv2d.js';
 export { convTranspose2d, convTranspose2dAsync } from './engine/conv-transpose2d.js';
 export type { ConvTranspose2dCallOptions } from './engine/conv-transpose2d.js';
-export type { ConvTranspose2dOptions } from './core/transposed.js';
+export type { ConvTranspose2dInfo, ConvTranspose2dOptions } from './core/transposed.js';
 export { ConvTranspose2d } from './nn/conv-transpose2d.js';
 export type { ConvTranspose2dLayerOptions, TransposedForwardOptions } from './nn/conv-transpose2d.js';
 export { describeConvTranspose2d } from './core/describe-transposed.js';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readNpy } from '../src/index.js';
-import { FIXTURES, expectClose } from './helpers.js';
+import { readNpy, writeNpy } from '../src/index.js';
+import { FIXTURES, decode, expectClose } from './helpers.js';
 
 /** The built CLI, run as a user runs it (npm test builds dist/ first). */
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -139,6 +139,48 @@ describe('convlab shape', () => {
 
 describe('convlab forward', () => {
   const dir = mkdtempSync(join(tmpdir(), 'convlab-cli-'));
+
+  it('--transposed matches PyTorch on .npy files, and shape --transposed predicts its shape', () => {
+    const fixtures = JSON.parse(readFileSync(`${FIXTURES}transposed-torch.json`, 'utf8'));
+    const c = fixtures.transposed2d.find((f: { name: string }) => f.name.startsWith('random #3:'));
+    const [x, w, b] = [join(dir, 'tx.npy'), join(dir, 'tw.npy'), join(dir, 'tb.npy')];
+    writeFileSync(x, writeNpy(decode(c.input)));
+    writeFileSync(w, writeNpy(decode(c.weight)));
+    const bias = c.bias ? ['--bias', b] : [];
+    if (c.bias) writeFileSync(b, writeNpy(decode(c.bias)));
+    const { stride, padding, outputPadding, dilation, groups } = c.options;
+    const flags = [
+      ...['-s', String(stride), '-p', String(padding), '-d', String(dilation), '-g', String(groups)],
+      ...['--output-padding', String(outputPadding), '--transposed'],
+    ];
+    const output = join(dir, 'ty.npy');
+    const r = convlab('forward', '--input', x, '--weight', w, ...bias, ...flags, '--output', output);
+    expect(r.code, r.stderr).toBe(0);
+    expectClose(readNpy(new Uint8Array(readFileSync(output))), decode(c.output));
+    const [inChannels, outPerGroup, kH, kW] = c.weight.shape;
+    const shape = convlab(
+      'shape',
+      '--input',
+      c.input.shape.join(','),
+      '--out-channels',
+      String(outPerGroup * groups),
+      '-k',
+      `${kH},${kW}`,
+      ...flags,
+      '--json',
+    );
+    expect(shape.code, shape.stderr).toBe(0);
+    expect(JSON.parse(shape.stdout).outputShape).toEqual(c.output.shape);
+    expect(inChannels).toBe(c.input.shape.at(-3));
+    expectUsageError(
+      convlab('shape', '--input', '1,4,5,5', '--out-channels', '2', '-k', '3', '--output-padding', '1'),
+      /--output-padding needs --transposed/,
+    );
+    expectUsageError(
+      convlab('forward', '--input', x, '--weight', w, '--transposed', '--padding-mode', 'reflect', '--output', output),
+      /Only "zeros" padding mode is supported for ConvTranspose2d/,
+    );
+  });
 
   it('matches PyTorch on .npy files (float64 input, float32 weight and bias)', () => {
     const output = join(dir, 'y.npy');

@@ -17,6 +17,7 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   kernelSize: '--kernel-size',
   stride: '--stride',
   padding: '--padding',
+  outputPadding: '--output-padding',
   dilation: '--dilation',
   groups: '--groups',
   paddingMode: '--padding-mode',
@@ -77,6 +78,38 @@ export function describeError(error: ConvlabError): string {
   if (error instanceof UsageError) return `invalid ${error.argument} ${formatValue(error.value)}: ${error.rule}`;
   const flag = FLAG_FOR_ARGUMENT[error.argument];
   return flag ? `invalid ${flag} (${error.argument} = ${formatValue(error.value)}): ${error.rule}` : error.message;
+}
+
+/** Adds --transposed and --output-padding (`convlab shape` and `forward`). */
+export function addTransposedFlags(command: Command): Command {
+  return command
+    .option('--transposed', 'a transposed convolution (nn.ConvTranspose2d): weight (C_in, C_out/groups, kH, kW)')
+    .option('--output-padding <op>', 'output padding of a transposed convolution: an integer or h,w');
+}
+
+export interface TransposedFlagValues extends ConvFlagValues {
+  transposed?: boolean;
+  outputPadding?: string;
+}
+
+/**
+ * The options of a transposed call from the flags: `--padding-mode` other than zeros and 'same' or
+ * 'valid' padding are left for the library to refuse in PyTorch's words; --output-padding without
+ * --transposed is a usage error.
+ */
+export function transposedOptionsFromFlags(flags: TransposedFlagValues): Record<string, unknown> | null {
+  if (!flags.transposed) {
+    if (flags.outputPadding !== undefined)
+      throw new UsageError('--output-padding', flags.outputPadding, '--output-padding needs --transposed');
+    return null;
+  }
+  const { paddingMode, ...conv } = convOptionsFromFlags(flags);
+  if (paddingMode !== 'zeros')
+    throw new UsageError('--padding-mode', paddingMode, 'Only "zeros" padding mode is supported for ConvTranspose2d');
+  return {
+    ...conv,
+    outputPadding: flags.outputPadding === undefined ? 0 : parseIntPair('--output-padding', flags.outputPadding),
+  };
 }
 
 export interface LayerFlagValues extends ConvFlagValues {

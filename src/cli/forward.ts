@@ -4,10 +4,18 @@ import type { Conv2dOptions } from '../core/resolve.js';
 import type { Tensor } from '../core/tensor.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import { layerStateDict, readStateDict } from '../io/state-dict.js';
-import { type ConvFlagValues, UsageError, addConvFlags, convOptionsFromFlags } from './flags.js';
+import { convTranspose2d } from '../engine/conv-transpose2d.js';
+import {
+  type TransposedFlagValues,
+  UsageError,
+  addConvFlags,
+  addTransposedFlags,
+  convOptionsFromFlags,
+  transposedOptionsFromFlags,
+} from './flags.js';
 import { checkOutputIsNotInput, readNpyFileFor, readWeightsFileFor, writeFileAtomically } from './files.js';
 
-interface ForwardFlags extends ConvFlagValues {
+interface ForwardFlags extends TransposedFlagValues {
   input: string;
   weight?: string;
   bias?: string;
@@ -16,15 +24,15 @@ interface ForwardFlags extends ConvFlagValues {
   output: string;
 }
 
-/** `convlab forward`: conv2d on .npy files, so PyTorch and NumPy users can check convlab on their own tensors. */
+/** `convlab forward`: conv2d (or conv_transpose2d) on .npy files, so PyTorch and NumPy users can check convlab on their own tensors. */
 export function registerForward(program: Command): void {
   const command = program
     .command('forward')
     .description(
-      "run conv2d on .npy files, or with one layer of a model's saved weights (.safetensors, .npz); out channels and kernel come from the weight",
+      "run conv2d (or, with --transposed, conv_transpose2d) on .npy files, or with one layer of a model's saved weights (.safetensors, .npz); channels and kernel come from the weight",
     )
     .requiredOption('--input <file>', 'input .npy: (N, C, H, W) or (C, H, W)')
-    .option('--weight <file>', 'weight .npy: (O, C/groups, kH, kW)')
+    .option('--weight <file>', 'weight .npy: (O, C/groups, kH, kW); transposed: (C, O/groups, kH, kW)')
     .option('--bias <file>', 'bias .npy: (O)')
     .option('--weights <file>', "a model's state_dict as .safetensors or .npz (with --layer)")
     .option(
@@ -32,7 +40,8 @@ export function registerForward(program: Command): void {
       "the convolution's name in --weights, e.g. features.0 (reads features.0.weight and features.0.bias)",
     )
     .requiredOption('--output <file>', 'where to write the output .npy (written whole or not at all)');
-  addConvFlags(command).action((flags: ForwardFlags) => {
+  addTransposedFlags(addConvFlags(command)).action((flags: ForwardFlags) => {
+    const transposed = transposedOptionsFromFlags(flags);
     const options = convOptionsFromFlags(flags) as Conv2dOptions;
     checkOutputIsNotInput('--output', flags.output, [flags.input, flags.weight, flags.bias, flags.weights]);
     const input = readNpy(readNpyFileFor('--input', flags.input, `--input ${flags.input}`), `--input ${flags.input}`);
@@ -67,7 +76,7 @@ export function registerForward(program: Command): void {
           ? null
           : readNpy(readNpyFileFor('--bias', flags.bias, `--bias ${flags.bias}`), `--bias ${flags.bias}`);
     }
-    const output = conv2d(input, weight, bias, options);
+    const output = transposed ? convTranspose2d(input, weight, bias, transposed) : conv2d(input, weight, bias, options);
     writeFileAtomically('--output', flags.output, writeNpy(output));
     process.stdout.write(`wrote ${flags.output}: float32 (${output.shape.join(', ')})\n`);
   });

@@ -141,3 +141,20 @@ export function describeConvTranspose2d(
     ),
   );
 }
+
+/** The description as text, as `convlab shape --transposed` prints it. */
+export function formatTransposedDescription(d: ConvTranspose2dDescription): string {
+  const pair = ([h, w]: readonly number[]) => `(${h}, ${w})`;
+  const shape = (s: number[]) => `(${s.join(', ')})`;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return [
+    `ConvTranspose2d(${d.inChannels}, ${d.outChannels}, kernel_size=${pair(d.kernelSize)}, stride=${pair(d.stride)}, padding=${pair(d.padding)}, output_padding=${pair(d.outputPadding)}, dilation=${pair(d.dilation)}, groups=${d.groups}, bias=${d.bias ? 'True' : 'False'})`,
+    `  input shape   ${shape(d.inputShape)}`,
+    `  output shape  ${shape(d.outputShape)}`,
+    `  ${d.formula.height}`,
+    `  ${d.formula.width}`,
+    `  parameters    ${n(d.parameterCount)} (weight ${n(d.parameters.weight)}, bias ${n(d.parameters.bias)})`,
+    `  MACs          ${n(d.macs)}`,
+    `  FLOPs         ${n(d.flops)}`,
+  ].join('\n');
+}
