@@ -1,13 +1,23 @@
 import { randomBelow, randomFill, seededRandom } from '../src/core/random.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Conv2d, Conv2dError, conv2d, conv2dAsync, conv2dGpu, tensor, toDevice } from '../src/index.js';
+import {
+  Conv2d,
+  Conv2dError,
+  conv2d,
+  conv2dAsync,
+  conv2dBackwardAsync,
+  conv2dGpu,
+  convTranspose2dAsync,
+  tensor,
+  toDevice,
+} from '../src/index.js';
 import { elementCount } from '../src/core/tensor.js';
-import { decode, expectClose, loadTorchFixtures } from './helpers.js';
+import { FIXTURES, decode, expectClose, loadTorchFixtures } from './helpers.js';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { runConv2dAsync } from '../src/kernels/run.js';
 import { isDepthwise } from '../src/kernels/table.js';
@@ -356,6 +366,27 @@ describe('conv2dAsync on WebGPU matches PyTorch', () => {
     const layer = new Conv2d(4, 8, 3, { padding: 1, seed: 1 });
     expect((await layer.forwardAsync(x, { backend: 'webgpu' })).shape).toEqual([0, 8, 6, 6]);
   });
+
+  it('the transposed convolution and the backward pass on the GPU match PyTorch (a sample; issue 16)', async () => {
+    const transposed = JSON.parse(readFileSync(`${FIXTURES}transposed-torch.json`, 'utf8'));
+    const { absolute, relative } = transposed.tolerance;
+    // SwiftShader compiles every new configuration (each output phase is one): a sample.
+    for (const c of transposed.transposed2d.filter((_: unknown, i: number) => i % 16 === 5)) {
+      const got = await convTranspose2dAsync(decode(c.input), decode(c.weight), c.bias && decode(c.bias), {
+        ...c.options,
+        backend: 'webgpu',
+      });
+      expectClose(got, decode(c.output), absolute, relative);
+    }
+    for (const c of transposed.backward.filter((_: unknown, i: number) => i % 16 === 3)) {
+      const g = await conv2dBackwardAsync(decode(c.gradOutput), decode(c.input), decode(c.weight), {
+        ...c.options,
+        backend: 'webgpu',
+      });
+      expectClose(g.gradInput, decode(c.gradInput), absolute, relative);
+      expectClose(g.gradWeight, decode(c.gradWeight), absolute, relative);
+    }
+  }, 240_000);
 
   it('the synchronous conv2d refuses the GPU, saying why', () => {
     const x = tensor(randomFill(9, 1), [1, 3, 3]);
