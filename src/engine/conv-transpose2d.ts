@@ -49,22 +49,56 @@ function inputWindow(info: ConvTranspose2dInfo, input: Float32Array, rows: AxisP
 }
 
 /**
- * The direct convolution's weight for a phase, (C_out, C_in/groups, taps_h, taps_w): the transposed
- * weight (C_in, C_out/groups, kH, kW) with its channel axes swapped within each group and only the
- * taps that reach the phase, in the order the phase applies them.
+ * Buffers for the phases' weights, kept from one synchronous call to the next: a fresh 8 MB array
+ * (a 512 × 256 × 4 × 4 layer) costs more in page faults than the convolution itself on some machines
+ * (24 ms against 7 here). Only the synchronous call reuses them — it runs whole before any other
+ * call starts; an asynchronous one, whose phases run across awaits, takes fresh arrays.
  */
-function phaseWeight(info: ConvTranspose2dInfo, weight: Float32Array, rows: AxisPhase, columns: AxisPhase) {
+const phaseBuffers = { kept: [] as Float32Array[], next: 0 };
+/** The largest phase buffer kept (16 M floats, 64 MB); larger ones are fresh every call. */
+const MAX_KEPT_FLOATS = 2 ** 24;
+
+function phaseBuffer(length: number, reuse: boolean): Float32Array {
+  if (!reuse || length > MAX_KEPT_FLOATS) return new Float32Array(length);
+  const at = phaseBuffers.next++;
+  const kept = phaseBuffers.kept[at];
+  if (kept && kept.length >= length) return kept.subarray(0, length);
+  const fresh = new Float32Array(length);
+  phaseBuffers.kept[at] = fresh;
+  return fresh;
+}
+
+/**
+ * Every phase's direct-convolution weight, (C_out, C_in/groups, taps_h, taps_w), from the transposed
+ * weight (C_in, C_out/groups, kH, kW): channel axes swapped within each group, and only the taps that
+ * reach the phase, in the order it applies them. Each phase is written in order from a table of the
+ * taps' offsets within a kernel, so the loop is two typed-array accesses per value.
+ */
+function phaseWeights(
+  info: ConvTranspose2dInfo,
+  weight: Float32Array,
+  rowPhases: AxisPhase[],
+  columnPhases: AxisPhase[],
+  reuse: boolean,
+): (Float32Array | null)[][] {
+  if (reuse) phaseBuffers.next = 0;
   const { groups, inChannelsPerGroup: Cg, outChannelsPerGroup: Og, kernelHeight: kH, kernelWidth: kW } = info;
-  const th = rows.taps.length,
-    tw = columns.taps.length;
-  const direct = new Float32Array(groups * Og * Cg * th * tw);
-  let at = 0;
-  for (let g = 0; g < groups; g++)
-    for (let o = 0; o < Og; o++)
-      for (let c = 0; c < Cg; c++)
-        for (const ky of rows.taps)
-          for (const kx of columns.taps) direct[at++] = weight[(((g * Cg + c) * Og + o) * kH + ky) * kW + kx]!;
-  return direct;
+  return rowPhases.map((rows) =>
+    columnPhases.map((columns) => {
+      if (!rows.taps.length || !columns.taps.length) return null;
+      const offsets = Int32Array.from(rows.taps.flatMap((ky) => columns.taps.map((kx) => ky * kW + kx)));
+      const taps = offsets.length;
+      const direct = phaseBuffer(groups * Og * Cg * taps, reuse);
+      let at = 0;
+      for (let g = 0; g < groups; g++)
+        for (let o = 0; o < Og; o++)
+          for (let c = 0; c < Cg; c++) {
+            const from = ((g * Cg + c) * Og + o) * kH * kW;
+            for (let t = 0; t < taps; t++) direct[at++] = weight[from + offsets[t]!]!;
+          }
+      return direct;
+    }),
+  );
 }
 
 /**
@@ -76,6 +110,7 @@ function* phaseJobs(
   input: Float32Array,
   weight: Float32Array,
   output: Float32Array,
+  reuse: boolean,
 ): Generator<PhaseJob> {
   const rowPhases = axisPhases(
     info.inHeight,
@@ -94,8 +129,9 @@ function* phaseJobs(
     info.padLeft,
   );
   const whole = rowPhases.length === 1 && columnPhases.length === 1;
-  for (const rows of rowPhases) {
-    for (const columns of columnPhases) {
+  const weights = phaseWeights(info, weight, rowPhases, columnPhases, reuse);
+  for (const [r, rows] of rowPhases.entries()) {
+    for (const [c, columns] of columnPhases.entries()) {
       const cells = info.batch * info.outChannels * rows.count * columns.count;
       const target = whole ? output : new Float32Array(cells);
       const reaches =
@@ -131,7 +167,7 @@ function* phaseJobs(
         columns,
         info: convInfo,
         input: inputWindow(info, input, rows, columns),
-        weight: phaseWeight(info, weight, rows, columns),
+        weight: weights[r]![c]!,
         output: target,
       };
     }
@@ -183,7 +219,7 @@ export function transposeInto(
     convTranspose2dReference(info, input, weight, bias, output);
     return;
   }
-  for (const job of phaseJobs(info, input, weight, output)) {
+  for (const job of phaseJobs(info, input, weight, output, true)) {
     if (job.info) convolveInto(job.info, backends, job.input, job.weight, bias, job.output);
     placePhase(info, job, bias, output);
   }
@@ -207,7 +243,7 @@ export async function transposeIntoAsync(
   const x = input.slice(),
     w = weight.slice(),
     b = bias ? bias.slice() : null;
-  for (const job of phaseJobs(info, x, w, output)) {
+  for (const job of phaseJobs(info, x, w, output, false)) {
     if (job.info) await convolveIntoAsync(job.info, backends, threads, job.input, job.weight, b, job.output);
     placePhase(info, job, b, output);
   }
