@@ -1,9 +1,10 @@
 import { randomBelow, randomFill, seededRandom } from '../src/core/random.js';
 import { describe, it } from 'vitest';
-import { conv2d, tensor } from '../src/index.js';
+import { conv2d, convTranspose2d, tensor } from '../src/index.js';
+import { resolveConvTranspose2dCall } from '../src/core/transposed.js';
 import { resolveConv2dCall } from '../src/core/call.js';
 import { expectClose } from './helpers.js';
-import { runOnnxConv } from './onnx-oracle.js';
+import { runOnnxConv, runOnnxConvTranspose } from './onnx-oracle.js';
 
 /**
  * An independent oracle: random zero-padded configurations (every argument drawn at once) computed by
@@ -56,6 +57,49 @@ describe('conv2d agrees with onnxruntime-node on random configurations', () => {
       const info = resolveConv2dCall(input, weight, bias, c.options);
       const expected = await runOnnxConv(info, input, weight, bias, c.options.padding);
       expectClose(conv2d(input, weight, bias, c.options), expected);
+    });
+  }
+});
+
+/**
+ * A random transposed convolution both accept: output padding below the stride (onnxruntime's rule;
+ * PyTorch also allows it below the dilation, which the PyTorch fixtures cover).
+ */
+function drawTransposed(seed: number) {
+  const random = seededRandom(seed);
+  const next = (n: number) => randomBelow(random, n);
+  const groups = [1, 1, 2, 3][next(4)]!;
+  const inChannels = groups * (1 + next(3));
+  const outChannels = groups * (1 + next(3));
+  const kernel: [number, number] = [1 + next(5), 1 + next(5)];
+  const stride: [number, number] = [1 + next(4), 1 + next(4)];
+  const dilation: [number, number] = [1 + next(3), 1 + next(3)];
+  const outputPadding: [number, number] = [next(stride[0]), next(stride[1])];
+  // 2·padding below the dilated kernel, so even a one-cell input gives a non-empty output.
+  const padding: [number, number] = [
+    next(Math.floor((dilation[0] * (kernel[0] - 1)) / 2) + 1),
+    next(Math.floor((dilation[1] * (kernel[1] - 1)) / 2) + 1),
+  ];
+  return {
+    inputShape: [1 + next(2), inChannels, 1 + next(6), 1 + next(6)],
+    weightShape: [inChannels, outChannels / groups, ...kernel],
+    bias: next(3) !== 0,
+    options: { stride, padding, outputPadding, dilation, groups },
+  };
+}
+
+describe('convTranspose2d agrees with onnxruntime-node (ONNX ConvTranspose) on random configurations', () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const c = drawTransposed(seed);
+    it(`#${seed} x=${JSON.stringify(c.inputShape)} w=${JSON.stringify(c.weightShape)} ${JSON.stringify(c.options)} bias=${c.bias}`, async () => {
+      const size = (shape: number[]) => shape.reduce((a, b) => a * b);
+      const input = tensor(randomFill(size(c.inputShape), seed), c.inputShape);
+      const weight = tensor(randomFill(size(c.weightShape), seed + 1000), c.weightShape);
+      const outChannels = c.weightShape[1]! * c.options.groups;
+      const bias = c.bias ? tensor(randomFill(outChannels, seed + 2000), [outChannels]) : null;
+      const info = resolveConvTranspose2dCall(input, weight, bias, c.options);
+      const expected = await runOnnxConvTranspose(info, input, weight, bias);
+      expectClose(convTranspose2d(input, weight, bias, c.options), expected);
     });
   }
 });

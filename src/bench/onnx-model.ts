@@ -1,4 +1,5 @@
 import type { Conv2dInfo, IntPair } from '../core/resolve.js';
+import type { ConvTranspose2dInfo } from '../core/transposed.js';
 
 /**
  * A one-node ONNX `Conv` model for a resolved, zero-padded convolution, with the weight and bias as
@@ -21,12 +22,6 @@ export async function onnxConvModel(
     name,
     type: onnx.AttributeProto.AttributeType.INTS,
     ints: values,
-  });
-  const initializer = (name: string, dims: number[], data: Float32Array) => ({
-    name,
-    dims,
-    dataType: onnx.TensorProto.DataType.FLOAT,
-    rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
   });
   const padAttributes = () => {
     const dilated = info.dilationHeight > 1 || info.dilationWidth > 1;
@@ -57,29 +52,79 @@ export async function onnxConvModel(
           : [padding[0], padding[1]];
     return [ints('pads', h === null ? [info.padTop, info.padLeft, info.padBottom, info.padRight] : [h, w!, h, w!])];
   };
-  const inputShape = [info.batch, info.inChannels, info.inHeight, info.inWidth];
-  const weightShape = [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth];
+  return oneNodeModel(
+    'Conv',
+    [
+      ints('kernel_shape', [info.kernelHeight, info.kernelWidth]),
+      ints('strides', [info.strideHeight, info.strideWidth]),
+      ints('dilations', [info.dilationHeight, info.dilationWidth]),
+      ...padAttributes(),
+      { name: 'group', type: onnx.AttributeProto.AttributeType.INT, i: info.groups },
+    ],
+    [info.batch, info.inChannels, info.inHeight, info.inWidth],
+    [info.outChannels, info.inChannelsPerGroup, info.kernelHeight, info.kernelWidth],
+    weight,
+    bias,
+  );
+}
+
+/**
+ * A one-node ONNX `ConvTranspose` model for a resolved transposed convolution (weight (C_in,
+ * C_out/groups, kH, kW) as in PyTorch and ONNX), for the test oracle and the benchmark.
+ */
+export async function onnxConvTransposeModel(
+  info: ConvTranspose2dInfo,
+  weight: Float32Array,
+  bias: Float32Array | null,
+): Promise<Uint8Array> {
+  const { onnx } = (await import('onnx-proto')).default;
+  const ints = (name: string, values: number[]) => ({
+    name,
+    type: onnx.AttributeProto.AttributeType.INTS,
+    ints: values,
+  });
+  return oneNodeModel(
+    'ConvTranspose',
+    [
+      ints('kernel_shape', [info.kernelHeight, info.kernelWidth]),
+      ints('strides', [info.strideHeight, info.strideWidth]),
+      ints('dilations', [info.dilationHeight, info.dilationWidth]),
+      ints('pads', [info.padTop, info.padLeft, info.padBottom, info.padRight]),
+      ints('output_padding', [info.outputPaddingHeight, info.outputPaddingWidth]),
+      { name: 'group', type: onnx.AttributeProto.AttributeType.INT, i: info.groups },
+    ],
+    [info.batch, info.inChannels, info.inHeight, info.inWidth],
+    info.weightShape,
+    weight,
+    bias,
+  );
+}
+
+/** A graph of one node `x, w[, b] → y`, the weight and bias as initializers. */
+async function oneNodeModel(
+  opType: string,
+  attribute: unknown[],
+  inputShape: number[],
+  weightShape: number[],
+  weight: Float32Array,
+  bias: Float32Array | null,
+): Promise<Uint8Array> {
+  const { onnx } = (await import('onnx-proto')).default;
+  const initializer = (name: string, dims: number[], data: Float32Array) => ({
+    name,
+    dims,
+    dataType: onnx.TensorProto.DataType.FLOAT,
+    rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
+  });
+  const outChannels = bias?.length ?? 0;
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
-      name: 'conv',
-      node: [
-        {
-          opType: 'Conv',
-          input: bias ? ['x', 'w', 'b'] : ['x', 'w'],
-          output: ['y'],
-          attribute: [
-            ints('kernel_shape', [info.kernelHeight, info.kernelWidth]),
-            ints('strides', [info.strideHeight, info.strideWidth]),
-            ints('dilations', [info.dilationHeight, info.dilationWidth]),
-            ...padAttributes(),
-            { name: 'group', type: onnx.AttributeProto.AttributeType.INT, i: info.groups },
-          ],
-        },
-      ],
+      name: opType,
+      node: [{ opType, input: bias ? ['x', 'w', 'b'] : ['x', 'w'], output: ['y'], attribute: attribute as never }],
       initializer: bias
-        ? [initializer('w', weightShape, weight), initializer('b', [info.outChannels], bias)]
+        ? [initializer('w', weightShape, weight), initializer('b', [outChannels], bias)]
         : [initializer('w', weightShape, weight)],
       input: [
         {
