@@ -4,11 +4,10 @@ import { createRequire } from 'node:module';
 import { tmpdir, totalmem } from 'node:os';
 import { platform } from '../core/platform.js';
 import { dirname, join } from 'node:path';
-import { macsOf } from '../core/resolve.js';
 import { capabilities } from '../engine/capabilities.js';
 import { writeLayerData } from './data.js';
 import { formatTime } from './measure.js';
-import { type BenchLayer, LAYER_SUITE, benchLayerInfo } from './layers.js';
+import { BENCH_SUITE, opFlops } from './op-layers.js';
 import { OPTIONAL_PEERS, PEERS } from './peers.js';
 import type { RunnerResult } from './runner.js';
 
@@ -56,11 +55,6 @@ export interface BenchReport {
   versions: Record<string, string>;
   peers: { id: string; label: string; native: boolean }[];
   layers: LayerReport[];
-}
-
-/** FLOPs = 2·MACs, through the same resolve step as the engine (so 'same', tuples and groups count right). */
-export function layerFlops(layer: BenchLayer): number {
-  return 2 * macsOf(benchLayerInfo(layer));
 }
 
 function siblingScript(name: string): string {
@@ -134,7 +128,7 @@ function runPeer(
 }
 
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
-  const layers = LAYER_SUITE.filter((l) => !options.layers || options.layers.includes(l.id));
+  const layers = BENCH_SUITE.filter((l) => !options.layers || options.layers.includes(l.id));
   const peers = [...PEERS, ...OPTIONAL_PEERS].filter((p) =>
     options.peers ? options.peers.includes(p.id) : PEERS.includes(p),
   );
@@ -146,7 +140,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     const reports: LayerReport[] = layers.map((l) => ({
       id: l.id,
       description: l.description,
-      flops: layerFlops(l),
+      flops: opFlops(l),
       results: {},
     }));
     let done = 0;

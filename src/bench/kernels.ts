@@ -4,7 +4,7 @@ import { capabilities } from '../engine/capabilities.js';
 import { runConv2dAsync } from '../kernels/run.js';
 import { selectKernel } from '../kernels/select.js';
 import { type KernelBackend, type KernelName, kernelEntry, kernelsSupporting } from '../kernels/table.js';
-import { layerFlops } from './harness.js';
+import { opFlops } from './op-layers.js';
 import { type BenchLayer, LAYER_SUITE, benchLayerInfo } from './layers.js';
 import { formatTime, measure } from './measure.js';
 import { layerTensors } from './time-layer.js';
@@ -63,7 +63,7 @@ export async function benchKernels(options: KernelBenchOptions = {}): Promise<Ke
         chosen: kernel === cpuChoice || kernel === gpuChoice,
         threads: kernelThreads,
         medianMs: timing.medianMs,
-        gflops: layerFlops(layer) / timing.medianMs / 1e6,
+        gflops: opFlops(layer) / timing.medianMs / 1e6,
       });
     }
   }

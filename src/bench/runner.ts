@@ -3,7 +3,7 @@
 import { compareOutputs } from '../core/compare.js';
 import '../platform/install-node.js';
 import { readLayerData } from './data.js';
-import { LAYER_SUITE } from './layers.js';
+import { BENCH_SUITE } from './op-layers.js';
 import { measure } from './measure.js';
 import { OPTIONAL_PEERS, PEERS } from './peers.js';
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const peer = [...PEERS, ...OPTIONAL_PEERS].find((p) => p.id === peerId);
   if (!peer) throw new Error(`unknown peer ${peerId}`);
   for (const id of layerList!.split(',')) {
-    const layer = LAYER_SUITE.find((l) => l.id === id)!;
+    const layer = BENCH_SUITE.find((l) => l.id === id)!;
     const result: RunnerResult = { peer: peer.id, layer: id };
     try {
       const data = readLayerData(layer, dir!);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LAYER_SUITE } from '../bench/layers.js';
+import { BENCH_SUITE } from '../bench/op-layers.js';
 import { OPTIONAL_PEERS, PEERS } from '../bench/peers.js';
 import { prepareOutputFolder } from './files.js';
 import { UsageError, parseNumber } from './flags.js';
@@ -28,8 +28,10 @@ function pick(flag: string, text: string | undefined, known: readonly string[]):
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('benchmark convlab against onnxruntime (node, web) and TensorFlow.js (wasm, cpu) on the layer suite')
-    .option('--layers <ids>', `comma-separated layer ids (${LAYER_SUITE.map((l) => l.id).join(',')})`)
+    .description(
+      'benchmark convlab against onnxruntime (node, web) and TensorFlow.js (wasm, cpu) on the layer suite (forward L1–L10, transposed T1–T2, backward B2, B4)',
+    )
+    .option('--layers <ids>', `comma-separated layer ids (${BENCH_SUITE.map((l) => l.id).join(',')})`)
     .option('--peers <ids>', `comma-separated contenders (${[...PEERS, ...OPTIONAL_PEERS].map((p) => p.id).join(',')})`)
     .option('--backend <name>', "'webgpu' adds convlab on the GPU (where an adapter exists) to the contenders")
     .option('--out <dir>', 'also write the report to DIR/latest.md and DIR/latest.json')
@@ -41,7 +43,7 @@ export function registerBench(program: Command): void {
       const layers = pick(
         '--layers',
         flags.layers,
-        LAYER_SUITE.map((l) => l.id),
+        BENCH_SUITE.map((l) => l.id),
       );
       let peers = pick(
         '--peers',

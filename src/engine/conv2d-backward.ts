@@ -289,7 +289,7 @@ export async function conv2dBackwardAsync(
   await transposeIntoAsync(inputInfo, backends, threads, dy, w, null, reached);
   const weightInfo = weightGradientInfo(info);
   const result = new Float32Array(elementCount(weightInfo.outputShape));
-  await convolveIntoAsync(weightInfo, backends, threads, x, kernels, null, result);
+  await convolveIntoAsync(weightInfo, backends, threads, x, kernels, null, result, true);
   return gradients(
     info,
     input,

@@ -103,7 +103,9 @@ export function convolveInto(
 
 /**
  * {@link convolveInto} on the worker pool or the GPU, as {@link conv2dAsync} runs it: a layer too
- * small for threads at once, the others on copies of the operands taken now.
+ * small for threads at once, the others on copies of the operands taken now — unless `owned`: the
+ * caller's operands are its own and will not change until the promise settles (the transposed
+ * convolution's phases, the gradients' rearranged tensors), so no copy is needed.
  */
 export async function convolveIntoAsync(
   info: Conv2dInfo,
@@ -113,9 +115,14 @@ export async function convolveIntoAsync(
   weight: Float32Array,
   bias: Float32Array | null,
   output: Float32Array,
+  owned = false,
 ): Promise<void> {
   if (backends.every((backend) => runsAtOnce(info, backend, threads))) {
     convolveInto(info, backends, input, weight, bias, output);
+    return;
+  }
+  if (owned) {
+    await firstAvailable(backends, (backend) => runConv2dAsync(info, input, weight, bias, output, backend, threads));
     return;
   }
   // Captured now: the work may start after other calls queued on the kernels' memory, or after the

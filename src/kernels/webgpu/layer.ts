@@ -1,6 +1,7 @@
 import type { Conv2dInfo } from '../../core/resolve.js';
 import { Conv2dError } from '../../errors/index.js';
 import { elementCount } from '../../core/tensor.js';
+import { sameBits } from '../../core/compare.js';
 import { depthwiseWgsl, depthwiseWorkgroupCount } from './depthwise.js';
 import { gpuDevice } from './device.js';
 import { directConvWgsl, directWorkgroupCount } from './direct.js';
@@ -242,8 +243,8 @@ export class WebgpuConv {
       last &&
       last.weight === weight &&
       last.bias === bias &&
-      sameValues(weight, last.weightCopy) &&
-      (!bias || sameValues(bias, last.biasCopy!))
+      sameBits(weight, last.weightCopy) &&
+      (!bias || sameBits(bias, last.biasCopy!))
     )
       return;
     const packed = this.plan.kernel === 'webgpu-gemm' ? packGemmWeight(this.info, this.plan.tile!, weight) : weight;
@@ -396,30 +397,4 @@ export class WebgpuConv {
   get bytes(): number {
     return Object.values(this.#buffers).reduce((sum, buffer) => sum + (buffer?.size ?? 0), 0);
   }
-}
-
-/** Node's Buffer, where there is one: its compare is a memcmp, ~10× a loop in JavaScript. */
-const NodeBuffer = (
-  globalThis as {
-    Buffer?: {
-      from(
-        buffer: ArrayBufferLike,
-        offset: number,
-        length: number,
-      ): Uint8Array & { equals(other: Uint8Array): boolean };
-    };
-  }
-).Buffer;
-
-/** Bit-for-bit equality (so NaNs and −0 count as changes only when their bits change). */
-function sameValues(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  if (NodeBuffer)
-    return NodeBuffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
-      NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength),
-    );
-  const x = new Int32Array(a.buffer, a.byteOffset, a.length),
-    y = new Int32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
 }
