@@ -221,7 +221,7 @@ export function reportMarkdown(report: BenchReport): string {
       .join(', ')}.`,
     `Each cell: GFLOP/s (median time per call) over warm, repeated runs; the better of ${report.rounds} rounds (the second in reverse order), ` +
       `since this machine's speed drifts; every output checked against the reference kernel (✗ = disagrees).`,
-    `Native peers ran with GLIBC_TUNABLES=${report.machine.glibcTunables}. FLOPs = 2·N·C_out·H_out·W_out·(C_in/groups)·kH·kW.`,
+    `Native peers ran with GLIBC_TUNABLES=${report.machine.glibcTunables}. FLOPs = 2·N·C_out·H_out·W_out·(C_in/groups)·kH·kW; transposed layers (T) 2·N·C_in·H·W·(C_out/groups)·kH·kW; the backward pass (B) twice its forward pass's (gradInput and gradWeight).`,
     '',
     `| layer | MFLOP | ${report.peers.map((p) => p.label).join(' | ')} | convlab 2T ÷ best portable | convlab best ÷ best native |`,
     `|---|---:|${report.peers.map(() => '---:').join('|')}|---:|---:|`,

@@ -51,7 +51,12 @@ async function main(): Promise<void> {
       else {
         const prepared = await peer.prepare(data);
         Object.assign(result, compare(await prepared.output(), data.reference));
-        Object.assign(result, await measure(() => prepared.run(), { budgetMs: Number(budget) }));
+        // A contender far slower than the budget (TF.js-cpu's conv2d gradient: ~20 s a call) is timed
+        // on as many calls as ten budgets allow, at least one.
+        Object.assign(
+          result,
+          await measure(() => prepared.run(), { budgetMs: Number(budget), deadlineMs: 10 * Number(budget) }),
+        );
         result.detail = prepared.detail;
       }
     } catch (error) {
