@@ -275,6 +275,25 @@ describe('the phases of the engine against the scatter that defines the transpos
     }
   });
 
+  it('phases merged into one convolution (4 × 4 and 2 × 2 stride 2; 6 × 6 stride 3 on 17² wastes too much to merge) equal the scatter', async () => {
+    const random = seededRandom(99);
+    const fill = (n: number) => Float32Array.from({ length: n }, () => random() - 0.5);
+    for (const [k, s, p, H] of [
+      [4, 2, 1, 20],
+      [2, 2, 0, 9],
+      [6, 3, 2, 17],
+    ] as const) {
+      const x = tensor(fill(2 * 4 * H * H), [2, 4, H, H]);
+      const w = tensor(fill(4 * 3 * k * k), [4, 3, k, k]);
+      const b = tensor(fill(6), [6]);
+      const options = { stride: s, padding: p, groups: 2 };
+      const expected = convTranspose2d(x, w, b, { ...options, backend: 'reference' });
+      expectClose(convTranspose2d(x, w, b, options), expected, 1e-5, 1e-5);
+      expectClose(convTranspose2d(x, w, b, options), expected, 1e-5, 1e-5); // the kept merged weight
+      if (BUILT) expectClose(await convTranspose2dAsync(x, w, b, { ...options, threads: 2 }), expected, 1e-5, 1e-5);
+    }
+  });
+
   it.runIf(BUILT)('the asynchronous call reads its operands when it is made', async () => {
     const x = tensor(
       Float32Array.from({ length: 16 * 12 * 12 }, (_, i) => Math.sin(i)),

@@ -16,8 +16,8 @@ import {
 import { sameBits } from '../core/compare.js';
 import { convTranspose2dReference } from '../kernels/reference-transposed.js';
 import { convolveInto, convolveIntoAsync } from './conv2d.js';
-import { releaseStaged, stagedCopy } from './staging.js';
-import { type AxisPhase, axisPhases } from './transposed-phases.js';
+import { releaseStaged, stagedBuffer, stagedCopy } from './staging.js';
+import { type AxisPhase, type MergedAxis, axisPhases, mergedAxis } from './transposed-phases.js';
 
 /** What `convTranspose2d` computes (PyTorch's arguments) and how it runs (backend, threads, out). */
 export type ConvTranspose2dCallOptions = ConvTranspose2dOptions & ExecutionOptions;
@@ -35,7 +35,9 @@ interface PhaseJob {
 }
 
 /** The input cells a phase reads, (N, C, rows, columns), copied when it is not the whole input. */
-function inputWindow(info: ConvTranspose2dInfo, input: Float32Array, rows: AxisPhase, columns: AxisPhase) {
+type Window = { first: number; end: number };
+
+function inputWindow(info: ConvTranspose2dInfo, input: Float32Array, rows: Window, columns: Window) {
   const { batch, inChannels: C, inHeight: H, inWidth: W } = info;
   if (rows.first === 0 && rows.end === H && columns.first === 0 && columns.end === W) return input;
   const h = rows.end - rows.first,
@@ -147,34 +149,20 @@ function* phaseJobs(
   for (const [r, rows] of rowPhases.entries()) {
     for (const [c, columns] of columnPhases.entries()) {
       const cells = info.batch * info.outChannels * rows.count * columns.count;
-      const target = whole ? output : new Float32Array(cells);
+      // A phase's own cells go to a kept buffer (fresh memory faults in page by page), handed back once placed.
+      const target = whole ? output : stagedBuffer(cells);
       const reaches =
         rows.taps.length > 0 && columns.taps.length > 0 && rows.end > rows.first && columns.end > columns.first;
       if (!reaches) {
         yield { rows, columns, info: null, input, weight: null, output: target };
         continue;
       }
-      const convInfo = resolveConv2d(
-        {
-          batched: true,
-          batch: info.batch,
-          inChannels: info.inChannels,
-          inHeight: rows.end - rows.first,
-          inWidth: columns.end - columns.first,
-          outChannels: info.outChannels,
-          kernelHeight: rows.taps.length,
-          kernelWidth: columns.taps.length,
-          hasBias: info.hasBias,
-          kernelArgument: 'weight',
-        },
-        {
-          stride: [1, 1],
-          dilation: [rows.dilation, columns.dilation],
-          padding: { kind: 'explicit', height: 0, width: 0 },
-          groups: info.groups,
-          paddingMode: 'zeros',
-        },
-        [rows.padBefore, rows.padAfter, columns.padBefore, columns.padAfter],
+      const convInfo = directInfo(
+        info,
+        { ...rows, taps: rows.taps.length },
+        { ...columns, taps: columns.taps.length },
+        info.outChannels,
+        info.hasBias,
       );
       yield {
         rows,
@@ -220,6 +208,119 @@ function settle(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, 
   return { info, ...execution, out, output };
 }
 
+/** The input cells a direct convolution reads on one axis, its taps and their spacing. */
+interface Span extends Window {
+  padBefore: number;
+  padAfter: number;
+  taps: number;
+  dilation: number;
+}
+
+/** The direct, stride-1 convolution over `rows` × `columns` of the input that a phase (or all, merged) runs. */
+function directInfo(info: ConvTranspose2dInfo, rows: Span, columns: Span, outChannels: number, hasBias: boolean) {
+  return resolveConv2d(
+    {
+      batched: true,
+      batch: info.batch,
+      inChannels: info.inChannels,
+      inHeight: rows.end - rows.first,
+      inWidth: columns.end - columns.first,
+      outChannels,
+      kernelHeight: rows.taps,
+      kernelWidth: columns.taps,
+      hasBias,
+      kernelArgument: 'weight',
+    },
+    {
+      stride: [1, 1],
+      dilation: [rows.dilation, columns.dilation],
+      padding: { kind: 'explicit', height: 0, width: 0 },
+      groups: info.groups,
+      paddingMode: 'zeros',
+    },
+    [rows.padBefore, rows.padAfter, columns.padBefore, columns.padAfter],
+  );
+}
+
+/** The merged weights of kept phase weights, made once for them. */
+const mergedWeights = new WeakMap<(Float32Array | null)[][], Float32Array>();
+
+/**
+ * The phases merged into one convolution, when they can be ({@link mergedAxis} on both axes) and the
+ * merged output holds at most an eighth more cells than the phases: its weight stacks the phases'
+ * as output channels, [group][phase][C_out/groups], its bias repeats the layer's per phase.
+ */
+interface Merged {
+  rows: MergedAxis;
+  columns: MergedAxis;
+  info: Conv2dInfo;
+  weight: Float32Array;
+  bias: Float32Array | null;
+}
+
+function mergedPhases(
+  info: ConvTranspose2dInfo,
+  { rowPhases, columnPhases }: ReturnType<typeof phasesOf>,
+  weights: (Float32Array | null)[][],
+  bias: Float32Array | null,
+): Merged | null {
+  const phases = rowPhases.length * columnPhases.length;
+  if (phases < 2) return null;
+  const rows = mergedAxis(info.inHeight, rowPhases);
+  const columns = mergedAxis(info.inWidth, columnPhases);
+  if (!rows || !columns || rows.length * columns.length * phases > 1.125 * info.outHeight * info.outWidth) return null;
+  const { groups, outChannelsPerGroup: Og, inChannelsPerGroup: Cg } = info;
+  const block = Cg * rows.taps * columns.taps;
+  let weight = mergedWeights.get(weights);
+  if (!weight) {
+    weight = new Float32Array(groups * phases * Og * block);
+    const flat = weights.flat();
+    for (let g = 0; g < groups; g++)
+      for (let p = 0; p < phases; p++) {
+        const from = g * Og * block;
+        weight.set(flat[p]!.subarray(from, from + Og * block), (g * phases + p) * Og * block);
+      }
+    mergedWeights.set(weights, weight);
+  }
+  let stacked: Float32Array | null = null;
+  if (bias) {
+    stacked = new Float32Array(groups * phases * Og);
+    for (let g = 0; g < groups; g++)
+      for (let p = 0; p < phases; p++) stacked.set(bias.subarray(g * Og, (g + 1) * Og), (g * phases + p) * Og);
+  }
+  const convInfo = directInfo(info, rows, columns, groups * phases * Og, bias !== null);
+  return { rows, columns, info: convInfo, weight, bias: stacked };
+}
+
+/** Each phase's cells of the merged convolution's output, into the result. */
+function placeMerged(
+  info: ConvTranspose2dInfo,
+  { rowPhases, columnPhases }: ReturnType<typeof phasesOf>,
+  merged: Merged,
+  result: Float32Array,
+  output: Float32Array,
+) {
+  const { outHeight: Ho, outWidth: Wo, strideHeight: sH, strideWidth: sW, groups, outChannelsPerGroup: Og } = info;
+  const { length: Lh, starts: rowStarts } = merged.rows;
+  const { length: Lw, starts: columnStarts } = merged.columns;
+  const phases = rowPhases.length * columnPhases.length;
+  for (let n = 0; n < info.batch; n++)
+    for (let g = 0; g < groups; g++)
+      for (const [r, rows] of rowPhases.entries())
+        for (const [c, columns] of columnPhases.entries()) {
+          const p = r * columnPhases.length + c;
+          for (let o = 0; o < Og; o++) {
+            const plane = (n * groups * phases + g * phases + p) * Og + o;
+            const target = (n * info.outChannels + g * Og + o) * Ho;
+            for (let t = 0; t < rows.count; t++) {
+              const from = (plane * Lh + rowStarts[r]! + t) * Lw + columnStarts[c]!;
+              const to = (target + rows.residue + sH * t) * Wo + columns.residue;
+              for (let u = 0; u < columns.count; u++) output[to + sW * u] = result[from + u]!;
+            }
+          }
+        }
+}
+
 /** The transposed convolution `info` describes, into `output`, on the calling thread. */
 export function transposeInto(
   info: ConvTranspose2dInfo,
@@ -235,9 +336,19 @@ export function transposeInto(
   }
   const phases = phasesOf(info);
   const weights = phaseWeights(info, weight, phases.rowPhases, phases.columnPhases);
+  const merged = mergedPhases(info, phases, weights, bias);
+  if (merged) {
+    const result = stagedBuffer(elementCount(merged.info.outputShape));
+    const x = inputWindow(info, input, merged.rows, merged.columns);
+    convolveInto(merged.info, backends, x, merged.weight, merged.bias, result);
+    placeMerged(info, phases, merged, result, output);
+    releaseStaged(result);
+    return;
+  }
   for (const job of phaseJobs(info, input, output, phases, weights)) {
     if (job.info) convolveInto(job.info, backends, job.input, job.weight!, bias, job.output);
     placePhase(info, job, bias, output);
+    if (job.output !== output) releaseStaged(job.output);
   }
 }
 
@@ -259,12 +370,28 @@ export async function transposeIntoAsync(
   // now, and phase weights that are never written once made (a new weight makes new arrays).
   const phases = phasesOf(info);
   const weights = phaseWeights(info, weight, phases.rowPhases, phases.columnPhases);
+  const merged = mergedPhases(info, phases, weights, bias);
+  if (merged) {
+    // One convolution, on operands of its own: the input window (or a copy of the input) taken now,
+    // the kept merged weight (never written), a fresh bias.
+    const result = stagedBuffer(elementCount(merged.info.outputShape));
+    const window = inputWindow(info, input, merged.rows, merged.columns);
+    const x = window === input ? stagedCopy(input) : window;
+    try {
+      await convolveIntoAsync(merged.info, backends, threads, x, merged.weight, merged.bias, result, true);
+      placeMerged(info, phases, merged, result, output);
+    } finally {
+      releaseStaged(result, x === window ? null : x);
+    }
+    return;
+  }
   const x = stagedCopy(input),
     b = bias ? stagedCopy(bias) : null;
   try {
     for (const job of phaseJobs(info, x, output, phases, weights)) {
       if (job.info) await convolveIntoAsync(job.info, backends, threads, job.input, job.weight!, b, job.output, true);
       placePhase(info, job, b, output);
+      if (job.output !== output) releaseStaged(job.output);
     }
   } finally {
     releaseStaged(x, b);

@@ -14,11 +14,20 @@ const KEPT_BYTES = 64 * 2 ** 20;
 /** Buffers free for the next copy, smallest first. */
 const free: Float32Array[] = [];
 
-/** A copy of `data` in a kept buffer (the smallest free one that holds it) or a new one. */
+/**
+ * A buffer of `length` floats, its contents undefined: a kept one (the smallest free one that holds
+ * it) or a new one. For intermediate results (the merged phases of a transposed convolution); hand it
+ * back with {@link releaseStaged}.
+ */
+export function stagedBuffer(length: number): Float32Array {
+  const at = free.findIndex((buffer) => buffer.length >= length);
+  const buffer = at >= 0 ? free.splice(at, 1)[0]! : new Float32Array(length);
+  return buffer.length === length ? buffer : buffer.subarray(0, length);
+}
+
+/** A copy of `data` in a kept buffer or a new one ({@link stagedBuffer}). */
 export function stagedCopy(data: Float32Array): Float32Array {
-  const at = free.findIndex((buffer) => buffer.length >= data.length);
-  const buffer = at >= 0 ? free.splice(at, 1)[0]! : new Float32Array(data.length);
-  const copy = buffer.length === data.length ? buffer : buffer.subarray(0, data.length);
+  const copy = stagedBuffer(data.length);
   copy.set(data);
   return copy;
 }

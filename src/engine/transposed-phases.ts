@@ -75,3 +75,52 @@ export function axisPhases(
   }
   return phases;
 }
+
+/**
+ * The phases of one axis as one convolution, when each has the same taps count and dilation (a 4 × 4
+ * stride-2 or a 2 × 2 stride-2 layer: DCGAN's and U-Net's): phase r's output cell t is the merged
+ * convolution's cell `starts[r] + t`. Stacking the phases as output channels then makes one GEMM of
+ * s_h·s_w × C_out rows instead of s_h·s_w small ones — one hand-off to the threads, not four. The
+ * merged output covers from the earliest phase's first cell to the latest's last, so it can hold a
+ * few cells no phase uses (`length` against the phases' `count`s). Null when the phases differ.
+ */
+export interface MergedAxis {
+  /** Taps per phase, and the input cells between them. */
+  taps: number;
+  dilation: number;
+  /** The input cells read, [first, end), padded by padBefore/padAfter zeros. */
+  first: number;
+  end: number;
+  padBefore: number;
+  padAfter: number;
+  /** The merged output's length, and where each phase's cells start in it. */
+  length: number;
+  starts: number[];
+}
+
+export function mergedAxis(size: number, phases: AxisPhase[]): MergedAxis | null {
+  const [head] = phases;
+  if (!head || head.taps.length === 0) return null;
+  const same = phases.every(
+    (p) => p.taps.length === head.taps.length && p.dilation === head.dilation && p.end > p.first,
+  );
+  if (!same) return null;
+  // Phase r reads input cells t + offset_r (+ m·dilation): offset_r = first − padBefore.
+  const offsets = phases.map((p) => p.first - p.padBefore);
+  const lowest = Math.min(...offsets);
+  const last = Math.max(...phases.map((p, r) => offsets[r]! + p.count - 1));
+  const lastRead = last + (head.taps.length - 1) * head.dilation;
+  const first = Math.max(0, lowest);
+  const end = Math.min(size, lastRead + 1);
+  if (end <= first) return null;
+  return {
+    taps: head.taps.length,
+    dilation: head.dilation,
+    first,
+    end,
+    padBefore: Math.max(0, -lowest),
+    padAfter: Math.max(0, lastRead + 1 - size),
+    length: last - lowest + 1,
+    starts: offsets.map((offset) => offset - lowest),
+  };
+}
