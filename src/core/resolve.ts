@@ -219,6 +219,26 @@ export function checkLayerArguments(
   };
 }
 
+/**
+ * The dilated kernel's span per axis, dilation·(kernel − 1) + 1 (the input cells one window covers),
+ * refused past MAX_INT_ARGUMENT so every size computed from it stays exact.
+ */
+export function kernelExtents(
+  kernel: readonly [number, number],
+  dilation: readonly [number, number],
+): [number, number] {
+  const height = dilation[0] * (kernel[0] - 1) + 1;
+  const width = dilation[1] * (kernel[1] - 1) + 1;
+  if (height > MAX_INT_ARGUMENT || width > MAX_INT_ARGUMENT) {
+    throw new Conv2dError(
+      'dilation',
+      dilation,
+      `the dilated kernel, dilation·(kernel−1)+1 = (${height} x ${width}), must be at most ${MAX_INT_ARGUMENT}`,
+    );
+  }
+  return [height, width];
+}
+
 /** Padding per side, `[top, bottom, left, right]`, for the convolutions convlab builds itself. */
 export type PaddingSides = readonly [number, number, number, number];
 
@@ -234,15 +254,7 @@ export function resolveConv2d(geometry: Conv2dGeometry, settings: LayerSettings,
 
   checkGroupsDivide(inChannels, outChannels, groups);
 
-  const kernelExtentHeight = dilation[0] * (kernelHeight - 1) + 1;
-  const kernelExtentWidth = dilation[1] * (kernelWidth - 1) + 1;
-  if (kernelExtentHeight > MAX_INT_ARGUMENT || kernelExtentWidth > MAX_INT_ARGUMENT) {
-    throw new Conv2dError(
-      'dilation',
-      dilation,
-      `the dilated kernel, dilation·(kernel−1)+1 = (${kernelExtentHeight} x ${kernelExtentWidth}), must be at most ${MAX_INT_ARGUMENT}`,
-    );
-  }
+  const [kernelExtentHeight, kernelExtentWidth] = kernelExtents([kernelHeight, kernelWidth], dilation);
 
   let padTop: number, padBottom: number, padLeft: number, padRight: number;
   if (sides) {

@@ -1,7 +1,7 @@
 import { Conv2dError, formatValue } from '../errors/index.js';
-import { type IntPair, type PaddingSides, checkInputShape, resolveSettings } from './resolve.js';
+import { type IntPair, type PaddingSides, checkInputShape, kernelExtents, resolveSettings } from './resolve.js';
 import { type Tensor, checkTensor } from './tensor.js';
-import { MAX_INT_ARGUMENT, checkIntPair, checkOptionKeys } from './validate.js';
+import { checkIntPair, checkOptionKeys } from './validate.js';
 
 /**
  * Settling the arguments of a transposed convolution (PyTorch's `F.conv_transpose2d` /
@@ -86,8 +86,8 @@ export function resolveTransposedSettings(
   return { stride, padding: [pads.height, pads.width], outputPadding, dilation, groups };
 }
 
-/** Everything about one transposed convolution, resolved. */
-export interface ConvTranspose2dInfo {
+/** The sizes a transposed convolution applies to (from tensors, or from a layer and an input shape). */
+export interface TransposedGeometry {
   batched: boolean;
   batch: number;
   inChannels: number;
@@ -97,6 +97,10 @@ export interface ConvTranspose2dInfo {
   kernelHeight: number;
   kernelWidth: number;
   hasBias: boolean;
+}
+
+/** Everything about one transposed convolution, resolved. */
+export interface ConvTranspose2dInfo extends TransposedGeometry {
   strideHeight: number;
   strideWidth: number;
   dilationHeight: number;
@@ -137,19 +141,6 @@ export function transposedMacsOf(info: ConvTranspose2dInfo): number {
   );
 }
 
-/** The sizes a transposed convolution applies to (from tensors, or from a layer and an input shape). */
-export interface TransposedGeometry {
-  batched: boolean;
-  batch: number;
-  inChannels: number;
-  inHeight: number;
-  inWidth: number;
-  outChannels: number;
-  kernelHeight: number;
-  kernelWidth: number;
-  hasBias: boolean;
-}
-
 /**
  * Applies the shape-dependent rules and computes the output shape. `sides` replaces the settings'
  * padding with one crop per side ([top, bottom, left, right]), for the gradient of conv2d.
@@ -167,15 +158,7 @@ export function resolveConvTranspose2d(
     settings.padding[1],
     settings.padding[1],
   ];
-  const extentHeight = dilation[0] * (kernelHeight - 1) + 1;
-  const extentWidth = dilation[1] * (kernelWidth - 1) + 1;
-  if (extentHeight > MAX_INT_ARGUMENT || extentWidth > MAX_INT_ARGUMENT) {
-    throw new Conv2dError(
-      'dilation',
-      dilation,
-      `the dilated kernel, dilation·(kernel−1)+1 = (${extentHeight} x ${extentWidth}), must be at most ${MAX_INT_ARGUMENT}`,
-    );
-  }
+  const [extentHeight, extentWidth] = kernelExtents([kernelHeight, kernelWidth], dilation);
   const outHeight = (inHeight - 1) * stride[0] - padTop - padBottom + extentHeight + outputPadding[0];
   const outWidth = (inWidth - 1) * stride[1] - padLeft - padRight + extentWidth + outputPadding[1];
   if (outHeight < 1 || outWidth < 1) {
@@ -186,15 +169,7 @@ export function resolveConvTranspose2d(
     );
   }
   return {
-    batched,
-    batch,
-    inChannels,
-    inHeight,
-    inWidth,
-    outChannels,
-    kernelHeight,
-    kernelWidth,
-    hasBias: geometry.hasBias,
+    ...geometry,
     strideHeight: stride[0],
     strideWidth: stride[1],
     dilationHeight: dilation[0],
