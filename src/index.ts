@@ -80,10 +80,16 @@ export type {
   Frame,
   Linked,
   Shape,
+  Picture,
   VizMode,
   VizOptions,
   Theme,
 } from './viz/frame.js';
+export type { StyleOptions } from './viz/picture.js';
+export { createTransposedAnimation } from './viz/transposed-figure.js';
+export type { Stamp, TransposedAnimation, TransposedVizOptions } from './viz/transposed-figure.js';
+export { createBackwardAnimation } from './viz/backward-figure.js';
+export type { BackwardAnimation, BackwardValues, BackwardVizOptions } from './viz/backward-figure.js';
 export { THEMES, TAP_HUES } from './viz/theme.js';
 export type { Palette } from './viz/theme.js';
 export { titleFor, formulaLines, tuple } from './viz/captions.js';
@@ -108,8 +114,8 @@ export {
   MIN_LAST_FRAME_MS,
   GIF_PIXEL_BUDGET,
 } from './viz/gif.js';
-export { ARTICLE_FIGURES, EXTRA_FIGURES } from './viz/presets.js';
-export type { Figure } from './viz/presets.js';
+export { ARTICLE_FIGURES, EXTRA_FIGURES, TRANSPOSED_FIGURES, BACKWARD_FIGURES } from './viz/presets.js';
+export type { Figure, TransposedFigure } from './viz/presets.js';
 export { defineConvAnimation, optionsFromAttributes } from './viz/element.js';
 export { KERNEL_PRESETS, filterRgba } from './viz/filter.js';
 export type { KernelPreset } from './viz/filter.js';

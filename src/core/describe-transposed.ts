@@ -57,7 +57,7 @@ function axisFormula(
   return `${name}_out = (${size} − 1)·${s} − 2·${p} + ${d}·(${k} − 1) + ${op} + 1 = ${out}`;
 }
 
-function describeTransposedInfo(info: ConvTranspose2dInfo): ConvTranspose2dDescription {
+export function describeTransposedInfo(info: ConvTranspose2dInfo): ConvTranspose2dDescription {
   const weight = info.inChannels * info.outChannelsPerGroup * info.kernelHeight * info.kernelWidth;
   const bias = info.hasBias ? info.outChannels : 0;
   const macs = transposedMacsOf(info);
@@ -118,27 +118,33 @@ export function describeConvTranspose2d(
   inputShape: readonly number[],
   layer: TransposedLayerOptions,
 ): ConvTranspose2dDescription {
+  return describeTransposedInfo(resolveTransposedLayer(inputShape, layer));
+}
+
+/** The layer applied to `inputShape`, resolved with the checks and messages of `convTranspose2d`. */
+export function resolveTransposedLayer(
+  inputShape: readonly number[],
+  layer: TransposedLayerOptions,
+): ConvTranspose2dInfo {
   const raw = checkOptionKeys(layer, LAYER_KEYS, 'layerOptions');
   const input = checkInputShape(inputShape, 'inputShape', 'conv_transpose2d');
   const { outChannels, kernelSize, bias } = checkLayerArguments(raw.outChannels, raw.kernelSize, raw.bias);
   const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = raw;
   const settings = resolveTransposedSettings(options);
   checkGroupsDivide(input.channels, outChannels, settings.groups);
-  return describeTransposedInfo(
-    resolveConvTranspose2d(
-      {
-        batched: input.batched,
-        batch: input.batch,
-        inChannels: input.channels,
-        inHeight: input.height,
-        inWidth: input.width,
-        outChannels,
-        kernelHeight: kernelSize[0],
-        kernelWidth: kernelSize[1],
-        hasBias: bias,
-      },
-      settings,
-    ),
+  return resolveConvTranspose2d(
+    {
+      batched: input.batched,
+      batch: input.batch,
+      inChannels: input.channels,
+      inHeight: input.height,
+      inWidth: input.width,
+      outChannels,
+      kernelHeight: kernelSize[0],
+      kernelWidth: kernelSize[1],
+      hasBias: bias,
+    },
+    settings,
   );
 }
 

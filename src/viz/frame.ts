@@ -1,11 +1,10 @@
 import { resolveLayer, type LayerOptions } from '../core/describe.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import type { Tensor } from '../core/tensor.js';
-import { checkIntegerAtLeast, checkOptionKeys } from '../core/validate.js';
+import { checkOptionKeys } from '../core/validate.js';
 import { Conv2dError } from '../errors/index.js';
 import { captionFor, formulaLines, titleFor, tuple } from './captions.js';
 import { overCells } from './connectors.js';
-import { type Lang, WORDS, checkLang } from './i18n.js';
 import { type HeaderLine, type Rect, computeLayout, textWidth } from './layout.js';
 import {
   type CellTarget,
@@ -18,7 +17,18 @@ import {
 } from './links.js';
 import { formatNumber } from './numbers.js';
 import type { Shape } from './shapes.js';
-import { TAP_HUES, THEMES, type Theme, textOn } from './theme.js';
+import {
+  Drawing,
+  type Frame,
+  type Picture,
+  STYLE_OPTION_KEYS,
+  type StyleOptions,
+  checkCanvasSize,
+  checkCellCount,
+  checkShownImage,
+  resolveStyle,
+} from './picture.js';
+import { TAP_HUES, textOn } from './theme.js';
 import { stepCount, stepPosition } from './trace.js';
 import { SUM_LINES_SHOWN, shownValues, weightIndex } from './values.js';
 
@@ -44,31 +54,11 @@ import { SUM_LINES_SHOWN, shownValues, weightIndex } from './values.js';
 
 export type { Connector, Shape } from './shapes.js';
 
-export interface Frame {
-  width: number;
-  height: number;
-  background: string;
-  shapes: Shape[];
-  step: number;
-  steps: number;
-  /** What this step highlights, from the dependency map: for tests and hover linking. */
-  highlighted: Linked;
-}
-
-export type VizMode = 'structure' | 'values';
+export type { Frame, Picture, VizMode } from './picture.js';
 export type { Theme } from './theme.js';
 export type { CellTarget, Linked } from './links.js';
 
-export interface VizOptions {
-  /** `'structure'` (the article's look) or `'values'` (numbers and sums). Default structure. */
-  mode?: VizMode;
-  theme?: Theme;
-  /** Language of the words: 'en' (default) or 'zh-CN' ('zh' accepted). */
-  lang?: Lang | 'zh';
-  /** The figure's title; default: named from the arguments that differ from nn.Conv2d's defaults. */
-  title?: string;
-  /** Cell size in pixels (8–96); default 24 for structure, 32 for values. */
-  cellSize?: number;
+export interface VizOptions extends StyleOptions {
   /** Which image of a batched input the values come from; default 0. */
   batch?: number;
   /** The tensors shown in values mode (shapes must match the layer); default: seeded random values. */
@@ -77,52 +67,14 @@ export interface VizOptions {
   bias?: Tensor | null;
 }
 
-export const VIZ_OPTION_KEYS = [
-  'mode',
-  'theme',
-  'lang',
-  'title',
-  'cellSize',
-  'batch',
-  'input',
-  'weight',
-  'bias',
-] as const;
+export const VIZ_OPTION_KEYS = [...STYLE_OPTION_KEYS, 'batch', 'input', 'weight', 'bias'] as const;
 
-/** The most cells a picture may have, and the largest canvas (GIF stores sizes in 16 bits). */
-export const MAX_CELLS = 200_000;
-export const MAX_CANVAS_SIDE = 65_535;
-export const MAX_CANVAS_PIXELS = 2 ** 26;
+export { MAX_CELLS, MAX_CANVAS_SIDE, MAX_CANVAS_PIXELS, checkCanvasSize } from './picture.js';
 
-/** Refuses, before a canvas is made, a picture past the canvas limits; `advice` says what to make smaller. */
-export function checkCanvasSize(argument: string, value: unknown, width: number, height: number, advice: string): void {
-  if (width > MAX_CANVAS_SIDE || height > MAX_CANVAS_SIDE || width * height > MAX_CANVAS_PIXELS) {
-    throw new Conv2dError(
-      argument,
-      value,
-      `the picture would be ${width} × ${height} px; the largest is ` +
-        `${MAX_CANVAS_SIDE} px a side and ${MAX_CANVAS_PIXELS} px in all (use ${advice})`,
-    );
-  }
-}
-
-export interface Animation {
+export interface Animation extends Picture {
   info: Conv2dInfo;
-  steps: number;
-  /** The caption in the article's form. */
-  caption: string;
-  /** The title line. */
-  title: string;
-  lang: Lang;
   /** The dependency map every frame and link reads. */
   map: LinkMap;
-  /** Canvas size of every frame, px. */
-  width: number;
-  height: number;
-  /** The frame of step `step` (0 ≤ step < steps). */
-  frame(step: number): Frame;
-  /** The cell under canvas point (x, y), or null. */
-  hitTest(x: number, y: number): CellTarget | null;
   /**
    * Hover linking: an output cell lights its receptive field and kernel; an input cell every output
    * its value feeds (and the weights that read it); a weight every input it touches (and the outputs).
@@ -147,48 +99,20 @@ export function createAnimation(
 ): Animation {
   const raw = checkOptionKeys(options, VIZ_OPTION_KEYS, 'vizOptions');
   const info = resolveLayer(inputShape, layer);
-  const mode = (raw.mode ?? 'structure') as VizMode;
-  if (mode !== 'structure' && mode !== 'values')
-    throw new Conv2dError('mode', mode, "mode must be 'structure' or 'values'");
-  const theme = (raw.theme ?? 'light') as Theme;
-  if (!(theme in THEMES)) throw new Conv2dError('theme', theme, "theme must be 'light' or 'dark'");
-  const lang = checkLang(raw.lang);
-  if (raw.title !== undefined && typeof raw.title !== 'string')
-    throw new Conv2dError('title', raw.title, 'title must be a string');
-  const S =
-    raw.cellSize === undefined
-      ? mode === 'values'
-        ? 32
-        : 24
-      : checkIntegerAtLeast('cellSize', raw.cellSize, 8, 'cellSize must be at least 8 pixels');
-  if (S > 96) throw new Conv2dError('cellSize', S, 'cellSize must be at most 96 pixels');
-  const batch =
-    raw.batch === undefined ? 0 : checkIntegerAtLeast('batch', raw.batch, 0, 'batch must be a non-negative integer');
-  if (batch >= info.batch)
-    throw new Conv2dError('batch', batch, `batch must be below the input's batch size ${info.batch}`);
+  const { mode, lang, words, palette, S, captionSize, labelSize, small, ...style } = resolveStyle(raw);
+  const batch = checkShownImage(raw.batch, info.batch);
   const { inChannels: C, outChannels: O, inChannelsPerGroup: Cg, outChannelsPerGroup: Og } = info;
   const { kernelHeight: kH, kernelWidth: kW, outHeight: Ho, outWidth: Wo, groups } = info;
   const Hp = info.paddedHeight,
     Wp = info.paddedWidth;
   // The cells drawn: one image of the batch (only the shown image's values are ever made).
   const cells = C * Hp * Wp + O * info.taps + O * Ho * Wo;
-  if (cells > MAX_CELLS) {
-    throw new Conv2dError(
-      'inputShape',
-      [...inputShape],
-      `the picture would have ${cells} cells; the visualizer draws at most ${MAX_CELLS} (use a smaller input or fewer channels)`,
-    );
-  }
+  checkCellCount(inputShape, cells, 'a smaller input or fewer channels');
 
-  const words = WORDS[lang];
-  const palette = THEMES[theme];
   const map = createLinkMap(info);
   const steps = stepCount(info);
   const caption = captionFor(info, lang);
-  const title = (raw.title as string | undefined) ?? titleFor(info, lang);
-  const captionSize = Math.min(16, Math.max(11, Math.round(S * 0.5)));
-  const labelSize = Math.max(10, captionSize - 2);
-  const small = Math.max(7, Math.round(S * 0.3));
+  const title = style.title ?? titleFor(info, lang);
 
   // Values mode: the numbers shown, and the sum line of any output cell.
   const values = mode === 'values' ? shownValues(info, map, raw, batch) : null;
@@ -250,21 +174,10 @@ export function createAnimation(
       });
     }
 
-    const shapes: Shape[] = [];
-    const text = (
-      x: number,
-      y: number,
-      value: string,
-      size: number,
-      color: string,
-      align: 'left' | 'center' | 'right' = 'left',
-      bold = false,
-    ) => shapes.push({ kind: 'text', x, y, text: value, size, color, align, ...(bold ? { bold } : {}) });
-    const cell = (r: Rect, fill: string, value?: string, valueSize = small) => {
-      shapes.push({ kind: 'rect', ...r, fill, stroke: palette.grid, lineWidth: 1 });
-      if (value !== undefined)
-        text(r.x + r.w / 2, r.y + r.h / 2 + valueSize / 3, value, valueSize, textOn(palette, fill), 'center');
-    };
+    const drawing = new Drawing(palette, small);
+    const { shapes } = drawing;
+    const text = drawing.text.bind(drawing);
+    const cell = drawing.cell.bind(drawing);
 
     // Group bands and the concatenation bracket, behind everything.
     for (const band of layout.bands) {

@@ -1,6 +1,6 @@
 import * as gifencModule from 'gifenc';
 import { Conv2dError } from '../errors/index.js';
-import type { Animation, Frame } from './frame.js';
+import type { Frame, Picture } from './picture.js';
 
 // gifenc ships CommonJS (Node sees its exports object as the default export) and an ES build
 // (bundlers see named exports, and GIFEncoder as the default).
@@ -228,7 +228,7 @@ export type FramePixels = (frame: Frame, target: Uint8Array) => Uint8Array | Uin
  * budget is refused before anything is drawn (checkGifBudget). Returns the number of frames.
  */
 function* gifSteps(
-  animation: Animation,
+  animation: Picture,
   pixels: FramePixels,
   options: GifRenderOptions,
   onChunk: (bytes: Uint8Array) => void,
@@ -240,10 +240,9 @@ function* gifSteps(
   // else is kept, so memory does not grow with the number of frames.
   const size = animation.width * animation.height * 4;
   const buffers = [new Uint8Array(size), new Uint8Array(size)] as const;
-  const palette = paletteFrom([
-    pixels(animation.frame(0), buffers[0]),
-    pixels(animation.frame(animation.steps - 1), buffers[1]),
-  ]);
+  // The palette's sample frames: copied, since the two buffers are reused for each.
+  const sampleSteps = animation.paletteSteps ?? [0, animation.steps - 1];
+  const palette = paletteFrom(sampleSteps.map((step) => pixels(animation.frame(step), buffers[0]).slice()));
   const writer = new GifWriter({ width: animation.width, height: animation.height, frameMs }, palette, onChunk);
   for (let step = 0; step < animation.steps; step++) {
     writer.add(
@@ -257,7 +256,7 @@ function* gifSteps(
 
 /** The animation as a looping GIF, streamed to `onChunk`; `onProgress(done, total)` after each frame. */
 export function encodeGif(
-  animation: Animation,
+  animation: Picture,
   pixels: FramePixels,
   options: GifRenderOptions,
   onChunk: (bytes: Uint8Array) => void,
@@ -275,7 +274,7 @@ export function encodeGif(
  * and a page stays responsive while a long GIF is made; `signal` cancels between frames.
  */
 export async function encodeGifAsync(
-  animation: Animation,
+  animation: Picture,
   pixels: FramePixels,
   options: GifRenderOptions,
   onChunk: (bytes: Uint8Array) => void,

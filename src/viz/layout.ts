@@ -79,6 +79,21 @@ export function textWidth(text: string, size: number, bold = false): number {
   return em * size * (bold ? 1.07 : 1);
 }
 
+/** Lines of text stacked from `top` at `x`: each line's baseline, and where the next thing can start. */
+export function placeLines(
+  lines: readonly HeaderLine[],
+  x: number,
+  top: number,
+): { placed: PlacedText[]; bottom: number } {
+  let y = top;
+  const placed = lines.map((line) => {
+    const baseline = y + line.size;
+    y = baseline + Math.round(line.size * 0.5);
+    return { ...line, x, y: baseline };
+  });
+  return { placed, bottom: y };
+}
+
 export interface LayoutInput {
   info: Conv2dInfo;
   S: number;
@@ -101,13 +116,7 @@ export function computeLayout({ info, S, header, headerMinWidth, labelSize, brac
   const kernelGap = Math.max(2, Math.round(S / 4));
   const columnGap = Math.max(40, 3 * S);
 
-  // Header: one baseline per line.
-  let y = margin;
-  const placed: PlacedText[] = header.map((line) => {
-    const baseline = y + line.size;
-    y = baseline + Math.round(line.size * 0.5);
-    return { ...line, x: margin, y: baseline };
-  });
+  const { placed, bottom: y } = placeLines(header, margin, margin);
   const labelY = y + Math.round(S * 0.3) + labelSize;
   // Room above the first channel for the stride arrow.
   const panelsTop = labelY + Math.max(10, S);

@@ -1,6 +1,7 @@
 import { Canvas, GlobalFonts } from '@napi-rs/canvas';
 import { fontFiles } from './fonts.js';
-import { type Animation, type Frame, checkCanvasSize } from './frame.js';
+import { checkCanvasSize } from './frame.js';
+import type { Frame, Picture } from './picture.js';
 import { type GifRenderOptions, encodeGif, encodeGifAsync } from './gif.js';
 
 export { checkGifBudget } from './gif.js';
@@ -52,12 +53,12 @@ export function frameRgba(frame: Frame, canvas?: NodeCanvas, target?: Uint8Array
 }
 
 /** One step as a PNG. */
-export function framePng(animation: Animation, step: number): Uint8Array {
+export function framePng(animation: Picture, step: number): Uint8Array {
   return new Uint8Array(draw(animation.frame(step)).toBuffer('image/png'));
 }
 
 /** Every step on one sheet (rows of `columns` frames), as a PNG. */
-export function sheetPng(animation: Animation, columns = Math.ceil(Math.sqrt(animation.steps))): Uint8Array {
+export function sheetPng(animation: Picture, columns = Math.ceil(Math.sqrt(animation.steps))): Uint8Array {
   registerFonts();
   const rows = Math.ceil(animation.steps / columns);
   // Every step on one canvas: refused before it is made when it would pass the canvas limits.
@@ -87,7 +88,7 @@ export function sheetPng(animation: Animation, columns = Math.ceil(Math.sqrt(ani
  * is refused before anything is drawn (see checkGifBudget).
  */
 export function renderGif(
-  animation: Animation,
+  animation: Picture,
   options: GifRenderOptions | number,
   onChunk: (bytes: Uint8Array) => void,
   onProgress?: (done: number, total: number) => void,
@@ -99,7 +100,7 @@ export function renderGif(
 
 /** {@link renderGif} that lets the event loop run between frames (interrupts are handled, other work goes on). */
 export function renderGifAsync(
-  animation: Animation,
+  animation: Picture,
   options: GifRenderOptions,
   onChunk: (bytes: Uint8Array) => void,
   onProgress?: (done: number, total: number) => void,

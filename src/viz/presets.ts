@@ -1,3 +1,4 @@
+import type { TransposedLayerOptions } from '../core/describe-transposed.js';
 import type { LayerOptions } from '../core/describe.js';
 import type { VizMode } from './frame.js';
 
@@ -113,5 +114,52 @@ export const EXTRA_FIGURES: readonly Figure[] = [
     mode: 'values',
     about:
       "padding_mode='circular', with the numbers: the input wraps around, so the left ring holds the right column's values.",
+  },
+];
+
+/** A figure of the transposed convolution (one channel in, one out). */
+export interface TransposedFigure {
+  name: string;
+  inputShape: [number, number, number];
+  layer: TransposedLayerOptions;
+  mode?: VizMode;
+  about: string;
+}
+
+/** The transposed convolution's figures: the docs' and the README's, snapshotted by the tests. */
+export const TRANSPOSED_FIGURES: readonly TransposedFigure[] = [
+  {
+    name: 't1-transposed-3x3-s2-p1-op1',
+    inputShape: [1, 3, 3],
+    layer: { outChannels: 1, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1 },
+    about:
+      'Stride 2 doubles the size: each input cell stamps the 3 × 3 kernel two cells from the last; padding 1 crops the first row and column, output_padding 1 adds a last row and column. Below, the same numbers as a plain convolution over the input with a zero between cells, the kernel flipped.',
+  },
+  {
+    name: 't2-transposed-2x2-k3',
+    inputShape: [1, 2, 2],
+    layer: { outChannels: 1, kernelSize: 3 },
+    mode: 'values',
+    about:
+      "conv_arithmetic's first transposed figure (2 × 2 → 4 × 4, no padding, stride 1), with the numbers: every output cell is the sum of the stamps that land on it; as a convolution, the input is padded by k − 1 = 2.",
+  },
+];
+
+/** The backward pass's figures. */
+export const BACKWARD_FIGURES: readonly Figure[] = [
+  {
+    name: 'b1-backward-5x5-s2-p1',
+    inputShape: [1, 5, 5],
+    layer: { outChannels: 1, kernelSize: 3, stride: 2, padding: 1 },
+    about:
+      '∂L/∂x: each input cell gathers the gradients of the outputs whose windows read it, each times the weight that read it (with stride 2, some cells are read by one window, some by four). ∂L/∂w: each output gradient times the patch it read, summed.',
+  },
+  {
+    name: 'b2-backward-reflect-values',
+    inputShape: [1, 4, 4],
+    layer: { outChannels: 1, kernelSize: 3, padding: 1, paddingMode: 'reflect' },
+    mode: 'values',
+    about:
+      "With reflect padding the edge cells are read through their copies too, so their gradients gather from more windows; the numbers are the picture's own sums, equal to PyTorch's.",
   },
 ];

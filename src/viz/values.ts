@@ -34,6 +34,24 @@ function tensorData(value: unknown, argument: string, shape: number[]): Float32A
   return t.data;
 }
 
+/**
+ * The values a picture shows for one tensor: image `batch` (`imageSize` values) of the given tensor,
+ * its shape checked against `shape` (naming `argument`), or seeded values — the same every time.
+ */
+export function givenOrSeeded(
+  value: unknown,
+  argument: string,
+  shape: number[],
+  imageSize: number,
+  seed: number,
+  scale: number,
+  batch = 0,
+): Float32Array {
+  return value === undefined
+    ? seededValues(imageSize, seed, scale)
+    : tensorData(value, argument, shape).subarray(batch * imageSize, (batch + 1) * imageSize);
+}
+
 /** How many channel sums the sum line spells out before folding the rest into one term. */
 const SUM_TERMS_SHOWN = 6;
 /** How many groups get a sum line in values mode. */
@@ -73,14 +91,8 @@ export function shownValues(
   } = info;
   const { outHeight: Ho, outWidth: Wo } = info;
   const imageSize = C * H * W;
-  const input =
-    given.input === undefined
-      ? seededValues(imageSize, 1, 1)
-      : tensorData(given.input, 'input', info.inputShape).subarray(batch * imageSize, (batch + 1) * imageSize);
-  const weight =
-    given.weight === undefined
-      ? seededValues(O * info.taps, 2, 1)
-      : tensorData(given.weight, 'weight', info.weightShape);
+  const input = givenOrSeeded(given.input, 'input', info.inputShape, imageSize, 1, 1, batch);
+  const weight = givenOrSeeded(given.weight, 'weight', info.weightShape, O * info.taps, 2, 1);
   const bias =
     !info.hasBias || given.bias === null
       ? null
