@@ -428,6 +428,81 @@ describe('convlab gif and frame', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('--transposed and --backward animate the transposed convolution and the backward pass; frame draws one step', async () => {
+    const { default: omggif } = await import('omggif');
+    const transposed = join(dir, 'transposed.gif');
+    const layer = ['--input', '1,3,3', '--out-channels', '1', '-k', '3', '-s', '2', '-p', '1'];
+    let r = convlab('gif', '--transposed', ...layer, '--output-padding', '1', '--output', transposed);
+    expect(r.code, r.stderr).toBe(0);
+    // One frame per output cell: (3 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 6, so 36.
+    expect(new omggif.GifReader(new Uint8Array(readFileSync(transposed))).numFrames()).toBe(36);
+    const backward = join(dir, 'backward.gif');
+    r = convlab(
+      'gif',
+      '--backward',
+      '--input',
+      '1,5,5',
+      '--out-channels',
+      '1',
+      '-k',
+      '3',
+      '-s',
+      '2',
+      '-p',
+      '1',
+      '--output',
+      backward,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    // 25 input cells (∂L/∂x), then 9 output cells (∂L/∂w).
+    expect(new omggif.GifReader(new Uint8Array(readFileSync(backward))).numFrames()).toBe(34);
+    const png = join(dir, 'backward.png');
+    r = convlab(
+      'frame',
+      '--backward',
+      '--mode',
+      'values',
+      '--input',
+      '1,5,5',
+      '--out-channels',
+      '1',
+      '-k',
+      '3',
+      '--step',
+      '30',
+      '--output',
+      png,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    r = convlab('gif', '--preset', 'transposed', '--out-dir', join(dir, 'tp'), '--cell-size', '12');
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'tp')).sort()).toEqual([
+      't1-transposed-3x3-s2-p1-op1.gif',
+      't2-transposed-2x2-k3.gif',
+    ]);
+  });
+
+  it('refuses what the transposed and backward pictures cannot draw, in one line', () => {
+    const output = join(dir, 'refused.gif');
+    const layer = ['--out-channels', '1', '-k', '3', '--output', output];
+    expectUsageError(convlab('gif', '--transposed', '--backward', '--input', '1,5,5', ...layer), /give one of them/);
+    expectUsageError(
+      convlab('gif', '--transposed', '--input', '3,5,5', ...layer),
+      /--input .*one input and one output channel.*the input has 3/,
+    );
+    expectUsageError(
+      convlab('gif', '--backward', '--input', '1,5,5', '--output-padding', '1', ...layer),
+      /needs --transposed/,
+    );
+    expectUsageError(
+      convlab('gif', '--transposed', '--input', '1,5,5', '-s', '2', '--output-padding', '2', ...layer),
+      /output padding must be smaller than either stride or dilation/,
+    );
+    expectUsageError(convlab('gif', '--preset', 'forward', '--out-dir', dir), /'article', 'transposed' and 'backward'/);
+    expect(existsSync(output)).toBe(false);
+  });
+
   it("--preset article writes the article's nine figures with portable names", () => {
     const out = join(dir, 'article');
     const r = convlab('gif', '--preset', 'article', '--out-dir', out, '--cell-size', '12');

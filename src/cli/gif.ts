@@ -1,13 +1,27 @@
 import { progressReporter } from './progress.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { TransposedLayerOptions } from '../core/describe-transposed.js';
 import type { LayerOptions } from '../core/describe.js';
 import { loadOptional } from '../errors/index.js';
+import { createBackwardAnimation } from '../viz/backward-figure.js';
 import { type VizOptions, createAnimation } from '../viz/frame.js';
+import type { Picture } from '../viz/picture.js';
+import { createTransposedAnimation } from '../viz/transposed-figure.js';
 import { DEFAULT_FRAME_MS, GIF_PIXEL_BUDGET, MIN_LAST_FRAME_MS } from '../viz/gif.js';
 import type { GifRenderOptions } from '../viz/node.js';
-import { ARTICLE_FIGURES } from '../viz/presets.js';
-import { type LayerFlagValues, UsageError, addConvFlags, addLayerFlags, layerFromFlags, parseNumber } from './flags.js';
+import { ARTICLE_FIGURES, BACKWARD_FIGURES, TRANSPOSED_FIGURES } from '../viz/presets.js';
+import {
+  type LayerFlagValues,
+  type TransposedFlagValues,
+  UsageError,
+  addConvFlags,
+  addLayerFlags,
+  addTransposedFlags,
+  layerFromFlags,
+  parseNumber,
+  transposedOptionsFromFlags,
+} from './flags.js';
 import { prepareOutputFolder, writeFileAtomically, writeStreamAtomically } from './files.js';
 
 interface VizFlags extends LayerFlagValues {
@@ -19,7 +33,11 @@ interface VizFlags extends LayerFlagValues {
   batch?: string;
 }
 
-interface GifFlags extends VizFlags {
+interface PictureFlags extends VizFlags, TransposedFlagValues {
+  backward?: boolean;
+}
+
+interface GifFlags extends PictureFlags {
   output?: string;
   preset?: string;
   outDir?: string;
@@ -27,7 +45,7 @@ interface GifFlags extends VizFlags {
   lastFrameMs?: string;
   maxFrames?: string;
 }
-interface FrameFlags extends VizFlags {
+interface FrameFlags extends PictureFlags {
   step?: string;
   sheet?: boolean;
   output: string;
@@ -54,6 +72,50 @@ function vizOptions(flags: VizFlags): VizOptions {
   };
 }
 
+/** Adds --transposed, --output-padding and --backward: which picture `gif` and `frame` draw. */
+function addPictureFlags(command: Command): Command {
+  return addTransposedFlags(command).option(
+    '--backward',
+    'the backward pass: which output gradients reach each input cell (∂L/∂x), then each output gradient times its patch (∂L/∂w)',
+  );
+}
+
+/** The picture the flags ask for: the forward convolution, the transposed one (--transposed) or the backward pass (--backward). */
+function pictureFromFlags(flags: PictureFlags): Picture {
+  if (flags.transposed && flags.backward)
+    throw new UsageError('--backward', '', '--transposed and --backward draw different pictures: give one of them');
+  const { inputShape, layer } = layerFromFlags(flags);
+  const transposed = transposedOptionsFromFlags(flags);
+  const options = vizOptions(flags);
+  if (transposed) {
+    const { outChannels, kernelSize, bias } = layer;
+    return createTransposedAnimation(
+      inputShape,
+      { outChannels, kernelSize, bias, ...transposed } as unknown as TransposedLayerOptions,
+      options,
+    );
+  }
+  if (flags.backward) return createBackwardAnimation(inputShape, layer as unknown as LayerOptions, options);
+  return createAnimation(inputShape, layer as unknown as LayerOptions, options);
+}
+
+/** The figures of a preset, each as a named picture. */
+function presetPictures(name: string, options: VizOptions): { name: string; make: () => Picture }[] {
+  if (name === 'article')
+    return ARTICLE_FIGURES.map((f) => ({ name: f.name, make: () => createAnimation(f.inputShape, f.layer, options) }));
+  if (name === 'transposed')
+    return TRANSPOSED_FIGURES.map((f) => ({
+      name: f.name,
+      make: () => createTransposedAnimation(f.inputShape, f.layer, options),
+    }));
+  if (name === 'backward')
+    return BACKWARD_FIGURES.map((f) => ({
+      name: f.name,
+      make: () => createBackwardAnimation(f.inputShape, f.layer, options),
+    }));
+  throw new UsageError('--preset', name, "the presets are 'article', 'transposed' and 'backward'");
+}
+
 /** The Node renderer, or a MissingPackageError naming @napi-rs/canvas (an optional peer dependency). */
 function loadRenderer(feature: string) {
   return loadOptional(() => import('../viz/node.js'), ['@napi-rs/canvas'], feature);
@@ -62,14 +124,7 @@ function loadRenderer(feature: string) {
 /** Progress on stderr for GIFs of 30 frames or more. */
 const progress = (label: string) => progressReporter((done, total) => `${label}: frame ${done}/${total}`, 30);
 
-async function writeGif(
-  path: string,
-  inputShape: number[],
-  layer: LayerOptions,
-  options: VizOptions,
-  timing: GifRenderOptions,
-): Promise<number> {
-  const animation = createAnimation(inputShape, layer, options);
+async function writeGif(path: string, animation: Picture, timing: GifRenderOptions): Promise<number> {
   const { renderGifAsync, checkGifBudget } = await loadRenderer('convlab gif');
   // Refused before the file is opened: the budget depends only on the frame count and the canvas.
   checkGifBudget(animation.steps, animation.width, animation.height, timing.maxFrames);
@@ -98,7 +153,10 @@ export function registerGif(program: Command): void {
   const gif = program
     .command('gif')
     .description("animate a convolution as a looping GIF; --preset article writes the article's nine figures")
-    .option('--preset <name>', "'article': the nine figures of the article (layer flags not needed)")
+    .option(
+      '--preset <name>',
+      "'article': the nine figures of the article; 'transposed', 'backward': the docs' figures of those (layer flags not needed)",
+    )
     .option('--out-dir <dir>', 'with --preset: the folder for the figures')
     .option('--input <shape>', 'input shape: C,H,W or N,C,H,W')
     .option('--out-channels <n>', 'output channels')
@@ -112,16 +170,17 @@ export function registerGif(program: Command): void {
       `allow this many frames (by default a GIF is refused past ${GIF_PIXEL_BUDGET.toExponential(0)} px of frames × canvas)`,
     )
     .option('--output <file>', 'the GIF to write (written whole or not at all)');
-  addVizFlags(gif).action(async (flags: GifFlags) => {
+  addPictureFlags(addVizFlags(gif)).action(async (flags: GifFlags) => {
     const options = vizOptions(flags);
     const timing = timingOf(flags);
     if (flags.preset !== undefined) {
-      if (flags.preset !== 'article') throw new UsageError('--preset', flags.preset, "the only preset is 'article'");
-      if (!flags.outDir) throw new UsageError('--out-dir', flags.outDir ?? '', '--preset article needs --out-dir DIR');
+      const pictures = presetPictures(flags.preset, options);
+      if (!flags.outDir)
+        throw new UsageError('--out-dir', flags.outDir ?? '', `--preset ${flags.preset} needs --out-dir DIR`);
       prepareOutputFolder('--out-dir', flags.outDir);
-      for (const figure of ARTICLE_FIGURES) {
-        const path = join(flags.outDir, `${figure.name}.gif`);
-        const frames = await writeGif(path, figure.inputShape, figure.layer, options, timing);
+      for (const picture of pictures) {
+        const path = join(flags.outDir, `${picture.name}.gif`);
+        const frames = await writeGif(path, picture.make(), timing);
         process.stdout.write(`wrote ${path} (${frames} frames)\n`);
       }
       return;
@@ -135,21 +194,19 @@ export function registerGif(program: Command): void {
       if (value === undefined)
         throw new UsageError(flag, '', `${flag} is required (or use --preset article --out-dir DIR)`);
     }
-    const { inputShape, layer } = layerFromFlags(flags);
-    const frames = await writeGif(flags.output!, inputShape, layer as unknown as LayerOptions, options, timing);
+    const frames = await writeGif(flags.output!, pictureFromFlags(flags), timing);
     process.stdout.write(`wrote ${flags.output} (${frames} frames)\n`);
   });
 
   const frame = program
     .command('frame')
     .description('one step of the animation as a PNG (or every step on one sheet with --sheet)');
-  addVizFlags(addLayerFlags(frame))
+  addPictureFlags(addVizFlags(addLayerFlags(frame)))
     .option('--step <n>', 'the step to draw, from 0', '0')
     .option('--sheet', 'every step on one sheet instead')
     .requiredOption('--output <file>', 'the PNG to write')
     .action(async (flags: FrameFlags) => {
-      const { inputShape, layer } = layerFromFlags(flags);
-      const animation = createAnimation(inputShape, layer as unknown as LayerOptions, vizOptions(flags));
+      const animation = pictureFromFlags(flags);
       const { framePng, sheetPng } = await loadRenderer('convlab frame');
       const step = parseNumber('--step', flags.step ?? '0');
       const png = flags.sheet ? sheetPng(animation) : framePng(animation, step);
