@@ -62,7 +62,7 @@ export { Conv1d, ConvTranspose1d } from './nn/conv1d.js';
 export type { Conv1dLayerOptions, ConvTranspose1dLayerOptions } from './nn/conv1d.js';
 export { convTranspose2dReference } from './kernels/reference-transposed.js';
 export type { Conv2dLayerOptions } from './nn/conv2d.js';
-export { pytorchConv2d } from './nn/pytorch-text.js';
+export { pytorchConv2d, pytorchConvTranspose2d } from './nn/pytorch-text.js';
 export { conv2dReference } from './kernels/reference.js';
 export { Conv2dError, ConvlabError, MissingPackageError, NpyError, WeightsError } from './errors/index.js';
 export { readNpy, writeNpy } from './io/npy.js';

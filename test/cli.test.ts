@@ -540,7 +540,7 @@ describe('convlab gif and frame', () => {
       ],
       [['gif', ...title, '--cell-size', '500', '--output', output], /cellSize must be at most 96/],
       [['gif', ...title], /--output is required/],
-      [['gif', '--preset', 'book', '--out-dir', dir], /the only preset is 'article'/],
+      [['gif', '--preset', 'book', '--out-dir', dir], /the presets are 'article', 'transposed' and 'backward'/],
       [['gif', '--preset', 'article'], /--preset article needs --out-dir/],
       [['frame', ...title, '--step', '18', '--output', join(dir, 'bad.png')], /step must be an integer from 0 to 17/],
       [

@@ -300,6 +300,55 @@ describe('the playground', () => {
     await page.close();
   });
 
+  it('switches between forward, transposed and backward, one channel in and out, state in the URL', async () => {
+    const { page, errors } = await open();
+    const picture = () =>
+      page.evaluate(() => {
+        const a = (window as unknown as { convlab: { animation: { title: string; steps: number } } }).convlab.animation;
+        return { title: a.title, steps: a.steps };
+      });
+    await page.getByTestId('operation').selectOption('transposed');
+    expect(await page.getByTestId('in-channels').inputValue()).toBe('1');
+    expect(await page.getByTestId('output-padding-h').isVisible()).toBe(true);
+    await page.getByTestId('output-padding-h').fill('1');
+    await page.getByTestId('output-padding-w').fill('1');
+    // (7 − 1)·2 − 2·1 + 2·(3 − 1) + 1 + 1 = 16 a side: one step per output cell.
+    expect(await text(page, 'output-shape')).toBe('(1, 16, 16)');
+    expect(await text(page, 'pytorch')).toContain(
+      'nn.ConvTranspose2d(1, 1, kernel_size=3, stride=2, padding=1, output_padding=1, dilation=2)',
+    );
+    expect(await picture()).toEqual({
+      title: 'Transposed convolution · stride (2, 2) · padding (1, 1) · output padding (1, 1) · dilation (2, 2)',
+      steps: 256,
+    });
+    expect(await page.getByTestId('error').isHidden()).toBe(true);
+    expect(page.url()).toContain('operation=transposed');
+    // A value the transposed convolution refuses, in PyTorch's words.
+    await page.getByTestId('output-padding-h').fill('2');
+    expect(await text(page, 'error')).toMatch(/output padding must be smaller than either stride or dilation/);
+    await page.getByTestId('output-padding-h').fill('1');
+    const url = page.url();
+    await page.close();
+    const { page: restored } = await open(url.slice(url.indexOf('?')));
+    expect(await restored.getByTestId('operation').inputValue()).toBe('transposed');
+    expect(await restored.getByTestId('output-padding-w').inputValue()).toBe('1');
+    expect(await text(restored, 'output-shape')).toBe('(1, 16, 16)');
+    await restored.getByTestId('operation').selectOption('backward');
+    expect(await restored.getByTestId('output-padding-h').isVisible()).toBe(false);
+    // The forward layer's 3 × 3 output: 49 input cells (∂L/∂x), then 9 output cells (∂L/∂w).
+    expect(
+      await restored.evaluate(
+        () => (window as unknown as { convlab: { animation: { steps: number } } }).convlab.animation.steps,
+      ),
+    ).toBe(58);
+    expect(await text(restored, 'pytorch')).toContain('# backward: x.grad (1, 7, 7), conv.weight.grad (1, 1, 3, 3)');
+    expect(restored.url()).toContain('operation=backward');
+    await restored.getByTestId('in-channels').fill('3');
+    expect(await text(restored, 'error')).toMatch(/one input and one output channel/);
+    expect(errors).toEqual([]);
+    await restored.close();
+  });
+
   it('switches the picture to Chinese, and keeps the language in the URL', async () => {
     const { page, errors } = await open();
     await page.getByTestId('lang').selectOption('zh-CN');

@@ -38,7 +38,38 @@ function update(): void {
   }
 }
 
+/**
+ * The transposed and backward pictures draw one channel in and one out: switching to them sets the
+ * channels to 1 (and, for the transposed convolution, zero padding by numbers, the only kind it
+ * takes); the output padding shows only for it. The library still judges every value.
+ */
+function switchOperation(): void {
+  const operation = $<HTMLSelectElement>('operation').value;
+  if (operation !== 'forward') {
+    for (const id of ['in-channels', 'out-channels', 'groups']) $<HTMLInputElement>(id).value = '1';
+  }
+  if (operation === 'transposed') {
+    $<HTMLSelectElement>('padding-kind').value = 'numbers';
+    $<HTMLSelectElement>('padding-mode').value = 'zeros';
+  }
+  showOperationControls();
+  update();
+}
+
+function showOperationControls(): void {
+  const operation = $<HTMLSelectElement>('operation').value;
+  for (const label of document.querySelectorAll<HTMLElement>('.transposed-only'))
+    label.hidden = operation !== 'transposed';
+  $<HTMLButtonElement>('measure').disabled = operation !== 'forward';
+  $('measure').title = operation === 'forward' ? '' : 'measure times the forward layer: switch to forward';
+}
+
 function wireControls(): void {
+  $('operation').addEventListener('input', (event) => event.stopPropagation());
+  $('operation').addEventListener('change', (event) => {
+    event.stopPropagation(); // one update, after the switch
+    switchOperation();
+  });
   $('controls').addEventListener('input', update);
   $('controls').addEventListener('change', update);
   $('depthwise').addEventListener('click', () => {
@@ -79,6 +110,7 @@ async function main(): Promise<void> {
     $('url-error').textContent = `This link's values were not used: ${restored.refused.join('; ')}`;
   }
   view.step = restored.step;
+  showOperationControls();
   if (restored.pinned) view.setPlaying(false);
   wireControls();
   setUpExport(view);

@@ -3,6 +3,7 @@ import type { LayerOptions, VizOptions } from '../src/entry-browser.js';
 import { $ } from './dom.js';
 
 const CONTROL_IDS = [
+  'operation',
   'batch',
   'in-channels',
   'height',
@@ -15,6 +16,8 @@ const CONTROL_IDS = [
   'padding-kind',
   'padding-h',
   'padding-w',
+  'output-padding-h',
+  'output-padding-w',
   'dilation-h',
   'dilation-w',
   'groups',
@@ -26,9 +29,16 @@ const CONTROL_IDS = [
   'speed',
 ] as const;
 
+/** What the picture shows: the convolution, the transposed convolution, or the backward pass. */
+export type Operation = 'forward' | 'transposed' | 'backward';
+
 export interface Configuration {
+  operation: Operation;
   inputShape: number[];
+  /** The layer as Conv2d's options (the transposed convolution's too, without its output padding). */
   layer: LayerOptions;
+  /** The transposed convolution's output padding. */
+  outputPadding: [number, number];
   viz: VizOptions;
 }
 
@@ -47,7 +57,9 @@ export function readConfiguration(): Configuration {
       ? [num('in-channels'), num('height'), num('width')]
       : [batch, num('in-channels'), num('height'), num('width')];
   return {
+    operation: $<HTMLSelectElement>('operation').value as Operation,
     inputShape,
+    outputPadding: pair('output-padding'),
     layer: {
       outChannels: num('out-channels'),
       kernelSize: pair('kernel'),

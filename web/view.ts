@@ -1,12 +1,16 @@
 // The picture: the animation of the current configuration on the page's canvas — stepping, playing,
 // hover linking. Its state lives in one View object that the panels read; nothing else keeps any.
 import {
-  type Animation,
   type CellTarget,
   ConvlabError,
   type Frame,
   type Linked,
+  type Picture,
+  type TransposedLayerOptions,
+  type VizOptions,
   createAnimation,
+  createBackwardAnimation,
+  createTransposedAnimation,
   drawFrame,
   frameDelay,
 } from '../src/entry-browser.js';
@@ -20,11 +24,15 @@ const MAX_PAGE_CANVAS_SIDE = 16_384;
  * The animation at the default cell size, or — for a layer too large to draw that way — at the
  * largest smaller cell size that fits the page's canvas. Refusals other than size are the library's.
  */
-export function fitAnimation({ inputShape, layer, viz }: Configuration): Animation {
+export function fitAnimation(configuration: Configuration): Picture {
+  const { inputShape } = configuration;
   let refusal: unknown = null;
   for (const cellSize of [undefined, 16, 12, 10, 8]) {
     try {
-      const a = createAnimation(inputShape, layer, cellSize === undefined ? viz : { ...viz, cellSize });
+      const a = pictureOf(
+        configuration,
+        cellSize === undefined ? configuration.viz : { ...configuration.viz, cellSize },
+      );
       if (a.width <= MAX_PAGE_CANVAS_SIDE && a.height <= MAX_PAGE_CANVAS_SIDE) return a;
     } catch (error) {
       if (!(error instanceof ConvlabError) || !/the picture would be/.test(error.rule)) throw error;
@@ -41,6 +49,19 @@ export function fitAnimation({ inputShape, layer, viz }: Configuration): Animati
   );
 }
 
+/** The layer's transposed form: Conv2d's controls plus the output padding (other padding modes left for the library to refuse). */
+export function transposedLayerOf({ layer, outputPadding }: Configuration): TransposedLayerOptions {
+  return { ...layer, outputPadding } as TransposedLayerOptions;
+}
+
+/** The picture of the chosen operation: the convolution, the transposed convolution or the backward pass. */
+function pictureOf(configuration: Configuration, viz: VizOptions): Picture {
+  const { operation, inputShape, layer } = configuration;
+  if (operation === 'transposed') return createTransposedAnimation(inputShape, transposedLayerOf(configuration), viz);
+  if (operation === 'backward') return createBackwardAnimation(inputShape, layer, viz);
+  return createAnimation(inputShape, layer, viz);
+}
+
 function describeHover(target: CellTarget, l: Linked): string {
   if (target.kind === 'output')
     return `output [${target.channel}, ${target.oy}, ${target.ox}] reads ${l.inputs.length} input cells through ${l.weights.length} weights`;
@@ -50,21 +71,21 @@ function describeHover(target: CellTarget, l: Linked): string {
 }
 
 export class View {
-  animation: Animation | null = null;
+  animation: Picture | null = null;
   configuration: Configuration | null = null;
   step = 0;
   playing = true;
   #hovered: CellTarget | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** The current step's frame, kept while only the hover changes (hover redraws reuse it). */
-  #frame: { animation: Animation; step: number; frame: Frame } | null = null;
+  #frame: { animation: Picture; step: number; frame: Frame } | null = null;
   readonly #ctx: CanvasRenderingContext2D;
 
   constructor(readonly canvas: HTMLCanvasElement) {
     this.#ctx = canvas.getContext('2d')!;
   }
 
-  show(configuration: Configuration, animation: Animation): void {
+  show(configuration: Configuration, animation: Picture): void {
     this.configuration = configuration;
     this.animation = animation;
     this.#hovered = null;

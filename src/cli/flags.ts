@@ -94,7 +94,8 @@ export interface TransposedFlagValues extends ConvFlagValues {
 
 /**
  * The options of a transposed call from the flags: `--padding-mode` other than zeros and 'same' or
- * 'valid' padding are left for the library to refuse in PyTorch's words; --output-padding without
+ * 'valid' padding are left for the library to refuse in PyTorch's words (describeConvTranspose2d,
+ * the picture; `forward` checks the mode itself, as convTranspose2d has no such option); --output-padding without
  * --transposed is a usage error.
  */
 export function transposedOptionsFromFlags(flags: TransposedFlagValues): Record<string, unknown> | null {
@@ -103,11 +104,9 @@ export function transposedOptionsFromFlags(flags: TransposedFlagValues): Record<
       throw new UsageError('--output-padding', flags.outputPadding, '--output-padding needs --transposed');
     return null;
   }
-  const { paddingMode, ...conv } = convOptionsFromFlags(flags);
-  if (paddingMode !== 'zeros')
-    throw new UsageError('--padding-mode', paddingMode, 'Only "zeros" padding mode is supported for ConvTranspose2d');
+  // paddingMode goes to the library, which refuses any but zeros in PyTorch's words.
   return {
-    ...conv,
+    ...convOptionsFromFlags(flags),
     outputPadding: flags.outputPadding === undefined ? 0 : parseIntPair('--output-padding', flags.outputPadding),
   };
 }

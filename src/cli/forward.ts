@@ -1,3 +1,4 @@
+import { checkTransposedPaddingMode } from '../core/transposed.js';
 import type { Command } from 'commander';
 import { conv2d } from '../engine/conv2d.js';
 import type { Conv2dOptions } from '../core/resolve.js';
@@ -41,7 +42,8 @@ export function registerForward(program: Command): void {
     )
     .requiredOption('--output <file>', 'where to write the output .npy (written whole or not at all)');
   addTransposedFlags(addConvFlags(command)).action((flags: ForwardFlags) => {
-    const transposed = transposedOptionsFromFlags(flags);
+    const { paddingMode, ...transposed } = transposedOptionsFromFlags(flags) ?? {};
+    if (flags.transposed) checkTransposedPaddingMode(paddingMode, 'ConvTranspose2d');
     const options = convOptionsFromFlags(flags) as Conv2dOptions;
     checkOutputIsNotInput('--output', flags.output, [flags.input, flags.weight, flags.bias, flags.weights]);
     const input = readNpy(readNpyFileFor('--input', flags.input, `--input ${flags.input}`), `--input ${flags.input}`);
@@ -76,7 +78,9 @@ export function registerForward(program: Command): void {
           ? null
           : readNpy(readNpyFileFor('--bias', flags.bias, `--bias ${flags.bias}`), `--bias ${flags.bias}`);
     }
-    const output = transposed ? convTranspose2d(input, weight, bias, transposed) : conv2d(input, weight, bias, options);
+    const output = flags.transposed
+      ? convTranspose2d(input, weight, bias, transposed)
+      : conv2d(input, weight, bias, options);
     writeFileAtomically('--output', flags.output, writeNpy(output));
     process.stdout.write(`wrote ${flags.output}: float32 (${output.shape.join(', ')})\n`);
   });

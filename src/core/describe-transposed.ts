@@ -1,6 +1,7 @@
 import { type IntPair, checkInputShape, checkLayerArguments } from './resolve.js';
 import {
   CONV_TRANSPOSE2D_OPTION_KEYS,
+  checkTransposedPaddingMode,
   type ConvTranspose2dInfo,
   type ConvTranspose2dOptions,
   resolveConvTranspose2d,
@@ -16,6 +17,8 @@ export interface TransposedLayerOptions extends ConvTranspose2dOptions {
   kernelSize: IntPair;
   /** Default true. */
   bias?: boolean;
+  /** Only 'zeros', as in PyTorch (any other is refused in its words). */
+  paddingMode?: 'zeros';
 }
 
 /** What a transposed convolution does to a shape, and what it costs. */
@@ -103,7 +106,7 @@ export function describeTransposedInfo(info: ConvTranspose2dInfo): ConvTranspose
   };
 }
 
-const LAYER_KEYS = ['outChannels', 'kernelSize', ...CONV_TRANSPOSE2D_OPTION_KEYS, 'bias'] as const;
+const LAYER_KEYS = ['outChannels', 'kernelSize', ...CONV_TRANSPOSE2D_OPTION_KEYS, 'bias', 'paddingMode'] as const;
 
 /**
  * What `nn.ConvTranspose2d(C, …)` does to an input of `inputShape`, without computing it: the output
@@ -129,7 +132,8 @@ export function resolveTransposedLayer(
   const raw = checkOptionKeys(layer, LAYER_KEYS, 'layerOptions');
   const input = checkInputShape(inputShape, 'inputShape', 'conv_transpose2d');
   const { outChannels, kernelSize, bias } = checkLayerArguments(raw.outChannels, raw.kernelSize, raw.bias);
-  const { outChannels: _o, kernelSize: _k, bias: _b, ...options } = raw;
+  const { outChannels: _o, kernelSize: _k, bias: _b, paddingMode, ...options } = raw;
+  checkTransposedPaddingMode(paddingMode, 'ConvTranspose2d');
   const settings = resolveTransposedSettings(options);
   checkGroupsDivide(input.channels, outChannels, settings.groups);
   return resolveConvTranspose2d(

@@ -86,6 +86,12 @@ export function resolveTransposedSettings(
   return { stride, padding: [pads.height, pads.width], outputPadding, dilation, groups };
 }
 
+/** PyTorch's refusal of padding modes other than zeros (the layers, describeConvTranspose2d, the CLI, the pictures). */
+export function checkTransposedPaddingMode(mode: unknown, layer: 'ConvTranspose2d' | 'ConvTranspose1d'): void {
+  if (mode !== undefined && mode !== 'zeros')
+    throw new Conv2dError('paddingMode', mode, `Only "zeros" padding mode is supported for ${layer}`);
+}
+
 /** The sizes a transposed convolution applies to (from tensors, or from a layer and an input shape). */
 export interface TransposedGeometry {
   batched: boolean;

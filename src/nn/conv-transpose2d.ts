@@ -1,3 +1,4 @@
+import { pytorchConvTranspose2d } from './pytorch-text.js';
 import type { ExecutionOptions } from '../core/execution.js';
 import { type IntPair, checkGroupsDivide, checkLayerArguments } from '../core/resolve.js';
 import type { Tensor } from '../core/tensor.js';
@@ -5,13 +6,13 @@ import {
   CONV_TRANSPOSE2D_OPTION_KEYS,
   type ConvTranspose2dOptions,
   type ConvTranspose2dSettings,
+  checkTransposedPaddingMode,
   outputPaddingFor,
   resolveConvTranspose2dShapes,
   resolveTransposedSettings,
 } from '../core/transposed.js';
 import { checkIntegerAtLeast, checkOptionKeys } from '../core/validate.js';
 import { convTranspose2d, convTranspose2dAsync } from '../engine/conv-transpose2d.js';
-import { Conv2dError } from '../errors/index.js';
 import { LayerParameters } from './parameters.js';
 
 /** Options of {@link ConvTranspose2d}: `nn.ConvTranspose2d`'s keyword arguments, plus a seed. */
@@ -35,12 +36,6 @@ export interface TransposedForwardOptions extends ExecutionOptions {
 }
 
 const LAYER_KEYS = [...CONV_TRANSPOSE2D_OPTION_KEYS, 'bias', 'seed', 'paddingMode'] as const;
-
-/** PyTorch's refusal of other padding modes, shared with ConvTranspose1d. */
-export function checkTransposedPaddingMode(mode: unknown, layer: 'ConvTranspose2d' | 'ConvTranspose1d'): void {
-  if (mode !== undefined && mode !== 'zeros')
-    throw new Conv2dError('paddingMode', mode, `Only "zeros" padding mode is supported for ${layer}`);
-}
 
 /**
  * A 2-D transposed convolution layer, like PyTorch's `nn.ConvTranspose2d`: weight (C_in,
@@ -113,18 +108,19 @@ export class ConvTranspose2d extends LayerParameters {
 
   /** PyTorch's repr: `ConvTranspose2d(8, 4, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1))`. */
   override toString(): string {
-    const pair = ([h, w]: readonly number[]) => `(${h}, ${w})`;
-    const parts = [
-      `${this.inChannels}`,
-      `${this.outChannels}`,
-      `kernel_size=${pair(this.kernelSize)}`,
-      `stride=${pair(this.stride)}`,
-    ];
-    if (this.padding.some((p) => p !== 0)) parts.push(`padding=${pair(this.padding)}`);
-    if (this.outputPadding.some((p) => p !== 0)) parts.push(`output_padding=${pair(this.outputPadding)}`);
-    if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${pair(this.dilation)}`);
-    if (this.groups !== 1) parts.push(`groups=${this.groups}`);
-    if (this.bias === null) parts.push('bias=False');
-    return `ConvTranspose2d(${parts.join(', ')})`;
+    return pytorchConvTranspose2d(
+      this.inChannels,
+      {
+        outChannels: this.outChannels,
+        kernelSize: this.kernelSize,
+        stride: this.stride,
+        padding: this.padding,
+        outputPadding: this.outputPadding,
+        dilation: this.dilation,
+        groups: this.groups,
+        bias: this.bias !== null,
+      },
+      'repr',
+    );
   }
 }

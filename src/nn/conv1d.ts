@@ -18,7 +18,7 @@ import {
   convTranspose1dAsync,
 } from '../engine/conv1d.js';
 import { CONV2D_OPTION_KEYS } from '../core/resolve.js';
-import { checkTransposedPaddingMode } from './conv-transpose2d.js';
+import { checkTransposedPaddingMode } from '../core/transposed.js';
 import { LayerParameters } from './parameters.js';
 
 /** The settings both 1-D layers check at construction, through the 2-D rules (one home). */
