@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Regenerates docs/figures/: the article's nine figures and five more, each as a GIF and a still PNG,
-// the title figure in values mode, dark and Chinese too, and docs/figures/README.md showing each next
+// the title figure in values mode, dark and Chinese too, the transposed convolution's and the
+// backward pass's figures, and docs/figures/README.md showing each next
 // to the article's own. Run after `npm run build`: node scripts/make-figures.mjs
 // Prints each file's size and the values-mode GIF sizes of the nine article figures (kept ≤ 2 MB).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createBackwardAnimation } from '../dist/viz/backward-figure.js';
 import { createAnimation } from '../dist/viz/frame.js';
+import { createTransposedAnimation } from '../dist/viz/transposed-figure.js';
 import { framePng, renderGif } from '../dist/viz/node.js';
-import { ARTICLE_FIGURES, EXTRA_FIGURES } from '../dist/viz/presets.js';
+import { ARTICLE_FIGURES, BACKWARD_FIGURES, EXTRA_FIGURES, TRANSPOSED_FIGURES } from '../dist/viz/presets.js';
 
 const out = new URL('../docs/figures/', import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
@@ -70,6 +73,25 @@ gif('9-title-values.gif', createAnimation(title.inputShape, title.layer, { mode:
 png('9-title-values-dark.png', createAnimation(title.inputShape, title.layer, { mode: 'values', theme: 'dark' }), 4);
 png('9-title-zh.png', createAnimation(title.inputShape, title.layer, { lang: 'zh-CN' }), 4);
 
+// The transposed convolution and the backward pass: a still where the idea shows (several stamps land
+// on the cell; in the backward pass, an input cell that four windows read, then a step of ∂L/∂w).
+const beyond = [];
+for (const figure of TRANSPOSED_FIGURES) {
+  const picture = createTransposedAnimation(figure.inputShape, figure.layer, figure.mode ? { mode: figure.mode } : {});
+  const step = figure.name.startsWith('t1-') ? 14 : 5;
+  gif(`${figure.name}.gif`, picture);
+  png(`${figure.name}.png`, picture, step);
+  beyond.push({ figure, picture, step });
+}
+for (const figure of BACKWARD_FIGURES) {
+  const picture = createBackwardAnimation(figure.inputShape, figure.layer, figure.mode ? { mode: figure.mode } : {});
+  const step = figure.name.startsWith('b1-') ? 12 : picture.inputSteps + 5;
+  gif(`${figure.name}.gif`, picture);
+  png(`${figure.name}.png`, picture, step);
+  beyond.push({ figure, picture, step });
+}
+png('b1-backward-5x5-s2-p1-weights.png', createBackwardAnimation(BACKWARD_FIGURES[0].inputShape, BACKWARD_FIGURES[0].layer), 29);
+
 const md = [
   '# The figures',
   '',
@@ -113,6 +135,30 @@ const md = [
   "In values mode the sum line spells out the output cell: one partial sum per input channel (Σcᵢ, the channel's",
   'window times its kernel slice) plus the bias, with as many decimals as it takes for the printed terms to add',
   'up to the printed result.',
+  '',
+  '## Transposed convolution and the backward pass',
+  '',
+  'One channel in and one out (the geometry is the same for every channel pair). `npx convlab gif --preset transposed',
+  "--out-dir DIR` and `--preset backward` make these; `convlab gif --transposed …` and `--backward …` any other.",
+  '',
+  'Reading a transposed frame: the top half is the scatter — each lit input cell stamps the kernel, times its value,',
+  'onto the output; its whole stamp is outlined in the hue of the kernel tap that lands on the current cell; grey',
+  "cells are stamped and then cropped by `padding`; dashes mark what `output_padding` adds. The bottom half is the",
+  'same sum as a plain convolution: zeros inserted between the input cells (stride − 1), d·(k − 1) − p zeros around',
+  '(plus the output padding after), the kernel flipped (its letters run backwards). The lit cells under the window',
+  'are the same input cells, in the same hues, as in the scatter.',
+  '',
+  'Reading a backward frame: first ∂L/∂x fills, one input cell a step — the output gradients whose windows read',
+  'the cell are lit, each window outlined in the hue of the weight that read it; then ∂L/∂w, one output cell a',
+  'step — the patch that output read is lit, and every weight gains that patch times the output gradient.',
+  '',
+  '| convlab | what it shows |',
+  '|---|---|',
+  ...beyond.map(
+    ({ figure, picture, step }) =>
+      `| [![${figure.name}](${figure.name}.png)](${figure.name}.gif)<br>step ${step + 1} of ${picture.steps} | ${picture.caption}<br>${figure.about} |`,
+  ),
+  '| ![b1-backward-5x5-s2-p1-weights](b1-backward-5x5-s2-p1-weights.png)<br>step 30 of 34 | The same backward figure in its second part: ∂L/∂w gains the output gradient times the patch it read. |',
   '',
   '## Sizes',
   '',

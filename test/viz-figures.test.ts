@@ -140,6 +140,9 @@ describe('the palette', () => {
     ['background', 'line'],
     ['receptive', 'line'],
     ['input', 'line'],
+    ['cropped', 'outputEmpty'],
+    ['cropped', 'outputDone'],
+    ['cropped', 'outputCurrent'],
   ] as const;
 
   it.each(Object.keys(THEMES) as (keyof typeof THEMES)[])(

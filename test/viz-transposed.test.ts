@@ -306,22 +306,39 @@ describe('the backward pass picture', () => {
     }
   });
 
-  it('prints each sum with terms that add up to the printed result', () => {
-    const animation = createBackwardAnimation([1, 5, 5], BACKWARD_FIGURES[0]!.layer, { mode: 'values' });
-    const sumLine = (step: number) =>
-      animation
-        .frame(step)
-        .shapes.find(
-          (s): s is Extract<Shape, { kind: 'text' }> => s.kind === 'text' && /^∂L\/∂(x\[|w \+=)/.test(s.text),
-        )!.text;
-    const line = sumLine(12);
-    expect(line).toMatch(/^∂L\/∂x\[2, 2\] = /);
-    const [, rhs] = line.split(' = ');
-    const terms = rhs!.split(' + ').map((t) => t.replace(/[()]/g, '').replace(/−/g, '-').split('·').map(Number));
-    const total = Number(line.split(' = ').at(-1)!.replace('−', '-'));
-    expect(terms.reduce((s, [a, b]) => s + a! * b!, 0)).toBeCloseTo(total, 6);
-    expect(total).toBeCloseTo(animation.values!.gradInput[12]!, 2);
-    expect(sumLine(animation.inputSteps)).toMatch(/^∂L\/∂w \+= ∂L\/∂y\[0, 0\] × patch = /);
+  it('prints each sum with terms that add up to the printed result, folding past six products', () => {
+    const number = (text: string) => Number(text.replace(/[()]/g, '').replace(/−/g, '-'));
+    /** The printed terms' sum: `a·b` products, `Σ n more (v)` folded terms, plain numbers. */
+    const termsSum = (rhs: string) =>
+      rhs.split(' + ').reduce((sum, term) => {
+        const folded = /^Σ \d+ more \((.*)\)$/.exec(term);
+        if (folded) return sum + number(folded[1]!);
+        const [a, b] = term.split('·');
+        return sum + (b === undefined ? number(a!) : number(a!) * number(b));
+      }, 0);
+    let folds = 0;
+    for (const figure of BACKWARD_FIGURES) {
+      const animation = createBackwardAnimation(figure.inputShape, figure.layer, { mode: 'values' });
+      for (let step = 0; step < animation.inputSteps; step++) {
+        const line = animation
+          .frame(step)
+          .shapes.find(
+            (s): s is Extract<Shape, { kind: 'text' }> => s.kind === 'text' && s.text.startsWith('∂L/∂x['),
+          )!.text;
+        const parts = line.split(' = ');
+        const total = number(parts.at(-1)!);
+        if (parts.length === 3) expect(termsSum(parts[1]!)).toBeCloseTo(total, 6);
+        expect(total).toBeCloseTo(animation.values!.gradInput[step]!, 2);
+        if (line.includes(' more (')) folds++;
+      }
+      expect(
+        animation
+          .frame(animation.inputSteps)
+          .shapes.some((s) => s.kind === 'text' && s.text.startsWith('∂L/∂w += ∂L/∂y[0, 0] × patch = ')),
+      ).toBe(true);
+    }
+    // Reflect padding: an edge cell is read through its copies by more than seven windows.
+    expect(folds).toBeGreaterThan(0);
   });
 
   it('refuses what it cannot draw, naming the argument', () => {

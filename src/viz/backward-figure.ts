@@ -6,7 +6,7 @@ import { Conv2dError } from '../errors/index.js';
 import { captionFor, titleFor } from './captions.js';
 import { type HeaderLine, placeLines, textWidth } from './layout.js';
 import { type LinkMap, type Linked, createLinkMap, forEachTap, inPadding, linkedCells } from './links.js';
-import { consistentSum, formatNumber } from './numbers.js';
+import { formatNumber } from './numbers.js';
 import {
   Drawing,
   type Frame,
@@ -16,12 +16,11 @@ import {
   checkCellCount,
   checkShownImage,
   afterHeading,
-  productTerms,
+  printedProducts,
   type Picture,
   STYLE_OPTION_KEYS,
   type StyleOptions,
   checkOneChannel,
-  joinTerms,
   resolveStyle,
   tapName,
 } from './picture.js';
@@ -110,12 +109,8 @@ export function createBackwardAnimation(
         const w = reach.weights[k]!;
         return [v.gradOutput[o.oy * Wo + o.ox]!, v.weight[w.ky * kW + w.kx]!] as const;
       });
-      const printed = consistentSum(
-        pairs.map(([g, w]) => g * w),
-        v.gradInput[step]!,
-      );
-      const terms = productTerms(pairs) ?? printed.terms;
-      return `∂L/∂x[${iy}, ${ix}] = ${terms.length ? `${joinTerms(terms)} = ` : ''}${printed.total}`;
+      const printed = printedProducts(pairs, v.gradInput[step]!);
+      return `∂L/∂x[${iy}, ${ix}] = ${printed.terms.length ? `${printed.terms.join(' + ')} = ` : ''}${printed.total}`;
     }
     const o = step - inputSteps;
     const g = formatNumber(v.gradOutput[o]!, 2);

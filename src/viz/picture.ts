@@ -1,6 +1,6 @@
 import { checkIntegerAtLeast } from '../core/validate.js';
 import { Conv2dError } from '../errors/index.js';
-import { formatNumber } from './numbers.js';
+import { consistentSum, formatNumber } from './numbers.js';
 import { type Lang, WORDS, type Words, checkLang } from './i18n.js';
 import type { Rect } from './layout.js';
 import type { CellTarget, Linked } from './links.js';
@@ -197,28 +197,42 @@ export function checkOneChannel(
   if (outChannels !== 1) throw new Conv2dError('outChannels', outChannels, `${rule}; outChannels must be 1`);
 }
 
-/** `0.12 + (−0.35)`: printed terms joined by +, negatives in brackets. */
-export function joinTerms(terms: readonly string[]): string {
-  return terms.map((t) => (t.startsWith('\u2212') ? `(${t})` : t)).join(' + ');
-}
-
 /** Letters a, b, c… for the kernel's taps in row-major order (numbers past 26), so a flipped kernel reads as flipped. */
 export function tapName(index: number, taps: number): string {
   return taps <= 26 ? String.fromCharCode(97 + index) : String(index);
 }
 
+/** How many products a sum line spells out before folding the rest into one term. */
+export const PRODUCTS_SHOWN = 6;
+
 /**
- * The terms of a sum of products as `a·b`, when every factor prints exactly at one decimal (the seeded
- * values do), so the printed factors are the numbers in the cells; else null (print the products).
+ * A sum of products (plus `extra` terms, e.g. a bias) as printed: the first products as `a·b` when
+ * every factor prints exactly at one decimal (the seeded values do, so the factors are the numbers in
+ * the cells), else as their values; past PRODUCTS_SHOWN + 1 products the rest fold into one term,
+ * `Σ 5 more (−0.31)`. The printed terms add up to the printed total (consistentSum).
  */
-export function productTerms(pairs: readonly (readonly [number, number])[]): string[] | null {
+export function printedProducts(
+  pairs: readonly (readonly [number, number])[],
+  total: number,
+  extra: readonly number[] = [],
+): { terms: string[]; extra: string[]; total: string } {
+  const fold = pairs.length > PRODUCTS_SHOWN + 1;
+  const shown = fold ? pairs.slice(0, PRODUCTS_SHOWN) : pairs;
+  const products = pairs.map(([a, b]) => a * b);
+  const folded = fold ? [products.slice(PRODUCTS_SHOWN).reduce((s, p) => s + p, 0)] : [];
+  const printed = consistentSum([...products.slice(0, shown.length), ...folded, ...extra], total);
   const exact = (v: number) => Math.fround(Math.round(v * 10) / 10) === Math.fround(v);
-  if (!pairs.every(([a, b]) => exact(a) && exact(b))) return null;
-  const factor = (v: number) => {
-    const text = formatNumber(v, 1);
-    return text.startsWith('\u2212') ? `(${text})` : text;
-  };
-  return pairs.map(([a, b]) => `${factor(a)}·${factor(b)}`);
+  const factor = (v: number) => bracketed(formatNumber(v, 1));
+  const terms = shown.every(([a, b]) => exact(a) && exact(b))
+    ? shown.map(([a, b]) => `${factor(a)}·${factor(b)}`)
+    : printed.terms.slice(0, shown.length).map(bracketed);
+  if (fold) terms.push(`Σ ${pairs.length - PRODUCTS_SHOWN} more (${printed.terms[shown.length]})`);
+  return { terms, extra: printed.terms.slice(shown.length + folded.length), total: printed.total };
+}
+
+/** A printed number that can stand after a `+` or `·`: negatives in brackets. */
+function bracketed(text: string): string {
+  return text.startsWith('\u2212') ? `(${text})` : text;
 }
 
 /** `Padding (1, 1) · stride (2, 2)` after a heading: `Backward pass · padding (1, 1) · stride (2, 2)` in English. */

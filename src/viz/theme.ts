@@ -27,6 +27,8 @@ export interface Palette {
   outputEmpty: string;
   outputDone: string;
   outputCurrent: string;
+  /** Transposed convolution: output cells stamped, then cropped off by `padding`. */
+  cropped: string;
   /** Connectors (receptive field → kernel → output) and the receptive field's outline. */
   line: string;
   /** The previous receptive field (a dashed ghost) and the stride arrow. */
@@ -55,6 +57,7 @@ export const THEMES: Record<Theme, Palette> = {
     outputEmpty: '#ffffff',
     outputDone: '#a3d9c1',
     outputCurrent: '#13996b',
+    cropped: '#aeb4bc',
     line: '#c2410c',
     ghost: '#3b4450',
     hover: '#0969da',
@@ -76,6 +79,7 @@ export const THEMES: Record<Theme, Palette> = {
     outputEmpty: '#0d1117',
     outputDone: '#1d4d3c',
     outputCurrent: '#1fa774',
+    cropped: '#454c56',
     line: '#5cc8ff',
     ghost: '#c9d1d9',
     hover: '#58a6ff',

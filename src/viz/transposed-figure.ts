@@ -12,7 +12,7 @@ import { tuple } from './captions.js';
 import type { Lang, Words } from './i18n.js';
 import { type HeaderLine, placeLines, textWidth } from './layout.js';
 import type { Linked } from './links.js';
-import { consistentSum, formatNumber } from './numbers.js';
+import { formatNumber } from './numbers.js';
 import {
   Drawing,
   type Frame,
@@ -21,12 +21,11 @@ import {
   checkCanvasSize,
   checkCellCount,
   checkShownImage,
-  productTerms,
+  printedProducts,
   type Picture,
   STYLE_OPTION_KEYS,
   type StyleOptions,
   checkOneChannel,
-  joinTerms,
   resolveStyle,
   tapName,
 } from './picture.js';
@@ -163,11 +162,8 @@ export function createTransposedAnimation(
   function sumLine(oy: number, ox: number, stamps: Stamp[]): string {
     const v = values!;
     const pairs = stamps.map((s) => [v.input[s.iy * W + s.ix]!, v.weight[s.ky * kW + s.kx]!] as const);
-    const products = pairs.map(([x, w]) => x * w);
-    const printed = consistentSum(v.bias ? [...products, v.bias[0]!] : products, v.outputs[oy * Wo + ox]!);
-    const biasTerm = v.bias ? printed.terms.pop()! : null;
-    const terms = productTerms(pairs) ?? printed.terms;
-    return sumText(oy, ox, terms, biasTerm, printed.total);
+    const printed = printedProducts(pairs, v.outputs[oy * Wo + ox]!, v.bias ? [v.bias[0]!] : []);
+    return sumText(oy, ox, printed.terms, v.bias ? printed.extra[0]! : null, printed.total);
   }
 
   // The widest sum line any step prints, for the canvas width (values mode).
@@ -244,7 +240,7 @@ export function createTransposedAnimation(
       for (let g = 0; g < cols.canvas; g++) {
         const x = g - info.padLeft;
         const inside = y >= 0 && y < Ho && x >= 0 && x < Wo;
-        d.cell(canvasGrid.cell(f, g), inside ? outputFill(y, x) : palette.band, inside ? outputText(y, x) : undefined);
+        d.cell(canvasGrid.cell(f, g), inside ? outputFill(y, x) : palette.cropped, inside ? outputText(y, x) : undefined);
       }
     }
     if (legend) d.text(canvasGrid.x, legendY, legend, labelSize, palette.muted);
@@ -335,7 +331,7 @@ export function createTransposedAnimation(
 
 /** `y[1, 2] = 0.12 + (−0.35) + b (0.10) = −0.13` */
 function sumText(oy: number, ox: number, terms: string[], biasTerm: string | null, total: string): string {
-  const parts = terms.length ? [joinTerms(terms)] : [];
+  const parts = terms.length ? [terms.join(' + ')] : [];
   if (biasTerm !== null) parts.push(`b (${biasTerm})`);
   return `y[${oy}, ${ox}] = ${parts.length ? `${parts.join(' + ')} = ` : ''}${total}`;
 }
