@@ -240,7 +240,11 @@ export function createTransposedAnimation(
       for (let g = 0; g < cols.canvas; g++) {
         const x = g - info.padLeft;
         const inside = y >= 0 && y < Ho && x >= 0 && x < Wo;
-        d.cell(canvasGrid.cell(f, g), inside ? outputFill(y, x) : palette.cropped, inside ? outputText(y, x) : undefined);
+        d.cell(
+          canvasGrid.cell(f, g),
+          inside ? outputFill(y, x) : palette.cropped,
+          inside ? outputText(y, x) : undefined,
+        );
       }
     }
     if (legend) d.text(canvasGrid.x, legendY, legend, labelSize, palette.muted);
