@@ -90,7 +90,11 @@ for (const figure of BACKWARD_FIGURES) {
   png(`${figure.name}.png`, picture, step);
   beyond.push({ figure, picture, step });
 }
-png('b1-backward-5x5-s2-p1-weights.png', createBackwardAnimation(BACKWARD_FIGURES[0].inputShape, BACKWARD_FIGURES[0].layer), 29);
+png(
+  'b1-backward-5x5-s2-p1-weights.png',
+  createBackwardAnimation(BACKWARD_FIGURES[0].inputShape, BACKWARD_FIGURES[0].layer),
+  29,
+);
 
 const md = [
   '# The figures',
@@ -139,11 +143,11 @@ const md = [
   '## Transposed convolution and the backward pass',
   '',
   'One channel in and one out (the geometry is the same for every channel pair). `npx convlab gif --preset transposed',
-  "--out-dir DIR` and `--preset backward` make these; `convlab gif --transposed …` and `--backward …` any other.",
+  '--out-dir DIR` and `--preset backward` make these; `convlab gif --transposed …` and `--backward …` any other.',
   '',
   'Reading a transposed frame: the top half is the scatter — each lit input cell stamps the kernel, times its value,',
   'onto the output; its whole stamp is outlined in the hue of the kernel tap that lands on the current cell; grey',
-  "cells are stamped and then cropped by `padding`; dashes mark what `output_padding` adds. The bottom half is the",
+  'cells are stamped and then cropped by `padding`; dashes mark what `output_padding` adds. The bottom half is the',
   'same sum as a plain convolution: zeros inserted between the input cells (stride − 1), d·(k − 1) − p zeros around',
   '(plus the output padding after), the kernel flipped (its letters run backwards). The lit cells under the window',
   'are the same input cells, in the same hues, as in the scatter.',
