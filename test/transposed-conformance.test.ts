@@ -9,6 +9,8 @@ import {
   causalConv1d,
   conv1d,
   conv1dAsync,
+  conv2d,
+  conv2dAsync,
   conv2dBackward,
   conv2dBackwardAsync,
   convTranspose1d,
@@ -18,6 +20,8 @@ import {
   tensor,
 } from '../src/index.js';
 import { seededRandom } from '../src/core/random.js';
+import { resolveConvTranspose2dCall } from '../src/core/transposed.js';
+import { useColumns } from '../src/engine/transposed-columns.js';
 import { BUILT, FIXTURES, decode, expectClose } from './helpers.js';
 
 /**
@@ -274,6 +278,63 @@ describe('the phases of the engine against the scatter that defines the transpos
         expectClose(convTranspose2d(x, w, b, { ...options, backend }), expected, 1e-5, 1e-5);
     }
   });
+
+  it('the columns form (one product and a scatter, for small inputs with many channels) equals the scatter definition', async () => {
+    const random = seededRandom(123);
+    const pick = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+    const fill = (n: number) => Float32Array.from({ length: n }, () => random() - 0.5);
+    let columnsRan = 0;
+    for (let trial = 0; trial < 16; trial++) {
+      const groups = trial % 4 === 3 ? 2 : 1;
+      const cin = 64 * groups + (trial % 2) * 16 * groups;
+      const cout = groups * pick(1, 9);
+      const [kH, kW] = [pick(1, 5), pick(1, 4)];
+      const stride: [number, number] = [pick(2, 3), pick(1, 3)];
+      const dilation: [number, number] = [pick(1, 2), pick(1, 2)];
+      const padding: [number, number] = [pick(0, 2), pick(0, 2)];
+      const outputPadding: [number, number] = [pick(0, stride[0] - 1), pick(0, Math.max(stride[1], dilation[1]) - 1)];
+      const [N, H, W] = [pick(1, 2), pick(1, 6), pick(1, 6)];
+      const x = tensor(fill(N * cin * H * W), [N, cin, H, W]);
+      const w = tensor(fill(cin * (cout / groups) * kH * kW), [cin, cout / groups, kH, kW]);
+      const b = trial % 3 ? tensor(fill(cout), [cout]) : null;
+      const options = { stride, dilation, padding, outputPadding, groups };
+      let expected: Tensor;
+      try {
+        expected = convTranspose2d(x, w, b, { ...options, backend: 'reference' });
+      } catch (error) {
+        expect((error as Conv2dError).argument).toBe('padding');
+        continue;
+      }
+      const info = resolveConvTranspose2dCall(x, w, b, options);
+      if (useColumns(info)) columnsRan++;
+      expectClose(convTranspose2d(x, w, b, options), expected, 1e-5, 1e-5);
+      expectClose(convTranspose2d(x, w, b, options), expected, 1e-5, 1e-5); // the kept product weight
+      if (BUILT) expectClose(await convTranspose2dAsync(x, w, b, { ...options, threads: 2 }), expected, 1e-5, 1e-5);
+    }
+    expect(columnsRan).toBeGreaterThan(8);
+  });
+
+  it.runIf(BUILT)(
+    'a GEMM with few output pixels splits its output channels over the threads, and still equals the reference',
+    async () => {
+      const random = seededRandom(7);
+      const fill = (n: number) => Float32Array.from({ length: n }, () => random() - 0.5);
+      // 1 × 1 over 5 × 5 (one tile), 3 × 3 over 4 × 4 (im2col, one tile), grouped; output channels not a multiple of the runs.
+      for (const [C, O, H, k, groups] of [
+        [96, 260, 5, 1, 1],
+        [64, 100, 4, 3, 1],
+        [64, 72, 3, 3, 2],
+      ] as const) {
+        const x = tensor(fill(2 * C * H * H), [2, C, H, H]);
+        const w = tensor(fill(O * (C / groups) * k * k), [O, C / groups, k, k]);
+        const b = tensor(fill(O), [O]);
+        const options = { padding: k === 3 ? 1 : 0, groups };
+        const expected = conv2d(x, w, b, { ...options, backend: 'reference' });
+        // K = C·k² up to 576 products a cell: float32 sums in another order, within the fixtures' tolerance.
+        expectClose(await conv2dAsync(x, w, b, { ...options, threads: 2, backend: 'wasm' }), expected);
+      }
+    },
+  );
 
   it('phases merged into one convolution (4 × 4 and 2 × 2 stride 2; 6 × 6 stride 3 on 17² wastes too much to merge) equal the scatter', async () => {
     const random = seededRandom(99);

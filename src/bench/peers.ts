@@ -9,7 +9,7 @@ import { concatenated } from './data.js';
 import type { OpLayer } from './op-layers.js';
 import { onnxConvModel, onnxConvTransposeModel } from './onnx-model.js';
 import type { ConvTranspose2dInfo } from '../core/transposed.js';
-import { convTranspose2d, convTranspose2dAsync } from '../engine/conv-transpose2d.js';
+import { convTranspose2d, convTranspose2dAsync, transposedForm } from '../engine/conv-transpose2d.js';
 import { conv2dBackward, conv2dBackwardAsync } from '../engine/conv2d-backward.js';
 
 /**
@@ -73,7 +73,7 @@ function convlabPeer(threads: number): Peer {
         const options = { ...layer.options, threads, out } as Parameters<typeof convTranspose2d>[3];
         const run =
           threads === 1 ? () => convTranspose2d(x, w, b, options) : () => convTranspose2dAsync(x, w, b, options);
-        return { run, output: async () => (await run()).data.slice(), detail: 'phases' };
+        return { run, output: async () => (await run()).data.slice(), detail: transposedForm(transposed!) };
       }
       if (op === 'conv2dBackward') {
         const dy = { data: gradOutput!, shape: info!.outputShape };

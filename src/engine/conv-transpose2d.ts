@@ -17,6 +17,7 @@ import { sameBits } from '../core/compare.js';
 import { convTranspose2dReference } from '../kernels/reference-transposed.js';
 import { convolveInto, convolveIntoAsync } from './conv2d.js';
 import { releaseStaged, stagedBuffer, stagedCopy } from './staging.js';
+import { columnsInfo, columnsWeight, scatterColumns, useColumns } from './transposed-columns.js';
 import { type AxisPhase, type MergedAxis, axisPhases, mergedAxis } from './transposed-phases.js';
 
 /** What `convTranspose2d` computes (PyTorch's arguments) and how it runs (backend, threads, out). */
@@ -258,17 +259,29 @@ interface Merged {
   bias: Float32Array | null;
 }
 
+/** Both axes merged, when the phases can be and the merged output is at most an eighth larger; else null. */
+function mergedGeometry(
+  info: ConvTranspose2dInfo,
+  { rowPhases, columnPhases }: ReturnType<typeof phasesOf>,
+): { rows: MergedAxis; columns: MergedAxis } | null {
+  const phases = rowPhases.length * columnPhases.length;
+  if (phases < 2) return null;
+  const rows = mergedAxis(info.inHeight, rowPhases);
+  const columns = mergedAxis(info.inWidth, columnPhases);
+  if (!rows || !columns || rows.length * columns.length * phases > 1.125 * info.outHeight * info.outWidth) return null;
+  return { rows, columns };
+}
+
 function mergedPhases(
   info: ConvTranspose2dInfo,
   { rowPhases, columnPhases }: ReturnType<typeof phasesOf>,
   weights: (Float32Array | null)[][],
   bias: Float32Array | null,
 ): Merged | null {
+  const geometry = mergedGeometry(info, { rowPhases, columnPhases });
+  if (!geometry) return null;
+  const { rows, columns } = geometry;
   const phases = rowPhases.length * columnPhases.length;
-  if (phases < 2) return null;
-  const rows = mergedAxis(info.inHeight, rowPhases);
-  const columns = mergedAxis(info.inWidth, columnPhases);
-  if (!rows || !columns || rows.length * columns.length * phases > 1.125 * info.outHeight * info.outWidth) return null;
   const { groups, outChannelsPerGroup: Og, inChannelsPerGroup: Cg } = info;
   const block = Cg * rows.taps * columns.taps;
   let weight = mergedWeights.get(weights);
@@ -321,6 +334,16 @@ function placeMerged(
         }
 }
 
+/**
+ * How the engine computes a transposed convolution: its phases merged into one product when they
+ * can be; else, for a small input with many channels, one product and a scatter (the columns form);
+ * else one direct convolution per phase.
+ */
+export function transposedForm(info: ConvTranspose2dInfo): 'merged phases' | 'columns' | 'phases' {
+  if (mergedGeometry(info, phasesOf(info))) return 'merged phases';
+  return useColumns(info) ? 'columns' : 'phases';
+}
+
 /** The transposed convolution `info` describes, into `output`, on the calling thread. */
 export function transposeInto(
   info: ConvTranspose2dInfo,
@@ -332,6 +355,14 @@ export function transposeInto(
 ): void {
   if (backends.length === 1 && backends[0] === 'reference') {
     convTranspose2dReference(info, input, weight, bias, output);
+    return;
+  }
+  if (transposedForm(info) === 'columns') {
+    const product = columnsInfo(info);
+    const columns = stagedBuffer(elementCount(product.outputShape));
+    convolveInto(product, backends, input, columnsWeight(info, weight), null, columns);
+    scatterColumns(info, columns, bias, output);
+    releaseStaged(columns);
     return;
   }
   const phases = phasesOf(info);
@@ -364,6 +395,21 @@ export async function transposeIntoAsync(
 ): Promise<void> {
   if (backends.length === 1 && backends[0] === 'reference') {
     convTranspose2dReference(info, input, weight, bias, output);
+    return;
+  }
+  if (transposedForm(info) === 'columns') {
+    // The product reads a copy of the input taken now and the kept weight (never written); the
+    // scatter after it, a copy of the bias.
+    const product = columnsInfo(info);
+    const columns = stagedBuffer(elementCount(product.outputShape));
+    const x = stagedCopy(input),
+      b = bias ? stagedCopy(bias) : null;
+    try {
+      await convolveIntoAsync(product, backends, threads, x, columnsWeight(info, weight), null, columns, true);
+      scatterColumns(info, columns, b, output);
+    } finally {
+      releaseStaged(columns, x, b);
+    }
     return;
   }
   // The phases run one after another across awaits: they read a copy of the input and bias taken

@@ -98,6 +98,12 @@ export interface Plan {
   tilesPerImage: number;
   /** 1×1 stride 1: the input planes are the GEMM's right-hand matrix, read in place. */
   pointwise: boolean;
+  /**
+   * GEMM: the runs of output channels a tile is split into (1 unless the output has too few tiles to
+   * give every thread work), and the channels of each run (a multiple of MR).
+   */
+  rowBlocks: number;
+  rowBlockRows: number;
   /** Set for the Winograd kernel. */
   winograd: WinogradPlan | null;
   /** Depthwise: padded plane row stride and plane size, in floats. */
@@ -185,6 +191,15 @@ export function makePlan(
     scratchFloats = pointwise ? 0 : K * ldc;
   }
 
+  // A small output with many channels (an 8 × 8 × 512 layer is one tile) would be one task: its
+  // output channels are split too, into runs of at least 4·MR, to about four tasks a thread.
+  const pixelTasks = N * groups * tilesPerImage;
+  const wanted = isWinograd || depthwise || threads < 2 ? 1 : 4 * threads;
+  const maxBlocks = Math.max(1, Math.floor(Og / (4 * MR)));
+  const rowBlockRows =
+    pixelTasks >= wanted ? Og : Math.ceil(Og / Math.min(maxBlocks, Math.ceil(wanted / pixelTasks)) / MR) * MR;
+  const rowBlocks = Math.ceil(Og / rowBlockRows);
+
   let at = align(base);
   const take = (bytes: number) => {
     const start = at;
@@ -227,6 +242,8 @@ export function makePlan(
     ldc,
     tilesPerImage,
     pointwise,
+    rowBlocks,
+    rowBlockRows,
     winograd,
     Wp,
     planeFloats,
@@ -242,7 +259,9 @@ export function makePlan(
     prologueTasks: winograd && threads > 1 ? Math.min(groups * Math.ceil(Og / MR), 4 * threads) : 0,
     tasks: depthwise
       ? N * C
-      : N * groups * (winograd ? winograd.subgrids * winograd.blocksPerImage * winograd.outBlocks : tilesPerImage),
+      : N *
+        groups *
+        (winograd ? winograd.subgrids * winograd.blocksPerImage * winograd.outBlocks : tilesPerImage * rowBlocks),
     end: at,
   };
 }
@@ -329,7 +348,7 @@ export function packWeights(kernels: KernelExports, plan: Plan): void {
 
 /**
  * Runs task `task` of the plan with scratch slot `slot`. GEMM tasks are (image n, group g, tile of
- * output pixels); depthwise tasks are (image n, channel c).
+ * output pixels, run of output channels); depthwise tasks are (image n, channel c).
  */
 export function runTask(
   kernels: KernelExports,
@@ -375,22 +394,28 @@ export function runTask(
     }
     return;
   }
-  const perImage = plan.groups * plan.tilesPerImage;
-  const n = Math.floor(task / perImage);
-  const g = Math.floor((task % perImage) / plan.tilesPerImage);
-  const p0 = (task % plan.tilesPerImage) * plan.tile;
-  const pn = Math.min(plan.tile, pixels - p0);
-  const input = plan.input + 4 * (n * plan.C + g * plan.Cg) * plan.H * plan.W;
-  const packed = plan.packed + g * plan.packedGroupBytes;
-  const output = plan.output + 4 * ((n * plan.O + g * plan.Og) * pixels + p0);
-  const bias = plan.bias ? plan.bias + 4 * g * plan.Og : 0;
   if (plan.winograd) {
     runWinogradTask(kernels, plan, plan.winograd, task, scratch, tail);
     return;
   }
+  // GEMM task: (image n, group g, tile of output pixels, run of output channels), the run fastest.
+  const run = task % plan.rowBlocks;
+  const tileTask = Math.floor(task / plan.rowBlocks);
+  const perImage = plan.groups * plan.tilesPerImage;
+  const n = Math.floor(tileTask / perImage);
+  const g = Math.floor((tileTask % perImage) / plan.tilesPerImage);
+  const p0 = (tileTask % plan.tilesPerImage) * plan.tile;
+  const pn = Math.min(plan.tile, pixels - p0);
+  const r0 = run * plan.rowBlockRows;
+  const rows = Math.min(plan.rowBlockRows, plan.Og - r0);
+  const input = plan.input + 4 * (n * plan.C + g * plan.Cg) * plan.H * plan.W;
+  // Panels of MR rows, K·MR floats each: the run starts at panel r0 / MR.
+  const packed = plan.packed + g * plan.packedGroupBytes + 4 * r0 * plan.K;
+  const output = plan.output + 4 * ((n * plan.O + g * plan.Og + r0) * pixels + p0);
+  const bias = plan.bias ? plan.bias + 4 * (g * plan.Og + r0) : 0;
   if (plan.pointwise) {
     // 1×1: the input planes are the right-hand matrix as they stand (measured faster than packing them).
-    kernels.gemm(packed, input + 4 * p0, 4 * NR, 4 * plan.H * plan.W, output, pixels, plan.Og, pn, plan.K, bias, tail);
+    kernels.gemm(packed, input + 4 * p0, 4 * NR, 4 * plan.H * plan.W, output, pixels, rows, pn, plan.K, bias, tail);
     return;
   }
   kernels.im2col(
@@ -411,7 +436,7 @@ export function runTask(
     pn,
     scratch,
   );
-  kernels.gemm(packed, scratch, 4 * plan.K * NR, 4 * NR, output, pixels, plan.Og, pn, plan.K, bias, tail);
+  kernels.gemm(packed, scratch, 4 * plan.K * NR, 4 * NR, output, pixels, rows, pn, plan.K, bias, tail);
 }
 
 /**
