@@ -119,3 +119,23 @@ export type { Figure, TransposedFigure } from './viz/presets.js';
 export { defineConvAnimation, optionsFromAttributes } from './viz/element.js';
 export { KERNEL_PRESETS, filterRgba } from './viz/filter.js';
 export type { KernelPreset } from './viz/filter.js';
+export { describeNetwork, SHAPE_KEEPING_TYPES } from './network/describe-network.js';
+export type {
+  AdaptivePoolLayer,
+  Conv1dLayer,
+  Conv2dLayer,
+  ConvTranspose2dLayer,
+  FlattenLayer,
+  LinearLayer,
+  MergeLayer,
+  NetworkDescription,
+  NetworkLayer,
+  NetworkLayerDescription,
+  PoolLayer,
+  ShapeKeepingLayer,
+} from './network/describe-network.js';
+export { NETWORK_PRESETS, networkPreset } from './network/presets.js';
+export type { NetworkPreset } from './network/presets.js';
+export { solvePadding, tfSamePadding } from './network/solve.js';
+export type { Solution, SolveOptions, TfSamePadding } from './network/solve.js';
+export type { PoolOptions } from './network/pool.js';

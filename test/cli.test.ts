@@ -557,3 +557,68 @@ describe('convlab gif and frame', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('convlab net and solve', () => {
+  it("describes a preset as a table and as JSON, with the receptive fields and torchvision's parameter count", () => {
+    const table = convlab('net', '--preset', 'vgg16');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('total: 138,357,544 parameters');
+    expect(table.stdout).toMatch(/features\.30\s+maxPool2d\s+\(512, 7, 7\)\s+212 × 212\s+32 × 32\s+90 × 90/);
+    const json = convlab('net', '--preset', 'resnet50', '--input', '2,3,160,160', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const d = JSON.parse(json.stdout);
+    expect(d.layers.find((l: { name: string }) => l.name === 'layer4.2.relu')).toMatchObject({
+      outputShape: [2, 2048, 5, 5],
+      receptiveField: [427, 427],
+      effectiveStride: [32, 32],
+    });
+    expect(Object.keys(d.layers[0]).sort()).toEqual(
+      [
+        'effectivePadding',
+        'effectiveStride',
+        'inputs',
+        'macs',
+        'name',
+        'outputShape',
+        'parameters',
+        'receptiveField',
+        'type',
+      ].sort(),
+    );
+  });
+
+  it('reads layers from a JSON file, and refuses bad ones in one line naming the layer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convlab-net-'));
+    const file = join(dir, 'net.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { type: 'conv2d', outChannels: 8, kernelSize: 3, stride: 2 },
+        { type: 'maxPool2d', kernelSize: 2 },
+      ]),
+    );
+    const r = convlab('net', '--layers', file, '--input', '3,32,32');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/1\s+maxPool2d\s+\(8, 7, 7\)\s+5 × 5\s+4 × 4/);
+    writeFileSync(file, JSON.stringify([{ type: 'maxPool2d', kernelSize: 2, padding: 2 }]));
+    expectUsageError(
+      convlab('net', '--layers', file, '--input', '3,32,32'),
+      /pad should be at most half of kernel size.*\(layer 0, '0'\)/,
+    );
+    writeFileSync(file, '[{');
+    expectUsageError(convlab('net', '--layers', file, '--input', '3,32,32'), /--layers .*not JSON/);
+    expectUsageError(convlab('net', '--layers', file), /--input is required with --layers/);
+    expectUsageError(convlab('net', '--preset', 'resnet101'), /--preset .*the presets are alexnet/);
+    expectUsageError(convlab('net'), /give --preset NAME or --layers FILE/);
+  });
+
+  it('solve lists the ways to an output size, and converts TensorFlow SAME', () => {
+    const r = convlab('solve', '--input', '224', '--output', '112', '--kernel', '3', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)[0]).toMatchObject({ kernelSize: 3, stride: 2, padding: 1, dilation: 1 });
+    const same = convlab('solve', '--input', '224', '--kernel', '3', '--stride', '2', '--tf-same');
+    expect(same.stdout).toContain("TensorFlow 'SAME': output 112, padding 0 before and 1 after");
+    expectUsageError(convlab('solve', '--input', '224'), /--output is required/);
+    expectUsageError(convlab('solve', '--input', 'x', '--output', '3'), /--input/);
+  });
+});

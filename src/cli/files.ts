@@ -55,7 +55,7 @@ function readAt(fd: number, length: number, position: number): Uint8Array {
  * file handling. A file that cannot be opened or read is a usage error naming the flag; the
  * format's own errors (NpyError, WeightsError) pass through; the file is always closed.
  */
-function readOpenFile(flag: string, path: string, read: (fd: number, stat: Stats) => Uint8Array): Uint8Array {
+function readOpenFile<T>(flag: string, path: string, read: (fd: number, stat: Stats) => T): T {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -276,4 +276,21 @@ export async function writeStreamAtomically(
       throw new UsageError(flag, path, `cannot write the file: ${reason(error)}`);
     throw error;
   }
+}
+
+/** The most a layers file (JSON) may hold. */
+const MAX_TEXT_FILE = 4 * 2 ** 20;
+
+/** Reads a small text file (a network's layers as JSON), refusing one past 4 MB before reading it. */
+export function readTextFileFor(flag: string, path: string): string {
+  return readOpenFile(flag, path, (fd, stat) => {
+    if (!stat.isFile()) throw new UsageError(flag, path, 'not a regular file');
+    if (stat.size > MAX_TEXT_FILE)
+      throw new UsageError(
+        flag,
+        path,
+        `the file holds ${stat.size} bytes; a layers file may hold at most ${MAX_TEXT_FILE}`,
+      );
+    return new TextDecoder().decode(readAt(fd, stat.size, 0));
+  });
 }

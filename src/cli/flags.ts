@@ -31,6 +31,7 @@ export const FLAG_FOR_ARGUMENT: Record<string, string> = {
   lang: '--lang',
   title: '--title',
   maxFrames: '--max-frames',
+  preset: '--preset',
   layer: '--layer',
   weight: '--weight',
   output: '--output',

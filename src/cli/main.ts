@@ -8,6 +8,7 @@ import { describeError } from './flags.js';
 import { registerBench } from './bench.js';
 import { registerForward } from './forward.js';
 import { registerGif } from './gif.js';
+import { registerNet } from './net.js';
 import { registerShape } from './shape.js';
 import { registerSweep } from './sweep.js';
 
@@ -40,6 +41,7 @@ function buildProgram(): Command {
   registerGif(program);
   registerSweep(program);
   registerBench(program);
+  registerNet(program);
   return program;
 }
 
