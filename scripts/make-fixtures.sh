@@ -13,3 +13,5 @@ PYTHONHASHSEED=0 /usr/bin/python3 scripts/fixtures/generate_conv2d.py test/fixtu
 PYTHONHASHSEED=0 /usr/bin/python3 scripts/fixtures/generate_transposed.py test/fixtures/transposed-torch.json
 /usr/bin/python3 scripts/fixtures/generate_npy.py test/fixtures/npy
 /usr/bin/python3 scripts/fixtures/generate_weights.py test/fixtures/weights
+PYTHONHASHSEED=0 /usr/bin/python3 scripts/fixtures/generate_network.py test/fixtures/network-torch.json
+mkdir -p test/fixtures/onnx && /usr/bin/python3 scripts/fixtures/generate_onnx_models.py test/fixtures/onnx

@@ -119,7 +119,7 @@ export type { Figure, TransposedFigure } from './viz/presets.js';
 export { defineConvAnimation, optionsFromAttributes } from './viz/element.js';
 export { KERNEL_PRESETS, filterRgba } from './viz/filter.js';
 export type { KernelPreset } from './viz/filter.js';
-export { describeNetwork, SHAPE_KEEPING_TYPES } from './network/describe-network.js';
+export { cellField, describeNetwork, SHAPE_KEEPING_TYPES } from './network/describe-network.js';
 export type {
   AdaptivePoolLayer,
   Conv1dLayer,
@@ -139,3 +139,5 @@ export type { NetworkPreset } from './network/presets.js';
 export { solvePadding, tfSamePadding } from './network/solve.js';
 export type { Solution, SolveOptions, TfSamePadding } from './network/solve.js';
 export type { PoolOptions } from './network/pool.js';
+export { readOnnxNetwork } from './network/onnx.js';
+export type { OnnxNetwork } from './network/onnx.js';

@@ -609,7 +609,16 @@ describe('convlab net and solve', () => {
     expectUsageError(convlab('net', '--layers', file, '--input', '3,32,32'), /--layers .*not JSON/);
     expectUsageError(convlab('net', '--layers', file), /--input is required with --layers/);
     expectUsageError(convlab('net', '--preset', 'resnet101'), /--preset .*the presets are alexnet/);
-    expectUsageError(convlab('net'), /give --preset NAME or --layers FILE/);
+    expectUsageError(convlab('net'), /give one of --preset NAME, --layers FILE or --onnx MODEL/);
+  });
+
+  it('reads an exported .onnx model: its skeleton, with the symbolic batch said', () => {
+    const r = convlab('net', '--onnx', `${FIXTURES}onnx/small-cnn.onnx`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('input (1, 3, 32, 32)');
+    expect(r.stdout).toMatch(/ConvTranspose.*convTranspose2d\s+\(1, 8, 16, 16\)/);
+    expect(r.stdout).toContain("note: input dimension 0 is symbolic ('N'): read as 1");
+    expectUsageError(convlab('net', '--onnx', `${FIXTURES}network-torch.json`), /--onnx|model/);
   });
 
   it('solve lists the ways to an output size, and converts TensorFlow SAME', () => {

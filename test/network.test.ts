@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   Conv2dError,
+  cellField,
   NETWORK_PRESETS,
   type NetworkLayer,
   describeConv2d,
@@ -248,6 +249,20 @@ describe('the presets', () => {
     const brute = bruteFields({ inputShape: [1, 16, 16], layers });
     expect(d.layers.map((l) => l.effectiveStride[0])).toEqual([2, 4, 2, 1]);
     for (const l of d.layers) expect(l.receptiveField[0], l.name).toBe(Math.max(...brute.get(l.name)!.map(span)));
+  });
+
+  it("one cell's field: where it starts and ends in the input, y·J − P … y·J − P + r − 1 on VGG-16", () => {
+    const vgg = networkPreset('vgg16');
+    expect(cellField(vgg.inputShape, vgg.layers, 'features.30', [0, 0])).toEqual([
+      [-90, 121],
+      [-90, 121],
+    ]);
+    expect(cellField(vgg.inputShape, vgg.layers, 'features.30', [3, 6])).toEqual([
+      [3 * 32 - 90, 3 * 32 - 90 + 211],
+      [6 * 32 - 90, 6 * 32 - 90 + 211],
+    ]);
+    expect(() => cellField(vgg.inputShape, vgg.layers, 'features.30', [7, 0])).toThrow(/from 0 to 6/);
+    expect(() => cellField(vgg.inputShape, vgg.layers, 'nope', [0, 0])).toThrow(/no layer is named 'nope'/);
   });
 
   it('torchvision ResNet-50 (v1.5) differs from the paper variant Araujo et al. measured (483 px), and the preset says so', () => {

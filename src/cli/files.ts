@@ -278,19 +278,15 @@ export async function writeStreamAtomically(
   }
 }
 
-/** The most a layers file (JSON) may hold. */
-const MAX_TEXT_FILE = 4 * 2 ** 20;
-
-/** Reads a small text file (a network's layers as JSON), refusing one past 4 MB before reading it. */
-export function readTextFileFor(flag: string, path: string): string {
+/**
+ * Reads a whole regular file of at most `maxBytes` (a layers file, an .onnx model), refusing a larger
+ * one, naming what it is, before reading it.
+ */
+export function readWholeFileFor(flag: string, path: string, maxBytes: number, what: string): Uint8Array {
   return readOpenFile(flag, path, (fd, stat) => {
     if (!stat.isFile()) throw new UsageError(flag, path, 'not a regular file');
-    if (stat.size > MAX_TEXT_FILE)
-      throw new UsageError(
-        flag,
-        path,
-        `the file holds ${stat.size} bytes; a layers file may hold at most ${MAX_TEXT_FILE}`,
-      );
-    return new TextDecoder().decode(readAt(fd, stat.size, 0));
+    if (stat.size > maxBytes)
+      throw new UsageError(flag, path, `the file holds ${stat.size} bytes; ${what} may hold at most ${maxBytes}`);
+    return readAt(fd, stat.size, 0);
   });
 }

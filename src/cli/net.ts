@@ -2,12 +2,18 @@ import type { Command } from 'commander';
 import { type NetworkDescription, type NetworkLayer, describeNetwork } from '../network/describe-network.js';
 import { networkPreset } from '../network/presets.js';
 import { solvePadding, tfSamePadding } from '../network/solve.js';
-import { readTextFileFor } from './files.js';
+import { readOnnxNetwork } from '../network/onnx.js';
+import { readWholeFileFor } from './files.js';
 import { UsageError, parseNumber, parseShape } from './flags.js';
+
+/** The largest layers file, and the largest model, read. */
+const MAX_LAYERS_FILE = 4 * 2 ** 20;
+const MAX_ONNX_FILE = 2 ** 30;
 
 interface NetFlags {
   preset?: string;
   layers?: string;
+  onnx?: string;
   input?: string;
   json?: boolean;
 }
@@ -66,20 +72,34 @@ export function registerNet(program: Command): void {
     )
     .option('--preset <name>', 'alexnet, vgg16, resnet18, resnet50, mobilenet_v2, unet-encoder or wavenet')
     .option('--layers <file>', 'a JSON file of layers, as describeNetwork takes them ([{ "type": "conv2d", … }])')
-    .option('--input <shape>', "input shape: C,H,W or N,C,H,W (C,L for 1-D); default: the preset's")
+    .option('--onnx <file>', 'an .onnx model: its convolution skeleton (needs the onnx-proto package)')
+    .option('--input <shape>', "input shape: C,H,W or N,C,H,W (C,L for 1-D); default: the preset's or the model's")
     .option('--json', 'print the description as JSON')
-    .action((flags: NetFlags) => {
-      if ((flags.preset === undefined) === (flags.layers === undefined))
-        throw new UsageError('--preset', flags.preset ?? '', 'give --preset NAME or --layers FILE (one of them)');
+    .action(async (flags: NetFlags) => {
+      const given = [flags.preset, flags.layers, flags.onnx].filter((f) => f !== undefined);
+      if (given.length !== 1)
+        throw new UsageError(
+          '--preset',
+          flags.preset ?? '',
+          'give one of --preset NAME, --layers FILE or --onnx MODEL',
+        );
       let layers: NetworkLayer[];
       let inputShape: number[] | undefined;
+      const notes: string[] = [];
       if (flags.preset !== undefined) {
         const preset = networkPreset(flags.preset);
         layers = preset.layers;
         inputShape = preset.inputShape;
+      } else if (flags.onnx !== undefined) {
+        const model = await readOnnxNetwork(readWholeFileFor('--onnx', flags.onnx, MAX_ONNX_FILE, 'a model'));
+        layers = model.layers;
+        inputShape = model.inputShape;
+        notes.push(...model.notes);
       } else {
         if (flags.input === undefined) throw new UsageError('--input', '', '--input is required with --layers');
-        const text = readTextFileFor('--layers', flags.layers!);
+        const text = new TextDecoder().decode(
+          readWholeFileFor('--layers', flags.layers!, MAX_LAYERS_FILE, 'a layers file'),
+        );
         try {
           layers = JSON.parse(text) as NetworkLayer[];
         } catch (error) {
@@ -87,8 +107,8 @@ export function registerNet(program: Command): void {
         }
       }
       if (flags.input !== undefined) inputShape = parseShape('--input', flags.input);
-      if (!inputShape) throw new UsageError('--input', '', '--input is required with --layers');
-      const d = describeNetwork(inputShape, layers);
+      const d = describeNetwork(inputShape!, layers);
+      d.notes.unshift(...notes);
       process.stdout.write(flags.json ? `${JSON.stringify(d, null, 2)}\n` : `${formatNetwork(d)}\n`);
     });
 

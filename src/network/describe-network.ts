@@ -107,6 +107,12 @@ export interface MergeLayer {
   inputs: string[];
 }
 
+/** Explicit padding, as nn.ZeroPad2d takes it: [left, right, top, bottom] (or [left, right] for 1-D). */
+export interface PadLayer extends LayerBase {
+  type: 'pad';
+  padding: number[];
+}
+
 export interface FlattenLayer extends LayerBase {
   type: 'flatten';
 }
@@ -125,6 +131,7 @@ export type NetworkLayer =
   | AdaptivePoolLayer
   | ShapeKeepingLayer
   | MergeLayer
+  | PadLayer
   | FlattenLayer
   | LinearLayer;
 
@@ -305,6 +312,43 @@ function oneDPadding(layer: Conv1dLayer): { padding: IntPair | 'same' | 'valid';
  * d.layers[1].receptiveField; // [4, 4]
  */
 export function describeNetwork(inputShape: readonly number[], layers: readonly NetworkLayer[]): NetworkDescription {
+  return walkNetwork(inputShape, layers).description;
+}
+
+/**
+ * Where one output cell of a layer looks in the network's input: per spatial axis the first and last
+ * input cell of its field (unclipped: negative or past the input where it reaches into the padding),
+ * or null for a cell no input reaches. `cell` is the cell's spatial index, e.g. [y, x].
+ *
+ * @example
+ * cellField([3, 32, 32], layers, 'pool2', [0, 0]); // [[-3, 12], [-3, 12]]
+ */
+export function cellField(
+  inputShape: readonly number[],
+  layers: readonly NetworkLayer[],
+  layerName: string,
+  cell: readonly number[],
+): ([number, number] | null)[] {
+  const node = walkNetwork(inputShape, layers).nodes.get(layerName);
+  if (!node) throw new Conv2dError('layerName', layerName, `no layer is named '${layerName}'`);
+  if (!Array.isArray(cell) || cell.length !== node.spatial.length)
+    throw new Conv2dError(
+      'cell',
+      cell,
+      `a cell of '${layerName}' has ${node.spatial.length} indices (its size is ${formatValue(node.spatial)})`,
+    );
+  return node.fields.map((field, a) => {
+    const i = cell[a]!;
+    if (!Number.isInteger(i) || i < 0 || i >= field.lo.length)
+      throw new Conv2dError('cell', cell, `index ${a} must be an integer from 0 to ${field.lo.length - 1}`);
+    return field.lo[i]! > field.hi[i]! ? null : [field.lo[i]!, field.hi[i]!];
+  });
+}
+
+function walkNetwork(
+  inputShape: readonly number[],
+  layers: readonly NetworkLayer[],
+): { description: NetworkDescription; nodes: Map<string, Node> } {
   checkShape(inputShape, 'inputShape');
   if (inputShape.length < 2 || inputShape.length > 4)
     throw new Conv2dError(
@@ -394,13 +438,16 @@ export function describeNetwork(inputShape: readonly number[], layers: readonly 
   if (unread.length)
     notes.push(`layers whose output no later layer reads: ${unread.map((d) => `'${d.name}'`).join(', ')}`);
   return {
-    inputShape: [...inputShape],
-    layers: described,
-    totals: {
-      parameters: described.reduce((s, d) => s + d.parameters, 0),
-      macs: described.reduce((s, d) => s + d.macs, 0),
+    description: {
+      inputShape: [...inputShape],
+      layers: described,
+      totals: {
+        parameters: described.reduce((s, d) => s + d.parameters, 0),
+        macs: described.reduce((s, d) => s + d.macs, 0),
+      },
+      notes,
     },
-    notes,
+    nodes,
   };
 }
 
@@ -531,6 +578,33 @@ function describeLayer(
         macs: 0,
       };
     }
+    case 'pad': {
+      needSpatial();
+      const sides = layer.padding;
+      if (
+        !Array.isArray(sides) ||
+        sides.length !== 2 * x.spatial.length ||
+        !sides.every((p) => Number.isInteger(p) && p >= 0)
+      )
+        throw new Conv2dError(
+          'padding',
+          sides,
+          `padding must be ${x.spatial.length === 2 ? '[left, right, top, bottom]' : '[left, right]'} of non-negative integers`,
+        );
+      // ZeroPad2d's order is the last axis first: (left, right) for the width, then (top, bottom).
+      const before = x.spatial.map((_, a) => sides[2 * (x.spatial.length - 1 - a)]!);
+      const after = x.spatial.map((_, a) => sides[2 * (x.spatial.length - 1 - a) + 1]!);
+      const out = x.spatial.map((n, a) => n + before[a]! + after[a]!);
+      return {
+        node: node(
+          x.channels,
+          out,
+          x.fields.map((f, a) => windowField(f, out[a]!, 1, 1, before[a]!, 1)),
+        ),
+        parameters: 0,
+        macs: 0,
+      };
+    }
     case 'flatten': {
       const features = x.channels * x.spatial.reduce((a, b) => a * b, 1);
       return { node: node(features, [], globalField(x.fields)), parameters: 0, macs: 0 };
@@ -610,7 +684,7 @@ function describeLayer(
       throw new Conv2dError(
         'type',
         (layer as { type: unknown }).type,
-        `unknown layer type; the types are conv2d, convTranspose2d, conv1d, maxPool2d, avgPool2d, maxPool1d, avgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, flatten, linear, add, concat, and the shape-keeping ${SHAPE_KEEPING_TYPES.join(', ')}`,
+        `unknown layer type; the types are conv2d, convTranspose2d, conv1d, maxPool2d, avgPool2d, maxPool1d, avgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, pad, flatten, linear, add, concat, and the shape-keeping ${SHAPE_KEEPING_TYPES.join(', ')}`,
       );
     }
   }
