@@ -66,7 +66,7 @@ function tensorOf(t: {
     throw new Conv2dError('model', t.name, `initializer '${t.name}' is not float32 (ONNX data type ${t.dataType})`);
   const count = shape.reduce((a, b) => a * b, 1);
   let data: Float32Array;
-  if (t.rawData && t.rawData.length) {
+  if (t.rawData?.length) {
     if (t.rawData.length !== 4 * count)
       throw new Conv2dError(
         'model',
@@ -92,7 +92,7 @@ function intsOf(t: {
   rawData?: Uint8Array | null;
   dataType?: number | null;
 }): number[] {
-  if (t.rawData && t.rawData.length) {
+  if (t.rawData?.length) {
     const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
     const width = t.dataType === 6 ? 4 : 8;
     return Array.from({ length: t.rawData.length / width }, (_, i) =>
@@ -118,8 +118,7 @@ export async function readOnnxNetwork(bytes: Uint8Array): Promise<OnnxNetwork> {
     throw new Conv2dError('model', `${bytes.length} bytes`, `not an ONNX model: ${(error as Error).message}`);
   }
   const graph = model.graph;
-  if (!graph || !graph.node)
-    throw new Conv2dError('model', `${bytes.length} bytes`, 'not an ONNX model: it has no graph');
+  if (!graph?.node) throw new Conv2dError('model', `${bytes.length} bytes`, 'not an ONNX model: it has no graph');
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const notes: string[] = [];
   const inputs = (graph.input ?? []).filter((v) => !initializers.has(v.name ?? ''));
