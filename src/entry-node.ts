@@ -2,3 +2,4 @@
 import './platform/install-node.js';
 
 export * from './index.js';
+export { readOnnxNetwork } from './network/onnx-node.js';

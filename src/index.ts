@@ -119,9 +119,10 @@ export type { Figure, TransposedFigure } from './viz/presets.js';
 export { defineConvAnimation, optionsFromAttributes } from './viz/element.js';
 export { KERNEL_PRESETS, filterRgba } from './viz/filter.js';
 export type { KernelPreset } from './viz/filter.js';
-export { cellField, describeNetwork, SHAPE_KEEPING_TYPES } from './network/describe-network.js';
+export { cellField, cellFields, describeNetwork, SHAPE_KEEPING_TYPES } from './network/describe-network.js';
 export type {
   AdaptivePoolLayer,
+  CellFieldOf,
   Conv1dLayer,
   Conv2dLayer,
   ConvTranspose2dLayer,
@@ -131,6 +132,7 @@ export type {
   NetworkDescription,
   NetworkLayer,
   NetworkLayerDescription,
+  PadLayer,
   PoolLayer,
   ShapeKeepingLayer,
 } from './network/describe-network.js';
@@ -139,5 +141,5 @@ export type { NetworkPreset } from './network/presets.js';
 export { solvePadding, tfSamePadding } from './network/solve.js';
 export type { Solution, SolveOptions, TfSamePadding } from './network/solve.js';
 export type { PoolOptions } from './network/pool.js';
-export { readOnnxNetwork } from './network/onnx.js';
-export type { OnnxNetwork } from './network/onnx.js';
+export { onnxNetwork } from './network/onnx.js';
+export type { OnnxNetwork, OnnxProto } from './network/onnx.js';

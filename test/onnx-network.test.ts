@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { Conv2dError, conv2d, convTranspose2d, describeNetwork, readOnnxNetwork, tensor } from '../src/index.js';
+import { Conv2dError, conv2d, convTranspose2d, describeNetwork, readOnnxNetwork, tensor } from '../src/entry-node.js';
 import { seededRandom } from '../src/core/random.js';
 import { FIXTURES, expectClose } from './helpers.js';
 

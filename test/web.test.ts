@@ -349,6 +349,40 @@ describe('the playground', () => {
     await restored.close();
   });
 
+  it('the network panel: a preset layer by layer; click the picture and the receptive field lights; state in the URL', async () => {
+    const { page, errors } = await open();
+    await page.getByTestId('net-preset').selectOption('vgg16');
+    expect(await text(page, 'net-status')).toContain('138,357,544 parameters');
+    expect(await page.locator('#net-table tbody tr').count()).toBe(40);
+    expect(await page.locator('#net-table tr.selected').getAttribute('data-layer')).toBe('features.30');
+    expect(await page.locator('#net-chart .net-bar').count()).toBe(16); // 13 convolutions, 3 linear layers
+    // The centre of the 224 × 224 input: cell (3, 3) of the last feature map, rows 3·32 − 90 … + 211.
+    const canvas = page.getByTestId('net-picture');
+    const box = (await canvas.boundingBox())!;
+    await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    expect(await text(page, 'net-field')).toContain(
+      'cell (3, 3) of features.30: input rows 6 … 217, columns 6 … 217 (212 × 212',
+    );
+    expect(page.url()).toContain('net=vgg16');
+    expect(page.url()).toContain('net-cell=3%2C3');
+    // An earlier layer: choose its row, and the field of the cell there is its own.
+    await page.locator('#net-table tr[data-layer="features.4"]').click();
+    await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    expect(await text(page, 'net-field')).toMatch(/of features\.4: input rows \d+ … \d+, columns \d+ … \d+ \(6 × 6/);
+    const url = page.url();
+    // Open a convolution in the single-layer animation: its geometry on a readable slice.
+    await page.getByTestId('net-open-2').click();
+    expect(await page.getByTestId('kernel-h').inputValue()).toBe('3');
+    expect(await page.getByTestId('in-channels').inputValue()).toBe('3');
+    expect(await text(page, 'net-status')).toContain('features.2: its geometry shown on 3 → 2 channels of 9 × 9');
+    await page.close();
+    const { page: restored } = await open(url.slice(url.indexOf('?')));
+    expect(await restored.getByTestId('net-preset').inputValue()).toBe('vgg16');
+    expect(await text(restored, 'net-field')).toMatch(/of features\.4: .*\(6 × 6/);
+    expect(errors).toEqual([]);
+    await restored.close();
+  });
+
   it('switches the picture to Chinese, and keeps the language in the URL', async () => {
     const { page, errors } = await open();
     await page.getByTestId('lang').selectOption('zh-CN');

@@ -5,10 +5,11 @@
 // DejaVu Sans as web fonts (split by script, loaded as needed): the font the Node renderer registers.
 import '@fontsource/dejavu-sans/400.css';
 import '@fontsource/dejavu-sans/700.css';
-import { CJK_FONT_FAMILY, ConvlabError } from '../src/entry-browser.js';
+import { CJK_FONT_FAMILY, ConvlabError, type NetworkLayer } from '../src/entry-browser.js';
 import { $ } from './dom.js';
 import { setUpExport } from './export-panel.js';
 import { FilterPanel } from './filter-panel.js';
+import { NetworkPanel } from './network-panel.js';
 import { setUpMeasure } from './measure-panel.js';
 import { showBounds, showNumbers } from './numbers.js';
 import { embedded, readConfiguration, restoreFromUrl, saveToUrl } from './state.js';
@@ -96,6 +97,67 @@ function wireControls(): void {
   });
 }
 
+/**
+ * A network's conv layer in the single-layer animation: its geometry (kernel, stride, padding,
+ * dilation, padding mode, bias) on a slice small enough to read — at most 3 input and 2 output
+ * channels (a depthwise layer stays depthwise, 3 channels), at most 9 × 9 cells or the dilated kernel's
+ * span — said in the status line, since a 512-channel layer cannot be drawn cell by cell.
+ */
+function openLayer(inputShape: number[], layer: NetworkLayer): void {
+  if (layer.type !== 'conv2d') return;
+  const [, fullChannels, fullHeight, fullWidth] = inputShape.length === 4 ? inputShape : [1, ...inputShape];
+  const depthwise = (layer.groups ?? 1) > 1 && layer.groups === fullChannels && layer.outChannels === fullChannels;
+  const channels = Math.min(fullChannels!, 3);
+  const outChannels = depthwise ? channels : Math.min(layer.outChannels, 2);
+  const span = (k: number, d: number) => d * (k - 1) + 1;
+  const kernel = typeof layer.kernelSize === 'number' ? [layer.kernelSize, layer.kernelSize] : layer.kernelSize;
+  const dilation =
+    layer.dilation === undefined
+      ? [1, 1]
+      : typeof layer.dilation === 'number'
+        ? [layer.dilation, layer.dilation]
+        : layer.dilation;
+  const height = Math.min(fullHeight!, Math.max(9, span(kernel[0]!, dilation[0]!)));
+  const width = Math.min(fullWidth!, Math.max(9, span(kernel[1]!, dilation[1]!)));
+  const batch = 1;
+  const pair = (value: unknown, plain: number) =>
+    value === undefined ? [plain, plain] : typeof value === 'number' ? [value, value] : (value as number[]);
+  const set = (id: string, value: unknown) => {
+    $<HTMLInputElement>(id).value = String(value);
+  };
+  set('operation', 'forward');
+  set('batch', batch);
+  set('in-channels', channels);
+  set('height', height);
+  set('width', width);
+  set('out-channels', outChannels);
+  for (const [name, value, plain] of [
+    ['kernel', layer.kernelSize, 1],
+    ['stride', layer.stride, 1],
+    ['dilation', layer.dilation, 1],
+  ] as const) {
+    const [h, w] = pair(value, plain);
+    set(`${name}-h`, h);
+    set(`${name}-w`, w);
+  }
+  if (typeof layer.padding === 'string') set('padding-kind', layer.padding);
+  else {
+    set('padding-kind', 'numbers');
+    const [h, w] = pair(layer.padding, 0);
+    set('padding-h', h);
+    set('padding-w', w);
+  }
+  set('groups', depthwise ? channels : 1);
+  set('padding-mode', layer.paddingMode ?? 'zeros');
+  $<HTMLInputElement>('bias').checked = layer.bias !== false;
+  showOperationControls();
+  update();
+  $('net-status').textContent =
+    `${layer.name}: its geometry shown on ${channels} → ${outChannels} channels of ${height} × ${width} ` +
+    `(the layer: ${fullChannels} → ${layer.outChannels} on ${fullHeight} × ${fullWidth})`;
+  $('animation').scrollIntoView();
+}
+
 async function main(): Promise<void> {
   await Promise.all([
     document.fonts.load('16px "DejaVu Sans"', 'Input — ×−·'),
@@ -119,6 +181,8 @@ async function main(): Promise<void> {
   const filter = new FilterPanel();
   await filter.load(new URL('./sample.png', location.href).href);
   update();
+  const network = new NetworkPanel(openLayer);
+  await network.restore(new URL('./sample.png', location.href).href);
   document.body.dataset.ready = 'true';
   // For tests and the curious: the current animation (cell positions, links).
   (window as unknown as { convlab: unknown }).convlab = {

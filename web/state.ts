@@ -119,6 +119,8 @@ export function restoreFromUrl(): { step: number; pinned: boolean; refused: stri
 
 export function saveToUrl(step: number): void {
   const params = new URLSearchParams();
+  // The network panel's own state (net, net-input, net-layer, net-cell) stays as it is.
+  for (const [key, value] of new URLSearchParams(location.search)) if (key.startsWith('net')) params.set(key, value);
   if (embedded) params.set('embed', '1');
   for (const id of CONTROL_IDS) {
     const element = $<HTMLInputElement>(id);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type NetworkDescription, type NetworkLayer, describeNetwork } from '../network/describe-network.js';
 import { networkPreset } from '../network/presets.js';
 import { solvePadding, tfSamePadding } from '../network/solve.js';
-import { readOnnxNetwork } from '../network/onnx.js';
+import { readOnnxNetwork } from '../network/onnx-node.js';
 import { readWholeFileFor } from './files.js';
 import { UsageError, parseNumber, parseShape } from './flags.js';
 

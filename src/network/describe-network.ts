@@ -315,34 +315,47 @@ export function describeNetwork(inputShape: readonly number[], layers: readonly 
   return walkNetwork(inputShape, layers).description;
 }
 
+/** Where one output cell of a layer looks: per spatial axis its first and last input cell, or null where no input reaches it. */
+export type CellFieldOf = (layerName: string, cell: readonly number[]) => ([number, number] | null)[];
+
 /**
- * Where one output cell of a layer looks in the network's input: per spatial axis the first and last
- * input cell of its field (unclipped: negative or past the input where it reaches into the padding),
- * or null for a cell no input reaches. `cell` is the cell's spatial index, e.g. [y, x].
+ * The fields of every cell of every layer, computed once: a function from (layer name, cell) to where
+ * that output cell looks in the network's input — per spatial axis the first and last input cell of
+ * its field (unclipped: negative, or past the input, where it reaches into the padding). `cell` is the
+ * cell's spatial index, e.g. [y, x].
  *
  * @example
- * cellField([3, 32, 32], layers, 'pool2', [0, 0]); // [[-3, 12], [-3, 12]]
+ * const fieldOf = cellFields([3, 32, 32], layers);
+ * fieldOf('pool2', [0, 0]); // [[-3, 12], [-3, 12]]
  */
+export function cellFields(inputShape: readonly number[], layers: readonly NetworkLayer[]): CellFieldOf {
+  const { nodes } = walkNetwork(inputShape, layers);
+  return (layerName, cell) => {
+    const node = nodes.get(layerName);
+    if (!node) throw new Conv2dError('layerName', layerName, `no layer is named '${layerName}'`);
+    if (!Array.isArray(cell) || cell.length !== node.spatial.length)
+      throw new Conv2dError(
+        'cell',
+        cell,
+        `a cell of '${layerName}' has ${node.spatial.length} indices (its size is ${formatValue(node.spatial)})`,
+      );
+    return node.fields.map((field, a) => {
+      const i = cell[a]!;
+      if (!Number.isInteger(i) || i < 0 || i >= field.lo.length)
+        throw new Conv2dError('cell', cell, `index ${a} must be an integer from 0 to ${field.lo.length - 1}`);
+      return field.lo[i]! > field.hi[i]! ? null : [field.lo[i]!, field.hi[i]!];
+    });
+  };
+}
+
+/** {@link cellFields} for one cell. */
 export function cellField(
   inputShape: readonly number[],
   layers: readonly NetworkLayer[],
   layerName: string,
   cell: readonly number[],
 ): ([number, number] | null)[] {
-  const node = walkNetwork(inputShape, layers).nodes.get(layerName);
-  if (!node) throw new Conv2dError('layerName', layerName, `no layer is named '${layerName}'`);
-  if (!Array.isArray(cell) || cell.length !== node.spatial.length)
-    throw new Conv2dError(
-      'cell',
-      cell,
-      `a cell of '${layerName}' has ${node.spatial.length} indices (its size is ${formatValue(node.spatial)})`,
-    );
-  return node.fields.map((field, a) => {
-    const i = cell[a]!;
-    if (!Number.isInteger(i) || i < 0 || i >= field.lo.length)
-      throw new Conv2dError('cell', cell, `index ${a} must be an integer from 0 to ${field.lo.length - 1}`);
-    return field.lo[i]! > field.hi[i]! ? null : [field.lo[i]!, field.hi[i]!];
-  });
+  return cellFields(inputShape, layers)(layerName, cell);
 }
 
 function walkNetwork(

@@ -1,5 +1,5 @@
 import type { Tensor } from '../core/tensor.js';
-import { Conv2dError, loadOptional } from '../errors/index.js';
+import { Conv2dError } from '../errors/index.js';
 import type { NetworkLayer } from './describe-network.js';
 
 /**
@@ -10,8 +10,14 @@ import type { NetworkLayer } from './describe-network.js';
  * described, animated and run with its real weights. A node on the data path that changes the
  * geometry and is not one of these (a Reshape, a Resize, a Slice…) is named, not guessed: the
  * skeleton stops before it and says where. Decoding uses the `onnx-proto` package (an optional peer
- * dependency, loaded only here).
+ * dependency), passed in: `readOnnxNetwork(bytes)` in Node loads it; a page passes its own import, so
+ * the package's browser entry names no optional module a bundler would have to resolve.
  */
+
+/** What the reader needs of the `onnx-proto` package: its default export's decoder. */
+export interface OnnxProto {
+  onnx: { ModelProto: { decode(bytes: Uint8Array): unknown } };
+}
 
 export interface OnnxNetwork {
   /** The graph input's shape; a symbolic dimension (a batch named 'N') is read as 1, and `notes` says so. */
@@ -103,17 +109,19 @@ function intsOf(t: {
 }
 
 /**
- * Reads the convolution skeleton of an ONNX model (the bytes of a `.onnx` file).
+ * Reads the convolution skeleton of an ONNX model (the bytes of a `.onnx` file), decoded with the
+ * `onnx-proto` package's default export.
  *
  * @example
- * const model = await readOnnxNetwork(readFileSync('model.onnx'));
+ * import onnxProto from 'onnx-proto';
+ * const model = onnxNetwork(new Uint8Array(await file.arrayBuffer()), onnxProto);
  * describeNetwork(model.inputShape, model.layers);
  */
-export async function readOnnxNetwork(bytes: Uint8Array): Promise<OnnxNetwork> {
-  const { onnx } = (await loadOptional(() => import('onnx-proto'), ['onnx-proto'], 'reading .onnx models')).default;
-  let model: ReturnType<typeof onnx.ModelProto.decode>;
+export function onnxNetwork(bytes: Uint8Array, proto: OnnxProto): OnnxNetwork {
+  type Model = import('onnx-proto').onnx.ModelProto;
+  let model: Model;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = proto.onnx.ModelProto.decode(bytes) as Model;
   } catch (error) {
     throw new Conv2dError('model', `${bytes.length} bytes`, `not an ONNX model: ${(error as Error).message}`);
   }

@@ -1,0 +1,302 @@
+// Through a network: a preset or the user's .onnx model described layer by layer (the library's
+// describeNetwork) — shapes, receptive fields, cost in a table and a bar chart; click the picture and
+// the receptive field of the cell there lights up, one outline a layer; open a conv layer in the
+// single-layer animation. The state (network, input, layer, cell) lives in the URL.
+import {
+  type CellFieldOf,
+  ConvlabError,
+  NETWORK_PRESETS,
+  type NetworkDescription,
+  type NetworkLayer,
+  cellFields,
+  describeNetwork,
+  networkPreset,
+  onnxNetwork,
+} from '../src/entry-browser.js';
+import { $ } from './dom.js';
+
+/** The largest model file the page reads. */
+const MAX_MODEL_BYTES = 256 * 2 ** 20;
+
+interface Loaded {
+  name: string;
+  inputShape: number[];
+  layers: NetworkLayer[];
+  description: NetworkDescription;
+  fieldOf: CellFieldOf;
+}
+
+export class NetworkPanel {
+  #loaded: Loaded | null = null;
+  #layer: string | null = null;
+  #cell: number[] | null = null;
+  #sample: HTMLImageElement | null = null;
+  readonly #canvas = $<HTMLCanvasElement>('net-picture');
+
+  constructor(readonly openLayer: (inputShape: number[], layer: NetworkLayer) => void) {
+    const select = $<HTMLSelectElement>('net-preset');
+    for (const preset of NETWORK_PRESETS) select.add(new Option(preset.name, preset.name));
+    select.addEventListener('change', () => {
+      $<HTMLInputElement>('net-input').value = '';
+      this.#cell = null;
+      this.#layer = null;
+      this.show();
+    });
+    $('net-input').addEventListener('change', () => this.show());
+    $<HTMLInputElement>('net-onnx').addEventListener('change', (event) => {
+      const file = (event.target as HTMLInputElement).files?.[0];
+      if (file) void this.loadModel(file);
+    });
+    this.#canvas.addEventListener('click', (event) => this.#click(event));
+  }
+
+  /** Restores the panel from the URL (`net`, `net-input`, `net-layer`, `net-cell`). */
+  async restore(sampleUrl: string): Promise<void> {
+    this.#sample = new Image();
+    this.#sample.src = sampleUrl;
+    await this.#sample.decode().catch(() => undefined);
+    const params = new URLSearchParams(location.search);
+    const preset = params.get('net');
+    if (preset && NETWORK_PRESETS.some((p) => p.name === preset)) $<HTMLSelectElement>('net-preset').value = preset;
+    $<HTMLInputElement>('net-input').value = params.get('net-input') ?? '';
+    this.#layer = params.get('net-layer');
+    const cell = params.get('net-cell');
+    this.#cell = cell && /^\d{1,6}(,\d{1,6})?$/.test(cell) ? cell.split(',').map(Number) : null;
+    this.show();
+  }
+
+  /** Describes the chosen preset on the chosen input, or says why not in the library's words. */
+  show(): void {
+    const name = $<HTMLSelectElement>('net-preset').value;
+    if (!name) {
+      this.#loaded = null;
+      this.#render();
+      return;
+    }
+    const preset = networkPreset(name);
+    this.#describe(name, this.#inputShape(preset.inputShape), preset.layers);
+  }
+
+  async loadModel(file: File): Promise<void> {
+    if (file.size > MAX_MODEL_BYTES) {
+      $('net-status').textContent =
+        `${file.name}: ${file.size} bytes; the page reads models of at most ${MAX_MODEL_BYTES}`;
+      return;
+    }
+    try {
+      // The page's own copy of onnx-proto, loaded with the first model (the library takes the decoder).
+      const proto = (await import('onnx-proto')).default;
+      const model = onnxNetwork(new Uint8Array(await file.arrayBuffer()), proto as never);
+      $<HTMLSelectElement>('net-preset').value = '';
+      this.#describe(file.name, this.#inputShape(model.inputShape), model.layers, model.notes);
+    } catch (error) {
+      if (!(error instanceof ConvlabError)) throw error;
+      $('net-status').textContent = error.message;
+    }
+  }
+
+  #inputShape(fallback: number[]): number[] {
+    const text = $<HTMLInputElement>('net-input').value.trim();
+    return text ? text.split(',').map((part) => Number(part.trim())) : fallback;
+  }
+
+  #describe(name: string, inputShape: number[], layers: NetworkLayer[], notes: string[] = []): void {
+    try {
+      const description = describeNetwork(inputShape, layers);
+      description.notes.unshift(...notes);
+      this.#loaded = { name, inputShape, layers, description, fieldOf: cellFields(inputShape, layers) };
+      // The layers with a grid of cells to click (not the global pooling that ends a classifier).
+      const spatial = description.layers.filter(
+        (l) => l.receptiveField.length === 2 && l.outputShape.length >= 3 && !l.type.startsWith('adaptive'),
+      );
+      if (!spatial.some((l) => l.name === this.#layer)) this.#layer = spatial.at(-1)?.name ?? null;
+      $('net-status').textContent =
+        `${name}: ${description.layers.length} layers, ${description.totals.parameters.toLocaleString('en-US')} parameters, ` +
+        `${description.totals.macs.toLocaleString('en-US')} MACs`;
+    } catch (error) {
+      if (!(error instanceof ConvlabError)) throw error;
+      this.#loaded = null;
+      $('net-status').textContent = error.message;
+    }
+    this.#render();
+  }
+
+  #render(): void {
+    this.#table();
+    this.#chart();
+    this.#picture();
+    this.#save();
+  }
+
+  #table(): void {
+    const table = $<HTMLTableElement>('net-table');
+    table.replaceChildren();
+    if (!this.#loaded) return;
+    const head = table.createTHead().insertRow();
+    for (const title of [
+      'layer',
+      'type',
+      'output shape',
+      'receptive field',
+      'stride',
+      'padding',
+      'parameters',
+      'MACs',
+      '',
+    ])
+      head.insertCell().textContent = title;
+    const body = table.createTBody();
+    this.#loaded.description.layers.forEach((l, index) => {
+      const row = body.insertRow();
+      row.dataset.layer = l.name;
+      if (l.name === this.#layer) row.classList.add('selected');
+      const cells = [
+        l.name,
+        l.type,
+        `(${l.outputShape.join(', ')})`,
+        l.receptiveField.join(' × '),
+        l.effectiveStride.map((v) => +v.toPrecision(4)).join(' × '),
+        l.effectivePadding.map((v) => +v.toPrecision(4)).join(' × '),
+        l.parameters.toLocaleString('en-US'),
+        l.macs.toLocaleString('en-US'),
+      ];
+      for (const text of cells) row.insertCell().textContent = text;
+      const action = row.insertCell();
+      const layer = this.#loaded!.layers[index]!;
+      if (l.outputShape.length >= 3 && l.receptiveField.length === 2) {
+        row.addEventListener('click', () => {
+          this.#layer = l.name;
+          this.#render();
+        });
+      }
+      if (layer.type === 'conv2d') {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = 'animate';
+        button.dataset.testid = `net-open-${index}`;
+        button.addEventListener('click', (event) => {
+          event.stopPropagation();
+          const input = this.#inputOf(index);
+          if (input) this.openLayer(input, layer);
+        });
+        action.append(button);
+      }
+    });
+  }
+
+  /** The shape a layer reads, from the description (the network's input for the first). */
+  #inputOf(index: number): number[] | null {
+    const { description, inputShape, layers } = this.#loaded!;
+    const layer = layers[index]! as { input?: string };
+    const from = layer.input ?? (index === 0 ? 'input' : description.layers[index - 1]!.name);
+    if (from === 'input') return inputShape;
+    return description.layers.find((l) => l.name === from)?.outputShape ?? null;
+  }
+
+  /** MACs per layer as bars (the layers that compute anything). */
+  #chart(): void {
+    const chart = $('net-chart');
+    chart.replaceChildren();
+    if (!this.#loaded) return;
+    const costly = this.#loaded.description.layers.filter((l) => l.macs > 0);
+    const most = Math.max(1, ...costly.map((l) => l.macs));
+    for (const l of costly) {
+      const bar = document.createElement('div');
+      bar.className = 'net-bar';
+      bar.title = `${l.name}: ${l.macs.toLocaleString('en-US')} MACs, ${l.parameters.toLocaleString('en-US')} parameters`;
+      bar.style.width = `${Math.max(0.5, (100 * l.macs) / most)}%`;
+      chart.append(bar);
+    }
+  }
+
+  /** The sample picture at the network's input size, the chosen layer's field for the chosen cell, one outline a layer. */
+  #picture(): void {
+    const canvas = this.#canvas;
+    const ctx = canvas.getContext('2d')!;
+    const loaded = this.#loaded;
+    const [H, W] = loaded ? loaded.inputShape.slice(-2) : [0, 0];
+    if (!loaded || loaded.inputShape.length < 3 || !this.#sample?.naturalWidth || !H || !W || H > 4096 || W > 4096) {
+      canvas.width = canvas.height = 0;
+      return;
+    }
+    // Shown at most 448 px a side; fields are in input cells.
+    const scale = Math.min(448 / H!, 448 / W!, 4);
+    canvas.width = Math.round(W! * scale);
+    canvas.height = Math.round(H! * scale);
+    ctx.drawImage(this.#sample, 0, 0, canvas.width, canvas.height);
+    const field = $('net-field');
+    field.textContent = this.#layer ? `click the picture: the field of the ${this.#layer} cell there` : '';
+    if (!this.#layer || !this.#cell) return;
+    // Layer by layer: the field of the cell nearest the clicked point in every layer up to the chosen one.
+    const upTo = loaded.description.layers.findIndex((l) => l.name === this.#layer);
+    const chosen = loaded.fieldOf(this.#layer, this.#cell);
+    const [cy, cx] = chosen.map((span) => (span ? (span[0] + span[1]) / 2 : 0));
+    ctx.lineWidth = 1;
+    for (const l of loaded.description.layers.slice(0, upTo)) {
+      if (l.outputShape.length < 3 || l.receptiveField.length !== 2) continue;
+      const cell = l.outputShape.slice(-2).map((n, a) => {
+        const [J, P, r] = [l.effectiveStride[a]!, l.effectivePadding[a]!, l.receptiveField[a]!];
+        return Math.min(n - 1, Math.max(0, Math.round(((a === 0 ? cy! : cx!) + P - (r - 1) / 2) / J)));
+      });
+      this.#outline(ctx, loaded.fieldOf(l.name, cell), scale, 'rgba(9, 105, 218, 0.5)');
+    }
+    ctx.fillStyle = 'rgba(240, 162, 2, 0.3)';
+    this.#outline(ctx, chosen, scale, '#c2410c', true);
+    const [rows, columns] = chosen;
+    field.textContent =
+      `cell (${this.#cell.join(', ')}) of ${this.#layer}: input rows ${rows ? `${rows[0]} … ${rows[1]}` : 'none'}, ` +
+      `columns ${columns ? `${columns[0]} … ${columns[1]}` : 'none'} (${rows && columns ? `${rows[1] - rows[0] + 1} × ${columns[1] - columns[0] + 1}` : '—'}; ` +
+      'beyond 0 … size − 1 the field reaches into the padding)';
+  }
+
+  #outline(
+    ctx: CanvasRenderingContext2D,
+    [rows, columns]: ([number, number] | null)[],
+    scale: number,
+    stroke: string,
+    fill = false,
+  ): void {
+    if (!rows || !columns) return;
+    const x = columns[0] * scale,
+      y = rows[0] * scale,
+      w = (columns[1] - columns[0] + 1) * scale,
+      h = (rows[1] - rows[0] + 1) * scale;
+    if (fill) ctx.fillRect(x, y, w, h);
+    ctx.strokeStyle = stroke;
+    ctx.lineWidth = fill ? 3 : 1;
+    ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+  }
+
+  /** A click on the picture: the chosen layer's cell whose field is centred nearest the point. */
+  #click(event: MouseEvent): void {
+    const loaded = this.#loaded;
+    if (!loaded || !this.#layer) return;
+    const layer = loaded.description.layers.find((l) => l.name === this.#layer)!;
+    const rect = this.#canvas.getBoundingClientRect();
+    const scale = this.#canvas.width / loaded.inputShape.at(-1)!;
+    const point = [
+      ((event.clientY - rect.top) * this.#canvas.height) / rect.height / scale,
+      ((event.clientX - rect.left) * this.#canvas.width) / rect.width / scale,
+    ];
+    this.#cell = layer.outputShape.slice(-2).map((n, a) => {
+      const [J, P, r] = [layer.effectiveStride[a]!, layer.effectivePadding[a]!, layer.receptiveField[a]!];
+      return Math.min(n - 1, Math.max(0, Math.round((point[a]! + P - (r - 1) / 2) / J)));
+    });
+    this.#render();
+  }
+
+  /** The panel's state in the URL, beside the controls' (presets by name). */
+  #save(): void {
+    const params = new URLSearchParams(location.search);
+    for (const key of ['net', 'net-input', 'net-layer', 'net-cell']) params.delete(key);
+    const preset = $<HTMLSelectElement>('net-preset').value;
+    if (preset) {
+      params.set('net', preset);
+      const input = $<HTMLInputElement>('net-input').value.trim();
+      if (input) params.set('net-input', input);
+      if (this.#layer) params.set('net-layer', this.#layer);
+      if (this.#cell) params.set('net-cell', this.#cell.join(','));
+    }
+    history.replaceState(null, '', `${location.pathname}?${params}`);
+  }
+}
