@@ -119,7 +119,13 @@ export type { Figure, TransposedFigure } from './viz/presets.js';
 export { defineConvAnimation, optionsFromAttributes } from './viz/element.js';
 export { KERNEL_PRESETS, filterRgba } from './viz/filter.js';
 export type { KernelPreset } from './viz/filter.js';
-export { cellField, cellFields, describeNetwork, SHAPE_KEEPING_TYPES } from './network/describe-network.js';
+export {
+  cellField,
+  cellFields,
+  describeNetwork,
+  inputShapeOf,
+  SHAPE_KEEPING_TYPES,
+} from './network/describe-network.js';
 export type {
   AdaptivePoolLayer,
   CellFieldOf,

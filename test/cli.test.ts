@@ -621,6 +621,31 @@ describe('convlab net and solve', () => {
     expectUsageError(convlab('net', '--onnx', `${FIXTURES}network-torch.json`), /--onnx|model/);
   });
 
+  it("animates a model's convolution with its own weights (gif --onnx --layer)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'convlab-onnx-gif-'));
+    const model = `${FIXTURES}onnx/skip-net.onnx`;
+    // /mid/Conv: 4 → 6 channels, (3, 1) kernel, on the 7 × 6 map the model gives it: 6·7·6 steps.
+    const r = convlab(
+      'gif',
+      '--onnx',
+      model,
+      '--layer',
+      '/mid/Conv',
+      '--mode',
+      'values',
+      '--cell-size',
+      '8',
+      '--output',
+      join(dir, 'mid.gif'),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('(252 frames)');
+    expectUsageError(
+      convlab('gif', '--onnx', model, '--layer', 'nope', '--output', join(dir, 'x.gif')),
+      /--layer 'nope'.*\/down\/Conv, \/mid\/Conv, \/up\/ConvTranspose, \/head\/Conv/,
+    );
+  });
+
   it('solve lists the ways to an output size, and converts TensorFlow SAME', () => {
     const r = convlab('solve', '--input', '224', '--output', '112', '--kernel', '3', '--json');
     expect(r.code, r.stderr).toBe(0);

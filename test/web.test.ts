@@ -383,6 +383,41 @@ describe('the playground', () => {
     await restored.close();
   });
 
+  it('the network panel: layers added, removed and moved (kept in the URL), and your own .onnx model', async () => {
+    const { page, errors } = await open('?net=resnet18');
+    expect(await text(page, 'net-status')).toContain('11,689,512 parameters');
+    const rows = () => page.locator('#net-table tbody tr').count();
+    const before = await rows();
+    await page.getByTestId('net-remove-0').click(); // conv1: the stem's BatchNorm now reads the input's 3 channels
+    expect(await text(page, 'net-status')).toMatch(/resnet18 \(edited\)|running_mean|channels|layer/);
+    await page.getByTestId('net-preset').selectOption('vgg16');
+    await page.locator('#net-table tr[data-layer="features.29"]').click();
+    await page.getByTestId('net-add').fill('{"type": "avgPool2d", "kernelSize": 2, "name": "extra"}');
+    await page.getByTestId('net-add-button').click();
+    expect(await rows()).toBe(41);
+    expect(await page.locator('#net-table tbody tr').nth(30).getAttribute('data-layer')).toBe('extra');
+    expect(await text(page, 'net-status')).toContain('vgg16 (edited)');
+    await page.getByTestId('net-up-30').click();
+    expect(await page.locator('#net-table tbody tr').nth(29).getAttribute('data-layer')).toBe('extra');
+    await page.getByTestId('net-remove-29').click();
+    expect(await rows()).toBe(40);
+    expect(page.url()).toContain('net-layers=');
+    const url = page.url();
+    await page.close();
+    const { page: restored } = await open(url.slice(url.indexOf('?')));
+    expect(await text(restored, 'net-status')).toContain('vgg16 (edited)');
+    await restored
+      .getByTestId('net-onnx')
+      .setInputFiles(fileURLToPath(new URL('./fixtures/onnx/small-cnn.onnx', import.meta.url)));
+    await restored.waitForFunction(() =>
+      document.getElementById('net-status')!.textContent!.startsWith('small-cnn.onnx'),
+    );
+    expect(await text(restored, 'net-status')).toContain('small-cnn.onnx: 13 layers, 3,562 parameters');
+    expect(before).toBe((await restored.locator('#net-table tbody tr').count()) + before - 13);
+    expect(errors).toEqual([]);
+    await restored.close();
+  });
+
   it('switches the picture to Chinese, and keeps the language in the URL', async () => {
     const { page, errors } = await open();
     await page.getByTestId('lang').selectOption('zh-CN');

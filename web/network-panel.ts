@@ -10,6 +10,7 @@ import {
   type NetworkLayer,
   cellFields,
   describeNetwork,
+  inputShapeOf,
   networkPreset,
   onnxNetwork,
 } from '../src/entry-browser.js';
@@ -28,6 +29,10 @@ interface Loaded {
 
 export class NetworkPanel {
   #loaded: Loaded | null = null;
+  /** The layers as edited on the page (added, removed, moved), or null while they are the preset's. */
+  #edited: NetworkLayer[] | null = null;
+  /** The .onnx model loaded, while no preset is chosen. */
+  #model: { name: string; inputShape: number[]; layers: NetworkLayer[]; notes: string[] } | null = null;
   #layer: string | null = null;
   #cell: number[] | null = null;
   #sample: HTMLImageElement | null = null;
@@ -40,7 +45,14 @@ export class NetworkPanel {
       $<HTMLInputElement>('net-input').value = '';
       this.#cell = null;
       this.#layer = null;
+      this.#edited = null;
+      this.#model = null;
       this.show();
+    });
+    $('net-add-button').addEventListener('click', () => this.#add());
+    $<HTMLInputElement>('net-picture-file').addEventListener('change', (event) => {
+      const file = (event.target as HTMLInputElement).files?.[0];
+      if (file) void this.#loadPicture(URL.createObjectURL(file));
     });
     $('net-input').addEventListener('change', () => this.show());
     $<HTMLInputElement>('net-onnx').addEventListener('change', (event) => {
@@ -52,10 +64,19 @@ export class NetworkPanel {
 
   /** Restores the panel from the URL (`net`, `net-input`, `net-layer`, `net-cell`). */
   async restore(sampleUrl: string): Promise<void> {
-    this.#sample = new Image();
-    this.#sample.src = sampleUrl;
-    await this.#sample.decode().catch(() => undefined);
+    await this.#loadPicture(sampleUrl, false);
     const params = new URLSearchParams(location.search);
+    const edited = params.get('net-layers');
+    if (edited !== null) {
+      try {
+        const layers = JSON.parse(edited) as unknown;
+        if (!Array.isArray(layers)) throw new Error('not a list');
+        this.#edited = layers as NetworkLayer[];
+      } catch {
+        $('net-status').textContent =
+          "This link's net-layers is not a JSON list of layers: the preset's layers are shown";
+      }
+    }
     const preset = params.get('net');
     if (preset && NETWORK_PRESETS.some((p) => p.name === preset)) $<HTMLSelectElement>('net-preset').value = preset;
     $<HTMLInputElement>('net-input').value = params.get('net-input') ?? '';
@@ -68,13 +89,64 @@ export class NetworkPanel {
   /** Describes the chosen preset on the chosen input, or says why not in the library's words. */
   show(): void {
     const name = $<HTMLSelectElement>('net-preset').value;
+    if (!name && this.#model) {
+      const model = this.#model;
+      this.#describe(
+        this.#edited ? `${model.name} (edited)` : model.name,
+        this.#inputShape(model.inputShape),
+        this.#edited ?? model.layers,
+        model.notes,
+      );
+      return;
+    }
     if (!name) {
       this.#loaded = null;
       this.#render();
       return;
     }
     const preset = networkPreset(name);
-    this.#describe(name, this.#inputShape(preset.inputShape), preset.layers);
+    this.#describe(
+      this.#edited ? `${name} (edited)` : name,
+      this.#inputShape(preset.inputShape),
+      this.#edited ?? preset.layers,
+    );
+  }
+
+  /** The picture the fields are drawn on: the bundled sample, or one the user chooses. */
+  async #loadPicture(url: string, render = true): Promise<void> {
+    const image = new Image();
+    image.src = url;
+    try {
+      await image.decode();
+      this.#sample = image;
+    } catch {
+      $('net-status').textContent = 'That file is not a picture this browser can read.';
+    }
+    if (render) this.#render();
+  }
+
+  /** Edits: the layers as they stand, changed by `edit`, described again (the library judges them). */
+  #edit(edit: (layers: NetworkLayer[]) => void): void {
+    if (!this.#loaded) return;
+    const layers = this.#loaded.layers.map((l) => ({ ...l }));
+    edit(layers);
+    this.#edited = layers;
+    this.show();
+  }
+
+  /** Adds the layer written in the add field (JSON), after the chosen layer. */
+  #add(): void {
+    let layer: NetworkLayer;
+    try {
+      layer = JSON.parse($<HTMLInputElement>('net-add').value) as NetworkLayer;
+    } catch {
+      $('net-status').textContent = 'write the layer as JSON, e.g. {"type": "maxPool2d", "kernelSize": 2}';
+      return;
+    }
+    this.#edit((layers) => {
+      const at = layers.findIndex((l, i) => (l.name ?? `${i}`) === this.#layer);
+      layers.splice(at < 0 ? layers.length : at + 1, 0, layer);
+    });
   }
 
   async loadModel(file: File): Promise<void> {
@@ -88,7 +160,11 @@ export class NetworkPanel {
       const proto = (await import('onnx-proto')).default;
       const model = onnxNetwork(new Uint8Array(await file.arrayBuffer()), proto as never);
       $<HTMLSelectElement>('net-preset').value = '';
-      this.#describe(file.name, this.#inputShape(model.inputShape), model.layers, model.notes);
+      this.#model = { name: file.name, inputShape: model.inputShape, layers: model.layers, notes: model.notes };
+      this.#edited = null;
+      this.#layer = null;
+      this.#cell = null;
+      this.show();
     } catch (error) {
       if (!(error instanceof ConvlabError)) throw error;
       $('net-status').textContent = error.message;
@@ -163,6 +239,27 @@ export class NetworkPanel {
       for (const text of cells) row.insertCell().textContent = text;
       const action = row.insertCell();
       const layer = this.#loaded!.layers[index]!;
+      const edits: [string, string, (layers: NetworkLayer[]) => void][] = [
+        ['↑', 'up', (layers) => index > 0 && layers.splice(index - 1, 2, layers[index]!, layers[index - 1]!)],
+        [
+          '↓',
+          'down',
+          (layers) => index + 1 < layers.length && layers.splice(index, 2, layers[index + 1]!, layers[index]!),
+        ],
+        ['✕', 'remove', (layers) => layers.splice(index, 1)],
+      ];
+      for (const [symbol, what, edit] of edits) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = symbol;
+        button.title = `${what} this layer`;
+        button.dataset.testid = `net-${what}-${index}`;
+        button.addEventListener('click', (event) => {
+          event.stopPropagation();
+          this.#edit(edit);
+        });
+        action.append(button);
+      }
       if (l.outputShape.length >= 3 && l.receptiveField.length === 2) {
         row.addEventListener('click', () => {
           this.#layer = l.name;
@@ -176,21 +273,11 @@ export class NetworkPanel {
         button.dataset.testid = `net-open-${index}`;
         button.addEventListener('click', (event) => {
           event.stopPropagation();
-          const input = this.#inputOf(index);
-          if (input) this.openLayer(input, layer);
+          this.openLayer(inputShapeOf(this.#loaded!.description, l.name), layer);
         });
         action.append(button);
       }
     });
-  }
-
-  /** The shape a layer reads, from the description (the network's input for the first). */
-  #inputOf(index: number): number[] | null {
-    const { description, inputShape, layers } = this.#loaded!;
-    const layer = layers[index]! as { input?: string };
-    const from = layer.input ?? (index === 0 ? 'input' : description.layers[index - 1]!.name);
-    if (from === 'input') return inputShape;
-    return description.layers.find((l) => l.name === from)?.outputShape ?? null;
   }
 
   /** MACs per layer as bars (the layers that compute anything). */
@@ -288,7 +375,7 @@ export class NetworkPanel {
   /** The panel's state in the URL, beside the controls' (presets by name). */
   #save(): void {
     const params = new URLSearchParams(location.search);
-    for (const key of ['net', 'net-input', 'net-layer', 'net-cell']) params.delete(key);
+    for (const key of ['net', 'net-input', 'net-layer', 'net-cell', 'net-layers']) params.delete(key);
     const preset = $<HTMLSelectElement>('net-preset').value;
     if (preset) {
       params.set('net', preset);
@@ -296,6 +383,7 @@ export class NetworkPanel {
       if (input) params.set('net-input', input);
       if (this.#layer) params.set('net-layer', this.#layer);
       if (this.#cell) params.set('net-cell', this.#cell.join(','));
+      if (this.#edited) params.set('net-layers', JSON.stringify(this.#edited));
     }
     history.replaceState(null, '', `${location.pathname}?${params}`);
   }

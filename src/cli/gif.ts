@@ -8,6 +8,9 @@ import { createBackwardAnimation } from '../viz/backward-figure.js';
 import { type VizOptions, createAnimation } from '../viz/frame.js';
 import type { Picture } from '../viz/picture.js';
 import { createTransposedAnimation } from '../viz/transposed-figure.js';
+import { type NetworkLayer, describeNetwork, inputShapeOf } from '../network/describe-network.js';
+import { readOnnxNetwork } from '../network/onnx-node.js';
+import { readWholeFileFor } from './files.js';
 import { DEFAULT_FRAME_MS, GIF_PIXEL_BUDGET, MIN_LAST_FRAME_MS } from '../viz/gif.js';
 import type { GifRenderOptions } from '../viz/node.js';
 import { ARTICLE_FIGURES, BACKWARD_FIGURES, TRANSPOSED_FIGURES } from '../viz/presets.js';
@@ -35,6 +38,8 @@ interface VizFlags extends LayerFlagValues {
 
 interface PictureFlags extends VizFlags, TransposedFlagValues {
   backward?: boolean;
+  onnx?: string;
+  layer?: string;
 }
 
 interface GifFlags extends PictureFlags {
@@ -97,6 +102,34 @@ function pictureFromFlags(flags: PictureFlags): Picture {
   }
   if (flags.backward) return createBackwardAnimation(inputShape, layer as unknown as LayerOptions, options);
   return createAnimation(inputShape, layer as unknown as LayerOptions, options);
+}
+
+/**
+ * A convolution of an .onnx model, with the model's weights (shown in values mode): the layer named by
+ * --layer, on the shape it reads in the model.
+ */
+async function pictureFromModel(flags: PictureFlags): Promise<Picture> {
+  const model = await readOnnxNetwork(readWholeFileFor('--onnx', flags.onnx!, 2 ** 30, 'a model'));
+  const convolutions = model.layers.filter((l) => l.type === 'conv2d' || l.type === 'convTranspose2d');
+  const layer = convolutions.find((l) => l.name === flags.layer);
+  if (!layer)
+    throw new UsageError(
+      '--layer',
+      flags.layer ?? '',
+      `name one of the model's convolutions: ${convolutions.map((l) => l.name).join(', ')}`,
+    );
+  const inputShape = inputShapeOf(describeNetwork(model.inputShape, model.layers), layer.name!);
+  const { weight, bias } = model.weights.get(layer.name!)!;
+  const {
+    type,
+    name: _n,
+    input: _i,
+    ...options
+  } = layer as Extract<NetworkLayer, { type: 'conv2d' | 'convTranspose2d' }>;
+  const viz = { ...vizOptions(flags), weight, bias };
+  return type === 'conv2d'
+    ? createAnimation(inputShape, options as LayerOptions, viz)
+    : createTransposedAnimation(inputShape, options as TransposedLayerOptions, viz);
 }
 
 /** The figures of a preset, each as a named picture. */
@@ -170,33 +203,45 @@ export function registerGif(program: Command): void {
       `allow this many frames (by default a GIF is refused past ${GIF_PIXEL_BUDGET.toExponential(0)} px of frames × canvas)`,
     )
     .option('--output <file>', 'the GIF to write (written whole or not at all)');
-  addPictureFlags(addVizFlags(gif)).action(async (flags: GifFlags) => {
-    const options = vizOptions(flags);
-    const timing = timingOf(flags);
-    if (flags.preset !== undefined) {
-      const pictures = presetPictures(flags.preset, options);
-      if (!flags.outDir)
-        throw new UsageError('--out-dir', flags.outDir ?? '', `--preset ${flags.preset} needs --out-dir DIR`);
-      prepareOutputFolder('--out-dir', flags.outDir);
-      for (const picture of pictures) {
-        const path = join(flags.outDir, `${picture.name}.gif`);
-        const frames = await writeGif(path, picture.make(), timing);
-        process.stdout.write(`wrote ${path} (${frames} frames)\n`);
+  addPictureFlags(addVizFlags(gif))
+    .option(
+      '--onnx <model>',
+      'a convolution of an .onnx model, with its weights (values mode shows them); name it with --layer',
+    )
+    .option('--layer <name>', "with --onnx: the convolution's name (convlab net --onnx lists them)")
+    .action(async (flags: GifFlags) => {
+      const options = vizOptions(flags);
+      const timing = timingOf(flags);
+      if (flags.preset !== undefined) {
+        const pictures = presetPictures(flags.preset, options);
+        if (!flags.outDir)
+          throw new UsageError('--out-dir', flags.outDir ?? '', `--preset ${flags.preset} needs --out-dir DIR`);
+        prepareOutputFolder('--out-dir', flags.outDir);
+        for (const picture of pictures) {
+          const path = join(flags.outDir, `${picture.name}.gif`);
+          const frames = await writeGif(path, picture.make(), timing);
+          process.stdout.write(`wrote ${path} (${frames} frames)\n`);
+        }
+        return;
       }
-      return;
-    }
-    for (const [flag, value] of [
-      ['--input', flags.input],
-      ['--out-channels', flags.outChannels],
-      ['--kernel-size', flags.kernelSize],
-      ['--output', flags.output],
-    ] as const) {
-      if (value === undefined)
-        throw new UsageError(flag, '', `${flag} is required (or use --preset article --out-dir DIR)`);
-    }
-    const frames = await writeGif(flags.output!, pictureFromFlags(flags), timing);
-    process.stdout.write(`wrote ${flags.output} (${frames} frames)\n`);
-  });
+      if (flags.onnx !== undefined) {
+        if (!flags.output) throw new UsageError('--output', '', '--output is required');
+        const frames = await writeGif(flags.output, await pictureFromModel(flags), timing);
+        process.stdout.write(`wrote ${flags.output} (${frames} frames)\n`);
+        return;
+      }
+      for (const [flag, value] of [
+        ['--input', flags.input],
+        ['--out-channels', flags.outChannels],
+        ['--kernel-size', flags.kernelSize],
+        ['--output', flags.output],
+      ] as const) {
+        if (value === undefined)
+          throw new UsageError(flag, '', `${flag} is required (or use --preset article --out-dir DIR)`);
+      }
+      const frames = await writeGif(flags.output!, pictureFromFlags(flags), timing);
+      process.stdout.write(`wrote ${flags.output} (${frames} frames)\n`);
+    });
 
   const frame = program
     .command('frame')

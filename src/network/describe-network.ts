@@ -702,3 +702,13 @@ function describeLayer(
     }
   }
 }
+
+/** The shape a described layer reads (its first input's): the network's input, or an earlier layer's output. */
+export function inputShapeOf(description: NetworkDescription, layerName: string): number[] {
+  const layer = description.layers.find((l) => l.name === layerName);
+  if (!layer) throw new Conv2dError('layer', layerName, `no layer is named '${layerName}'`);
+  const from = layer.inputs[0]!;
+  return from === 'input'
+    ? [...description.inputShape]
+    : [...description.layers.find((l) => l.name === from)!.outputShape];
+}
