@@ -1,4 +1,5 @@
-// Screenshots of the built playground (docs/screenshots/) and its timings: first load, and the title
+// Screenshots of the built playground (docs/screenshots/: the views, the filter, the network panel,
+// the transposed convolution) and its timings: first load, and the title
 // figure's GIF export in the browser. Run after `npm run build:web`: node scripts/playground-screenshots.mjs
 import { chromium } from 'playwright-core';
 import { preview } from 'vite';
@@ -54,6 +55,20 @@ try {
   await page.locator('#filter').screenshot({ path: 'docs/screenshots/playground-filter-sobel.png' });
   console.log(`filter: ${await page.getByTestId('filter-timing').textContent()}`);
   await page.close();
+  // The network panel: VGG-16, a cell of features.16 and the fields of the cells there layer by layer.
+  const network = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await network.goto(`${origin}/?net=vgg16&net-layer=features.16&net-cell=13,13`);
+  await network.waitForSelector('body[data-ready=true]');
+  await network.locator('#network').screenshot({ path: 'docs/screenshots/playground-network.png' });
+  await network.close();
+  // The transposed convolution on the page.
+  const transposed = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await transposed.goto(
+    `${origin}/?operation=transposed&in-channels=1&out-channels=1&groups=1&height=3&width=3&stride-h=2&stride-w=2&padding-h=1&padding-w=1&output-padding-h=1&output-padding-w=1&dilation-h=1&dilation-w=1&step=14`,
+  );
+  await transposed.waitForSelector('body[data-ready=true]');
+  await transposed.locator('#animation').screenshot({ path: 'docs/screenshots/playground-transposed.png' });
+  await transposed.close();
 } finally {
   await browser.close();
   await server.close();

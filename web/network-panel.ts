@@ -312,8 +312,12 @@ export class NetworkPanel {
     canvas.height = Math.round(H! * scale);
     ctx.drawImage(this.#sample, 0, 0, canvas.width, canvas.height);
     const field = $('net-field');
-    field.textContent = this.#layer ? `click the picture: the field of the ${this.#layer} cell there` : '';
-    if (!this.#layer || !this.#cell) return;
+    field.textContent = this.#layer
+      ? `click a cell of ${this.#layer} (a dot: the centre of its field) to light its field`
+      : '';
+    if (!this.#layer) return;
+    this.#cellCentres(ctx, scale);
+    if (!this.#cell) return;
     // Layer by layer: the field of the cell nearest the clicked point in every layer up to the chosen one.
     const upTo = loaded.description.layers.findIndex((l) => l.name === this.#layer);
     const chosen = loaded.fieldOf(this.#layer, this.#cell);
@@ -334,6 +338,25 @@ export class NetworkPanel {
       `cell (${this.#cell.join(', ')}) of ${this.#layer}: input rows ${rows ? `${rows[0]} … ${rows[1]}` : 'none'}, ` +
       `columns ${columns ? `${columns[0]} … ${columns[1]}` : 'none'} (${rows && columns ? `${rows[1] - rows[0] + 1} × ${columns[1] - columns[0] + 1}` : '—'}; ` +
       'beyond 0 … size − 1 the field reaches into the padding)';
+  }
+
+  /** The chosen layer's output cells, as dots at the centres of their fields (up to 64 a side). */
+  #cellCentres(ctx: CanvasRenderingContext2D, scale: number): void {
+    const layer = this.#loaded!.description.layers.find((l) => l.name === this.#layer)!;
+    const [rows, columns] = layer.outputShape.slice(-2) as [number, number];
+    if (rows > 64 || columns > 64) return;
+    const centre = (i: number, a: number) =>
+      (i * layer.effectiveStride[a]! - layer.effectivePadding[a]! + (layer.receptiveField[a]! - 1) / 2 + 0.5) * scale;
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.strokeStyle = 'rgba(31, 35, 40, 0.8)';
+    ctx.lineWidth = 1;
+    for (let y = 0; y < rows; y++)
+      for (let x = 0; x < columns; x++) {
+        ctx.beginPath();
+        ctx.arc(centre(x, 1), centre(y, 0), 2.5, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.stroke();
+      }
   }
 
   #outline(

@@ -112,7 +112,11 @@ export class View {
       this.#ctx as never,
       hovered ? { ...frame, shapes: [...frame.shapes, ...animation.overlay(hovered, links!)] } : frame,
     );
-    $('hover').textContent = hovered ? describeHover(hovered, links!) : 'hover a cell to see what it is linked to';
+    $('hover').textContent = hovered
+      ? describeHover(hovered, links!)
+      : animation.hoverLinks === false
+        ? ''
+        : 'hover a cell to see what it is linked to';
     $<HTMLInputElement>('step').value = String(this.step);
     $<HTMLOutputElement>('step-label').textContent = `${this.step + 1} / ${animation.steps}`;
   }

@@ -45,6 +45,8 @@ export interface Picture {
   linked(target: CellTarget): Linked;
   /** Outlines for the linked cells, drawn over a frame. */
   overlay(target: CellTarget, links?: Linked): Shape[];
+  /** False where the picture has no hover linking (its hitTest finds nothing). */
+  hoverLinks?: boolean;
   /**
    * Steps whose frames between them hold every colour the picture uses (a GIF's one palette is taken
    * from them); default the first and the last.
@@ -176,6 +178,7 @@ export class Grid {
 
 /** Pictures without hover linking answer every hover with nothing. */
 export const NO_LINKS = {
+  hoverLinks: false,
   hitTest: (): CellTarget | null => null,
   linked: (): Linked => ({ inputs: [], weights: [], outputs: [] }),
   overlay: (): Shape[] => [],
