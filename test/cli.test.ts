@@ -437,42 +437,13 @@ describe('convlab gif and frame', () => {
     // One frame per output cell: (3 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 6, so 36.
     expect(new omggif.GifReader(new Uint8Array(readFileSync(transposed))).numFrames()).toBe(36);
     const backward = join(dir, 'backward.gif');
-    r = convlab(
-      'gif',
-      '--backward',
-      '--input',
-      '1,5,5',
-      '--out-channels',
-      '1',
-      '-k',
-      '3',
-      '-s',
-      '2',
-      '-p',
-      '1',
-      '--output',
-      backward,
-    );
+    const conv = ['--input', '1,5,5', '--out-channels', '1', '-k', '3'];
+    r = convlab('gif', '--backward', ...conv, '-s', '2', '-p', '1', '--output', backward);
     expect(r.code, r.stderr).toBe(0);
     // 25 input cells (∂L/∂x), then 9 output cells (∂L/∂w).
     expect(new omggif.GifReader(new Uint8Array(readFileSync(backward))).numFrames()).toBe(34);
     const png = join(dir, 'backward.png');
-    r = convlab(
-      'frame',
-      '--backward',
-      '--mode',
-      'values',
-      '--input',
-      '1,5,5',
-      '--out-channels',
-      '1',
-      '-k',
-      '3',
-      '--step',
-      '30',
-      '--output',
-      png,
-    );
+    r = convlab('frame', '--backward', '--mode', 'values', ...conv, '--step', '30', '--output', png);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
     r = convlab('gif', '--preset', 'transposed', '--out-dir', join(dir, 'tp'), '--cell-size', '12');

@@ -121,3 +121,50 @@ export function seededTensor(shape: number[], seed: number): Tensor {
     shape,
   );
 }
+
+export interface TransposedCase {
+  name: string;
+  input: EncodedTensor;
+  weight: EncodedTensor;
+  bias: EncodedTensor | null;
+  options: Record<string, unknown>;
+  output: EncodedTensor;
+  outputSize?: number[] | null;
+  parameterCount?: number;
+}
+export interface BackwardCase {
+  name: string;
+  input: EncodedTensor;
+  weight: EncodedTensor;
+  gradOutput: EncodedTensor;
+  options: Record<string, unknown> & { bias: boolean };
+  gradInput: EncodedTensor;
+  gradWeight: EncodedTensor;
+  gradBias: EncodedTensor | null;
+}
+export interface TransposedRefused {
+  name: string;
+  argument: string;
+  op: 'conv_transpose2d' | 'conv1d' | 'conv_transpose1d';
+  api: 'module' | 'functional';
+  inputShape: number[];
+  weightShape: number[] | null;
+  biasLength: number | null;
+  module: { inChannels: number; outChannels: number; kernelSize: number | number[] } | null;
+  outputSize: number[] | null;
+  options: Record<string, unknown>;
+  torchError: string;
+}
+/** scripts/fixtures/generate_transposed.py's cases (test/fixtures/transposed-torch.json). */
+export function loadTransposedFixtures() {
+  return JSON.parse(readFileSync(`${FIXTURES}transposed-torch.json`, 'utf8')) as {
+    torch: string;
+    tolerance: { absolute: number; relative: number };
+    transposed2d: TransposedCase[];
+    backward: BackwardCase[];
+    conv1d: TransposedCase[];
+    transposed1d: TransposedCase[];
+    causal1d: TransposedCase[];
+    refused: TransposedRefused[];
+  };
+}

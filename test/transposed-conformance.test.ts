@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   Conv1d,
@@ -22,7 +21,7 @@ import {
 import { seededRandom } from '../src/core/random.js';
 import { resolveConvTranspose2dCall } from '../src/core/transposed.js';
 import { useColumns } from '../src/engine/transposed-columns.js';
-import { BUILT, FIXTURES, decode, expectClose } from './helpers.js';
+import { BUILT, decode, expectClose, loadTransposedFixtures } from './helpers.js';
 
 /**
  * Conformance of the transposed convolutions, conv2d's backward pass and the 1-D convolutions with
@@ -30,53 +29,7 @@ import { BUILT, FIXTURES, decode, expectClose } from './helpers.js';
  * WebAssembly kernels and (after the build) the worker threads; every refusal named.
  */
 
-interface Encoded {
-  shape: number[];
-  data: string;
-}
-interface Case {
-  name: string;
-  input: Encoded;
-  weight: Encoded;
-  bias: Encoded | null;
-  options: Record<string, unknown>;
-  output: Encoded;
-  outputSize?: number[] | null;
-  parameterCount?: number;
-}
-interface BackwardCase {
-  name: string;
-  input: Encoded;
-  weight: Encoded;
-  gradOutput: Encoded;
-  options: Record<string, unknown> & { bias: boolean };
-  gradInput: Encoded;
-  gradWeight: Encoded;
-  gradBias: Encoded | null;
-}
-interface Refused {
-  name: string;
-  argument: string;
-  op: 'conv_transpose2d' | 'conv1d' | 'conv_transpose1d';
-  api: 'module' | 'functional';
-  inputShape: number[];
-  weightShape: number[] | null;
-  biasLength: number | null;
-  module: { inChannels: number; outChannels: number; kernelSize: number | number[] } | null;
-  outputSize: number[] | null;
-  options: Record<string, unknown>;
-  torchError: string;
-}
-const fixtures = JSON.parse(readFileSync(`${FIXTURES}transposed-torch.json`, 'utf8')) as {
-  torch: string;
-  tolerance: { absolute: number; relative: number };
-  transposed2d: Case[];
-  backward: BackwardCase[];
-  conv1d: Case[];
-  transposed1d: Case[];
-  causal1d: Case[];
-  refused: Refused[];
-};
+const fixtures = loadTransposedFixtures();
 const { absolute, relative } = fixtures.tolerance;
 const BACKENDS = ['reference', 'wasm', 'auto'] as const;
 const zeros = (shape: number[]) => tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import omggif from 'omggif';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,7 +15,7 @@ import {
 } from '../src/index.js';
 import { seededRandom } from '../src/core/random.js';
 import { INSERTED_ZERO, PADDING_ZERO, transposedAxis } from '../src/viz/transposed-axis.js';
-import { FIXTURES, decode } from './helpers.js';
+import { decode, loadTransposedFixtures } from './helpers.js';
 import { expectTextSnapshot, frameText } from './snapshot-text.js';
 
 /**
@@ -25,30 +24,7 @@ import { expectTextSnapshot, frameText } from './snapshot-text.js';
  * against the definitions worked out by brute force, their geometry, their refusals and their GIFs.
  */
 
-interface Encoded {
-  shape: number[];
-  data: string;
-}
-const fixtures = JSON.parse(readFileSync(`${FIXTURES}transposed-torch.json`, 'utf8')) as {
-  transposed2d: {
-    name: string;
-    input: Encoded;
-    weight: Encoded;
-    bias: Encoded | null;
-    options: Record<string, number | number[]>;
-    output: Encoded;
-  }[];
-  backward: {
-    name: string;
-    input: Encoded;
-    weight: Encoded;
-    gradOutput: Encoded;
-    options: Record<string, unknown> & { bias: boolean };
-    gradInput: Encoded;
-    gradWeight: Encoded;
-    gradBias: Encoded | null;
-  }[];
-};
+const fixtures = loadTransposedFixtures();
 const pictureCases = <T extends { name: string }>(cases: T[]) => cases.filter((c) => c.name.startsWith('picture: '));
 
 function expectNear(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
@@ -90,8 +66,8 @@ function expectOnCanvas(frame: Frame): void {
   }
 }
 
-const pair = (v: number | number[] | undefined, plain: number): [number, number] =>
-  v === undefined ? [plain, plain] : typeof v === 'number' ? [v, v] : [v[0]!, v[1]!];
+const pair = (v: unknown, plain: number): [number, number] =>
+  v === undefined ? [plain, plain] : typeof v === 'number' ? [v, v] : [(v as number[])[0]!, (v as number[])[1]!];
 
 describe('the transposed convolution picture', () => {
   for (const c of pictureCases(fixtures.transposed2d)) {

@@ -8,6 +8,7 @@ import {
   NETWORK_PRESETS,
   type NetworkDescription,
   type NetworkLayer,
+  type NetworkLayerDescription,
   cellFields,
   describeNetwork,
   inputShapeOf,
@@ -25,6 +26,19 @@ interface Loaded {
   layers: NetworkLayer[];
   description: NetworkDescription;
   fieldOf: CellFieldOf;
+}
+
+/** Where the field of cell i of a layer is centred on axis a, in input cells: i·J − P + (r − 1)/2. */
+function fieldCentre(layer: NetworkLayerDescription, a: number, i: number): number {
+  return i * layer.effectiveStride[a]! - layer.effectivePadding[a]! + (layer.receptiveField[a]! - 1) / 2;
+}
+
+/** The layer's cell whose field is centred nearest `point` (input cells, per axis). */
+function nearestCell(layer: NetworkLayerDescription, point: readonly number[]): number[] {
+  return layer.outputShape.slice(-2).map((n, a) => {
+    const i = Math.round((point[a]! - fieldCentre(layer, a, 0)) / layer.effectiveStride[a]!);
+    return Math.min(n - 1, Math.max(0, i));
+  });
 }
 
 export class NetworkPanel {
@@ -325,11 +339,7 @@ export class NetworkPanel {
     ctx.lineWidth = 1;
     for (const l of loaded.description.layers.slice(0, upTo)) {
       if (l.outputShape.length < 3 || l.receptiveField.length !== 2) continue;
-      const cell = l.outputShape.slice(-2).map((n, a) => {
-        const [J, P, r] = [l.effectiveStride[a]!, l.effectivePadding[a]!, l.receptiveField[a]!];
-        return Math.min(n - 1, Math.max(0, Math.round(((a === 0 ? cy! : cx!) + P - (r - 1) / 2) / J)));
-      });
-      this.#outline(ctx, loaded.fieldOf(l.name, cell), scale, 'rgba(9, 105, 218, 0.5)');
+      this.#outline(ctx, loaded.fieldOf(l.name, nearestCell(l, [cy!, cx!])), scale, 'rgba(9, 105, 218, 0.5)');
     }
     ctx.fillStyle = 'rgba(240, 162, 2, 0.3)';
     this.#outline(ctx, chosen, scale, '#c2410c', true);
@@ -345,8 +355,7 @@ export class NetworkPanel {
     const layer = this.#loaded!.description.layers.find((l) => l.name === this.#layer)!;
     const [rows, columns] = layer.outputShape.slice(-2) as [number, number];
     if (rows > 64 || columns > 64) return;
-    const centre = (i: number, a: number) =>
-      (i * layer.effectiveStride[a]! - layer.effectivePadding[a]! + (layer.receptiveField[a]! - 1) / 2 + 0.5) * scale;
+    const centre = (i: number, a: number) => (fieldCentre(layer, a, i) + 0.5) * scale;
     ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
     ctx.strokeStyle = 'rgba(31, 35, 40, 0.8)';
     ctx.lineWidth = 1;
@@ -388,10 +397,7 @@ export class NetworkPanel {
       ((event.clientY - rect.top) * this.#canvas.height) / rect.height / scale,
       ((event.clientX - rect.left) * this.#canvas.width) / rect.width / scale,
     ];
-    this.#cell = layer.outputShape.slice(-2).map((n, a) => {
-      const [J, P, r] = [layer.effectiveStride[a]!, layer.effectivePadding[a]!, layer.receptiveField[a]!];
-      return Math.min(n - 1, Math.max(0, Math.round((point[a]! + P - (r - 1) / 2) / J)));
-    });
+    this.#cell = nearestCell(layer, point);
     this.#render();
   }
 

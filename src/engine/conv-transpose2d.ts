@@ -275,12 +275,10 @@ function mergedGeometry(
 function mergedPhases(
   info: ConvTranspose2dInfo,
   { rowPhases, columnPhases }: ReturnType<typeof phasesOf>,
+  { rows, columns }: { rows: MergedAxis; columns: MergedAxis },
   weights: (Float32Array | null)[][],
   bias: Float32Array | null,
-): Merged | null {
-  const geometry = mergedGeometry(info, { rowPhases, columnPhases });
-  if (!geometry) return null;
-  const { rows, columns } = geometry;
+): Merged {
   const phases = rowPhases.length * columnPhases.length;
   const { groups, outChannelsPerGroup: Og, inChannelsPerGroup: Cg } = info;
   const block = Cg * rows.taps * columns.taps;
@@ -340,8 +338,15 @@ function placeMerged(
  * else one direct convolution per phase.
  */
 export function transposedForm(info: ConvTranspose2dInfo): 'merged phases' | 'columns' | 'phases' {
-  if (mergedGeometry(info, phasesOf(info))) return 'merged phases';
-  return useColumns(info) ? 'columns' : 'phases';
+  return formOf(info).form;
+}
+
+/** The form, with the phases and the merged geometry it was decided from (computed once a call). */
+function formOf(info: ConvTranspose2dInfo) {
+  const phases = phasesOf(info);
+  const geometry = mergedGeometry(info, phases);
+  const form = geometry ? 'merged phases' : useColumns(info) ? 'columns' : 'phases';
+  return { form: form as ReturnType<typeof transposedForm>, phases, geometry };
 }
 
 /** The transposed convolution `info` describes, into `output`, on the calling thread. */
@@ -357,7 +362,8 @@ export function transposeInto(
     convTranspose2dReference(info, input, weight, bias, output);
     return;
   }
-  if (transposedForm(info) === 'columns') {
+  const { form, phases, geometry } = formOf(info);
+  if (form === 'columns') {
     const product = columnsInfo(info);
     const columns = stagedBuffer(elementCount(product.outputShape));
     convolveInto(product, backends, input, columnsWeight(info, weight), null, columns);
@@ -365,10 +371,9 @@ export function transposeInto(
     releaseStaged(columns);
     return;
   }
-  const phases = phasesOf(info);
   const weights = phaseWeights(info, weight, phases.rowPhases, phases.columnPhases);
-  const merged = mergedPhases(info, phases, weights, bias);
-  if (merged) {
+  if (geometry) {
+    const merged = mergedPhases(info, phases, geometry, weights, bias);
     const result = stagedBuffer(elementCount(merged.info.outputShape));
     const x = inputWindow(info, input, merged.rows, merged.columns);
     convolveInto(merged.info, backends, x, merged.weight, merged.bias, result);
@@ -397,7 +402,8 @@ export async function transposeIntoAsync(
     convTranspose2dReference(info, input, weight, bias, output);
     return;
   }
-  if (transposedForm(info) === 'columns') {
+  const { form, phases, geometry } = formOf(info);
+  if (form === 'columns') {
     // The product reads a copy of the input taken now and the kept weight (never written); the
     // scatter after it, a copy of the bias.
     const product = columnsInfo(info);
@@ -414,10 +420,9 @@ export async function transposeIntoAsync(
   }
   // The phases run one after another across awaits: they read a copy of the input and bias taken
   // now, and phase weights that are never written once made (a new weight makes new arrays).
-  const phases = phasesOf(info);
   const weights = phaseWeights(info, weight, phases.rowPhases, phases.columnPhases);
-  const merged = mergedPhases(info, phases, weights, bias);
-  if (merged) {
+  if (geometry) {
+    const merged = mergedPhases(info, phases, geometry, weights, bias);
     // One convolution, on operands of its own: the input window (or a copy of the input) taken now,
     // the kept merged weight (never written), a fresh bias.
     const result = stagedBuffer(elementCount(merged.info.outputShape));

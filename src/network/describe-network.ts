@@ -191,7 +191,6 @@ interface Node {
   /** Spatial sizes: [H, W], [L], or [] once flattened (then `channels` counts the features). */
   spatial: number[];
   fields: AxisField[];
-  /** The hull of the whole input, for layers that read everything. */
 }
 
 /** Span of cell i of an axis, extended past its ends by the jump (a padding cell sits one jump beyond its neighbour). */

@@ -2,7 +2,6 @@ import { type LayerOptions, resolveLayer } from '../core/describe.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkOptionKeys } from '../core/validate.js';
-import { Conv2dError } from '../errors/index.js';
 import { captionFor, titleFor } from './captions.js';
 import { type HeaderLine, placeLines, textWidth } from './layout.js';
 import { type LinkMap, type Linked, createLinkMap, forEachTap, inPadding, linkedCells } from './links.js';
@@ -12,7 +11,8 @@ import {
   type Frame,
   Grid,
   NO_LINKS,
-  checkCanvasSize,
+  checkPictureCanvas,
+  checkStep,
   checkCellCount,
   checkShownImage,
   afterHeading,
@@ -24,7 +24,7 @@ import {
   resolveStyle,
   tapName,
 } from './picture.js';
-import { TAP_HUES } from './theme.js';
+import { tapHue } from './theme.js';
 import { givenOrSeeded } from './values.js';
 
 /**
@@ -61,6 +61,8 @@ export interface BackwardValues {
   /** The gradients the picture draws, summed from its own links (float64). */
   gradInput: Float64Array;
   gradWeight: Float64Array;
+  /** ∂L/∂w after output cells 0 … o: row o (kH·kW values) of Σ_{o' ≤ o} ∂L/∂y[o'] · patch(o'); the last row is gradWeight. */
+  gradWeightSoFar: Float64Array;
   gradBias: number | null;
 }
 
@@ -167,15 +169,9 @@ export function createBackwardAnimation(
     ),
   );
   const height = top2 + height2 + margin;
-  checkCanvasSize(
-    raw.cellSize === undefined ? 'inputShape' : 'cellSize',
-    raw.cellSize === undefined ? [...inputShape] : S,
-    width,
-    height,
-    'a smaller cellSize or input',
-  );
+  checkPictureCanvas(raw.cellSize, inputShape, S, width, height);
 
-  const hue = (ky: number, kx: number) => TAP_HUES[(ky * kW + kx) % TAP_HUES.length]!;
+  const hue = (ky: number, kx: number) => tapHue(ky, kx, kW);
   const taps = kH * kW;
   const paddedValue = (py: number, px: number) => {
     const y = map.rowSource[py]!,
@@ -184,8 +180,7 @@ export function createBackwardAnimation(
   };
 
   function frame(step: number): Frame {
-    if (!Number.isInteger(step) || step < 0 || step >= steps)
-      throw new Conv2dError('step', step, `step must be an integer from 0 to ${steps - 1}`);
+    checkStep(step, steps);
     const part1 = step < inputSteps;
     const d = new Drawing(palette, small);
     const inputFill = new Map<number, string>();
@@ -216,16 +211,7 @@ export function createBackwardAnimation(
         inputOutlines.push({ py, px });
         weightFill.set(ky * kW + kx, palette.kernelCurrent);
       });
-      if (values) {
-        // ∂L/∂w after the output cells up to this one: Σ_{o' ≤ o} ∂L/∂y[o'] · patch(o').
-        runningWeight = new Float64Array(taps);
-        for (let done = 0; done <= o; done++) {
-          const g = values.gradOutput[done]!;
-          forEachTap(map, Math.floor(done / Wo), done % Wo, (_c, ky, kx, py, px) => {
-            runningWeight![ky * kW + kx]! += g * paddedValue(py, px);
-          });
-        }
-      }
+      if (values) runningWeight = values.gradWeightSoFar.subarray(o * taps, (o + 1) * taps);
     }
 
     headed.placed.forEach((line, i) => {
@@ -356,14 +342,18 @@ function backwardValues(
       gradInput[i]! += gradOutput[o.oy * Wo + o.ox]! * weight[w.ky * kW + w.kx]!;
     });
   }
-  const gradWeight = new Float64Array(info.taps);
+  // ∂L/∂w output cell by output cell, each row the running sum (part 2 of the picture shows them in turn).
+  const taps = info.taps;
+  const gradWeightSoFar = new Float64Array(Ho * Wo * taps);
   for (let o = 0; o < Ho * Wo; o++) {
+    if (o > 0) gradWeightSoFar.copyWithin(o * taps, (o - 1) * taps, o * taps);
     forEachTap(map, Math.floor(o / Wo), o % Wo, (_c, ky, kx, py, px) => {
       const y = map.rowSource[py]!,
         x = map.colSource[px]!;
-      if (y >= 0 && x >= 0) gradWeight[ky * kW + kx]! += gradOutput[o]! * input[y * W + x]!;
+      if (y >= 0 && x >= 0) gradWeightSoFar[o * taps + ky * kW + kx]! += gradOutput[o]! * input[y * W + x]!;
     });
   }
+  const gradWeight = gradWeightSoFar.slice((Ho * Wo - 1) * taps);
   const gradBias = info.hasBias ? gradOutput.reduce((a, g) => a + g, 0) : null;
-  return { input, weight, gradOutput, gradInput, gradWeight, gradBias };
+  return { input, weight, gradOutput, gradInput, gradWeight, gradWeightSoFar, gradBias };
 }

@@ -2,7 +2,6 @@ import { resolveLayer, type LayerOptions } from '../core/describe.js';
 import type { Conv2dInfo } from '../core/resolve.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkOptionKeys } from '../core/validate.js';
-import { Conv2dError } from '../errors/index.js';
 import { captionFor, formulaLines, titleFor, tuple } from './captions.js';
 import { overCells } from './connectors.js';
 import { type HeaderLine, type Rect, computeLayout, textWidth } from './layout.js';
@@ -23,12 +22,13 @@ import {
   type Picture,
   STYLE_OPTION_KEYS,
   type StyleOptions,
-  checkCanvasSize,
+  checkPictureCanvas,
+  checkStep,
   checkCellCount,
   checkShownImage,
   resolveStyle,
 } from './picture.js';
-import { TAP_HUES, textOn } from './theme.js';
+import { tapHue, textOn } from './theme.js';
 import { stepCount, stepPosition } from './trace.js';
 import { SUM_LINES_SHOWN, shownValues, weightIndex } from './values.js';
 
@@ -140,21 +140,12 @@ export function createAnimation(
     bracketLabels: groups > 1 ? [words.concatenated, tuple(info.outputShape.slice(-3))] : [],
   });
   const { width, height } = layout;
-  const argument = raw.cellSize === undefined ? 'inputShape' : 'cellSize';
-  checkCanvasSize(
-    argument,
-    argument === 'cellSize' ? S : [...inputShape],
-    width,
-    height,
-    'a smaller cellSize or input',
-  );
+  checkPictureCanvas(raw.cellSize, inputShape, S, width, height);
 
   const dilated = info.dilationHeight > 1 || info.dilationWidth > 1;
-  const tapHue = (ky: number, kx: number) => TAP_HUES[(ky * kW + kx) % TAP_HUES.length]!;
 
   function frame(step: number): Frame {
-    if (!Number.isInteger(step) || step < 0 || step >= steps)
-      throw new Conv2dError('step', step, `step must be an integer from 0 to ${steps - 1}`);
+    checkStep(step, steps);
     const { channelInGroup: j, oy, ox } = stepPosition(info, step);
     const current = Array.from({ length: groups }, (_, g) => g * Og + j);
     const highlighted: Linked = { inputs: [], weights: [], outputs: [] };
@@ -166,7 +157,7 @@ export function createAnimation(
       highlighted.outputs.push({ channel: o, oy, ox });
       forEachTap(map, oy, ox, (c, ky, kx, py, px) => {
         const channel = g * Cg + c;
-        const fill = dilated ? tapHue(ky, kx) : palette.receptive;
+        const fill = dilated ? tapHue(ky, kx, kW) : palette.receptive;
         highlighted.inputs.push({ channel, py, px });
         highlighted.weights.push({ outputChannel: o, groupChannel: c, ky, kx });
         fieldFill.set((channel * Hp + py) * Wp + px, fill);

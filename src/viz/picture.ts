@@ -279,3 +279,30 @@ export function checkCanvasSize(argument: string, value: unknown, width: number,
     );
   }
 }
+
+/**
+ * Refuses, before a canvas is made, a picture past the canvas limits: naming the cell size when the
+ * caller chose it, else the input shape.
+ */
+export function checkPictureCanvas(
+  cellSize: unknown,
+  inputShape: readonly number[],
+  S: number,
+  width: number,
+  height: number,
+): void {
+  const chosen = cellSize !== undefined;
+  checkCanvasSize(
+    chosen ? 'cellSize' : 'inputShape',
+    chosen ? S : [...inputShape],
+    width,
+    height,
+    'a smaller cellSize or input',
+  );
+}
+
+/** A picture's step, checked: an integer from 0 to steps − 1. */
+export function checkStep(step: number, steps: number): void {
+  if (!Number.isInteger(step) || step < 0 || step >= steps)
+    throw new Conv2dError('step', step, `step must be an integer from 0 to ${steps - 1}`);
+}

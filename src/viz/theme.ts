@@ -105,6 +105,11 @@ export const TAP_HUES: readonly string[] = [
   '#dd7788',
 ];
 
+/** The hue of tap (ky, kx) of a kernel kW wide (hues repeat past nine taps). */
+export function tapHue(ky: number, kx: number, kW: number): string {
+  return TAP_HUES[(ky * kW + kx) % TAP_HUES.length]!;
+}
+
 /** The text colour that reads best on a fill, from the palette's light and dark text. */
 export function textOn(palette: Palette, fill: string): string {
   return bestTextOn(fill, [palette.textDark, palette.textLight]);

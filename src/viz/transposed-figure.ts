@@ -6,7 +6,6 @@ import {
 import type { Tensor } from '../core/tensor.js';
 import type { ConvTranspose2dInfo } from '../core/transposed.js';
 import { checkOptionKeys } from '../core/validate.js';
-import { Conv2dError } from '../errors/index.js';
 import { convTranspose2dReference } from '../kernels/reference-transposed.js';
 import { tuple } from './captions.js';
 import type { Lang, Words } from './i18n.js';
@@ -18,7 +17,8 @@ import {
   type Frame,
   Grid,
   NO_LINKS,
-  checkCanvasSize,
+  checkPictureCanvas,
+  checkStep,
   checkCellCount,
   checkShownImage,
   printedProducts,
@@ -29,7 +29,7 @@ import {
   resolveStyle,
   tapName,
 } from './picture.js';
-import { TAP_HUES } from './theme.js';
+import { TAP_HUES, tapHue } from './theme.js';
 import { INSERTED_ZERO, PADDING_ZERO, type TransposedAxis, transposedAxis } from './transposed-axis.js';
 import { givenOrSeeded } from './values.js';
 
@@ -152,7 +152,7 @@ export function createTransposedAnimation(
   const flippedGrid = new Grid(column2, centred(topB, heightB, kH), kH, kW, S);
   const outputGrid = new Grid(column3 + info.padLeft * S, centred(topB, heightB, Ho), Ho, Wo, S);
   const steps = Ho * Wo;
-  const hue = (ky: number, kx: number) => TAP_HUES[(ky * kW + kx) % TAP_HUES.length]!;
+  const hue = (ky: number, kx: number) => tapHue(ky, kx, kW);
   const taps = kH * kW;
   const weightText = (ky: number, kx: number) =>
     values ? formatNumber(values.weight[ky * kW + kx]!, 1) : tapName(ky * kW + kx, taps);
@@ -185,17 +185,10 @@ export function createTransposedAnimation(
     ),
   );
   const height = topB + heightB + margin;
-  checkCanvasSize(
-    raw.cellSize === undefined ? 'inputShape' : 'cellSize',
-    raw.cellSize === undefined ? [...inputShape] : S,
-    width,
-    height,
-    'a smaller cellSize or input',
-  );
+  checkPictureCanvas(raw.cellSize, inputShape, S, width, height);
 
   function frame(step: number): Frame {
-    if (!Number.isInteger(step) || step < 0 || step >= steps)
-      throw new Conv2dError('step', step, `step must be an integer from 0 to ${steps - 1}`);
+    checkStep(step, steps);
     const oy = Math.floor(step / Wo),
       ox = step % Wo;
     const stamps = stampsAt(oy, ox);
