@@ -4,6 +4,8 @@
 //   node scripts/speed-probes.mjs one-by-one   1×1 and 3×3 layers on 256², one and sixteen input channels
 //   node scripts/speed-probes.mjs page-filter  the playground's first filter of its 256×256 sample, as the
 //                                              page reports it, in fresh Chromium pages (after npm run build:web)
+//   node scripts/speed-probes.mjs few-pixels   a 512 → 4096 1×1 product over 8 × 8 cells (the product of T1's
+//                                              columns form) on one thread and on two: whether threads split it
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +57,24 @@ if (mode === 'first-call-child') {
       );
       console.log(`C=${c} k=${k} O=${o}: ${t.medianMs.toFixed(2)} ms, ${t.gflops.toFixed(1)} GFLOP/s, ${t.kernel}`);
     }
+} else if (mode === 'few-pixels') {
+  const { conv2d, conv2dAsync, tensor } = await import(ENTRY);
+  const fill = (n) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898));
+  const x = tensor(fill(512 * 64), [1, 512, 8, 8]);
+  const w = tensor(fill(4096 * 512), [4096, 512, 1, 1]);
+  const out = tensor(new Float32Array(4096 * 64), [1, 4096, 8, 8]);
+  const median = async (run) => {
+    for (let i = 0; i < 3; i++) await run();
+    const times = [];
+    for (let i = 0; i < 41; i++) {
+      const start = performance.now();
+      await run();
+      times.push(performance.now() - start);
+    }
+    return times.sort((a, b) => a - b)[20].toFixed(2);
+  };
+  console.log(`one thread: ${await median(() => conv2d(x, w, null, { out }))} ms`);
+  console.log(`two threads: ${await median(() => conv2dAsync(x, w, null, { out, threads: 2 }))} ms`);
 } else if (mode === 'page-filter') {
   const { preview } = await import('vite');
   const { chromium } = await import('playwright-core');
@@ -78,6 +98,6 @@ if (mode === 'first-call-child') {
   await browser.close();
   await server.close();
 } else {
-  console.error('usage: node scripts/speed-probes.mjs first-call | one-by-one | page-filter');
+  console.error('usage: node scripts/speed-probes.mjs first-call | one-by-one | page-filter | few-pixels');
   process.exit(2);
 }
